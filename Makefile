@@ -1,0 +1,46 @@
+# The front door of the workbench. `make help` lists the targets.
+# Every target that needs the environment creates it first: a virtualenv in
+# .venv with the pinned dependencies, the package (editable) and a Jupyter
+# kernel named "buitenbeeld".
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= data
+GEO_DIR ?= ../shared/data/geo
+
+.DEFAULT_GOAL := help
+.PHONY: help setup reports test lab demo-data reference-data clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "buitenbeeld needs Python 3.11 or newer: run make with PYTHON=python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name buitenbeeld --display-name "Python (buitenbeeld)" >/dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv with the pinned dependencies, the package and the kernel
+
+reports: $(STAMP) ## Render a report per gemeente from $(DATA)/ (the demo data) into reports/
+	$(BIN)/buitenbeeld rapporten --data $(DATA)
+
+test: $(STAMP) ## Run the whole test suite: unit tests, notebooks through papermill and nbval
+	$(BIN)/python -m pytest tests --nbval-lax notebooks
+
+lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's kernel
+	$(BIN)/jupyter lab notebooks
+
+demo-data: $(STAMP) ## Regenerate the synthetic demo data in data/raw/demo
+	$(BIN)/buitenbeeld demo
+
+reference-data: ## Regenerate the gemeente code lists from the CBS geo files in GEO_DIR
+	$(PYTHON) scripts/build_reference_data.py $(GEO_DIR)
+
+clean: ## Remove the virtualenv, caches and rendered reports
+	rm -rf $(VENV) .pytest_cache reports/*/ reports/index.html
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

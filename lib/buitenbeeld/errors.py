@@ -1,0 +1,106 @@
+"""The workbench's exceptions: one hierarchy, messages that say where and what to do.
+
+Every problem with input names the file, the sheet, the spreadsheet row as the
+user sees it, the column, the value, what was expected and a hint. A
+:class:`RowProblem` is that record; row-level problems are collected (a row is
+rejected or flagged, the rest loads) and :class:`InputError` raises one when a
+whole file or request cannot go on.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = [
+    "BuitenbeeldError",
+    "RowProblem",
+    "InputError",
+    "UnknownGemeenteError",
+    "MissingDataError",
+    "ReportError",
+]
+
+
+class BuitenbeeldError(Exception):
+    """Base class of every error the workbench raises on purpose."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem in one cell (or row, or file) of an input.
+
+    ``severity`` is ``"error"`` (the row is rejected) or ``"warning"`` (the row is
+    kept, the value flagged). ``row`` is the spreadsheet row number (1 = the
+    first row), ``None`` for a problem with the whole file.
+    """
+
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: Any
+    reason: str
+    hint: str = ""
+    severity: str = "error"
+
+    def location(self) -> str:
+        """Where the problem is, as a user finds it in the spreadsheet."""
+        parts = [f"file '{self.file}'"]
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        return ", ".join(parts)
+
+    def message(self) -> str:
+        """A one-line message: where, which value, what is wrong, what to do."""
+        text = f"{self.location()}: {self.reason}"
+        if self.value not in (None, ""):
+            text += f" (value: {self.value!r})"
+        if self.hint:
+            text += f". {self.hint}"
+        return text
+
+    def as_record(self) -> dict[str, Any]:
+        """The problem as a flat dict, for a rejects table."""
+        record = asdict(self)
+        record["value"] = None if self.value is None else str(self.value)
+        return record
+
+
+class InputError(BuitenbeeldError):
+    """An input cannot be used at all; carries the :class:`RowProblem` that says why."""
+
+    def __init__(self, problem: RowProblem):
+        self.problem = problem
+        super().__init__(problem.message())
+
+
+class UnknownGemeenteError(BuitenbeeldError, ValueError):
+    """A gemeente name or code that matches no gemeente of the requested year."""
+
+    def __init__(self, name: str, year: int, suggestions: list[str] | None = None, detail: str = ""):
+        self.name = name
+        self.year = year
+        self.suggestions = list(suggestions or [])
+        text = detail or f"Unknown gemeente {name!r} in the {year} list of CBS gemeenten."
+        if self.suggestions:
+            text += " Did you mean: " + ", ".join(self.suggestions) + "?"
+        text += " Use the CBS name, the code (like GM0518) or a common name (like Den Haag)."
+        super().__init__(text)
+
+
+class MissingDataError(BuitenbeeldError):
+    """Data that a step needs is not in the data folder; the message says how to get it."""
+
+
+class ReportError(BuitenbeeldError):
+    """Rendering a report failed; names the gemeente and, where known, the failing cell."""
+
+    def __init__(self, gemeente: str, message: str, cell: int | None = None):
+        self.gemeente = gemeente
+        self.cell = cell
+        where = f" (cell {cell})" if cell is not None else ""
+        super().__init__(f"Report for {gemeente} failed{where}: {message}")

@@ -1,0 +1,74 @@
+"""Figures for the reports and notebooks, in Dutch, with a title and a source line.
+
+Colours come from seaborn's colour-blind palette; each function returns a
+matplotlib Figure and never calls ``show``.
+"""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from .formatting import format_share
+
+__all__ = ["PALETTE", "plot_youth_share", "plot_type_counts", "plot_wijk_type"]
+
+PALETTE = sns.color_palette("colorblind")
+_SYNTHETIC_NOTE = " (SYNTHETISCHE DEMODATA)"
+
+
+def _source(fig: Figure, source: str, synthetic: bool) -> None:
+    fig.text(0.01, 0.01, "Bron: " + source + (_SYNTHETIC_NOTE if synthetic else ""), fontsize=8, color="#444444")
+
+
+def plot_youth_share(naam: str, share: float, national_share: float, peiljaar: int | None,
+                     source: str, synthetic: bool = False) -> Figure:
+    """Bars of the gemeente's share of young people buiten beeld against the national share."""
+    fig, ax = plt.subplots(figsize=(7, 2.4))
+    labels, shares = [naam, "Nederland"], [share, national_share]
+    ax.barh(labels, shares, color=[PALETTE[0], PALETTE[7]])
+    for y, value in enumerate(shares):
+        ax.text(value, y, " " + format_share(value), va="center")
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(s for s in shares if s == s) * 1.3)
+    ax.xaxis.set_major_formatter(lambda x, _: format_share(x, 0))
+    ax.set_xlabel("aandeel jongeren (15-27 jaar) buiten beeld")
+    ax.set_title(f"Jongeren buiten beeld, {peiljaar or 'peiljaar onbekend'}", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(fig, source, synthetic)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def plot_type_counts(counts: pd.Series, naam: str, source: str, synthetic: bool = False) -> Figure:
+    """Horizontal bars: organisations per type (all six types, zeros shown)."""
+    fig, ax = plt.subplots(figsize=(7, 3))
+    ax.barh(counts.index, counts.values, color=PALETTE[: len(counts)])
+    for y, value in enumerate(counts.values):
+        ax.text(value, y, f" {value}", va="center")
+    ax.invert_yaxis()
+    ax.set_xlabel("aantal organisaties")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_title(f"Sociale kaart {naam}: organisaties per type", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    _source(fig, source, synthetic)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def plot_wijk_type(table: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Figure:
+    """Heatmap of organisations per wijk and type; empty cells show where no such organisation works."""
+    height = max(2.5, 0.4 * len(table) + 1.8)
+    fig, ax = plt.subplots(figsize=(8, height))
+    sns.heatmap(table, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5,
+                linecolor="white", ax=ax, vmin=0)
+    ax.set_xlabel("type organisatie")
+    ax.set_ylabel("wijk")
+    ax.tick_params(axis="x", rotation=30)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    ax.set_title(f"Sociale kaart {naam}: organisaties per wijk en type", loc="left")
+    _source(fig, source, synthetic)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig

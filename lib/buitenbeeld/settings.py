@@ -1,0 +1,89 @@
+"""Paths and settings of the workbench, in one place.
+
+Every other module and every notebook asks this module where things are; none
+hard-codes a path. The project folder is found from the package location (the
+package is installed editable from ``lib/``), or from ``BUITENBEELD_HOME``.
+
+A *data folder* holds ``raw/`` (inputs as users have them, never modified) and
+``processed/`` (tables rebuilt from ``raw/``). The default is the project's
+``data/`` folder; ``--data DIR`` on the command line and the ``data_map``
+parameter of the notebooks point elsewhere.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "PROJECT_ROOT",
+    "DEFAULT_DATA_DIR",
+    "NOTEBOOKS_DIR",
+    "REPORTS_DIR",
+    "KERNEL_NAME",
+    "DEFAULT_PEILJAAR",
+    "CURRENT_GEMEENTE_YEAR",
+    "INPUT_SUFFIXES",
+    "DataPaths",
+    "data_paths",
+    "resolve_path",
+]
+
+
+def _find_project_root() -> Path:
+    env = os.environ.get("BUITENBEELD_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    candidate = Path(__file__).resolve().parents[2]
+    if (candidate / "pyproject.toml").exists() and (candidate / "notebooks").is_dir():
+        return candidate
+    return Path.cwd().resolve()
+
+
+PROJECT_ROOT: Path = _find_project_root()
+DEFAULT_DATA_DIR: Path = PROJECT_ROOT / "data"
+NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
+REPORTS_DIR: Path = PROJECT_ROOT / "reports"
+
+#: Name of the Jupyter kernel that ``make`` registers for the project's virtualenv.
+KERNEL_NAME = "buitenbeeld"
+#: Reference year of the CBS youth figures used when none is given (CBS maatwerk 2015/49).
+DEFAULT_PEILJAAR = 2013
+#: The gemeente layout (indeling) the workbench reports in.
+CURRENT_GEMEENTE_YEAR = 2026
+#: Spreadsheet files the ingest looks at under ``raw/``.
+INPUT_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def resolve_path(path: str | os.PathLike | None, default: Path) -> Path:
+    """Return ``path`` as an absolute path; empty means ``default``.
+
+    Relative paths are taken relative to the project folder, so that a notebook
+    (which runs in ``notebooks/``) and the command line agree on ``"data"``.
+    """
+    if path is None or str(path).strip() == "":
+        return default
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (PROJECT_ROOT / p)
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """The folders of one data folder."""
+
+    root: Path
+
+    @property
+    def raw(self) -> Path:
+        """Inputs as users have them; the workbench never writes here."""
+        return self.root / "raw"
+
+    @property
+    def processed(self) -> Path:
+        """Tables rebuilt from ``raw/``."""
+        return self.root / "processed"
+
+
+def data_paths(data_dir: str | os.PathLike | None = None) -> DataPaths:
+    """Return the :class:`DataPaths` of ``data_dir`` (default: the project's ``data/``)."""
+    return DataPaths(resolve_path(data_dir, DEFAULT_DATA_DIR))

@@ -1,0 +1,86 @@
+"""Finding the input files in a data folder and telling what each one is.
+
+A raw folder holds interview workbooks (a sheet ``organisaties``) and CBS tables
+of youth figures, in any subfolder. Files are classified by their content, not
+their name, so users can name and arrange them as they like.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from .settings import INPUT_SUFFIXES
+
+__all__ = [
+    "INTERVIEW_SHEET",
+    "SYNTHETIC_SUBJECT",
+    "Inputs",
+    "discover_inputs",
+    "hash_file",
+    "is_synthetic",
+]
+
+INTERVIEW_SHEET = "organisaties"
+#: Workbook ``subject`` property that marks the synthetic demo data.
+SYNTHETIC_SUBJECT = "buitenbeeld synthetische demodata"
+
+
+@dataclass
+class Inputs:
+    """The input files of one raw folder, by kind."""
+
+    interviews: list[Path] = field(default_factory=list)
+    youth_tables: list[Path] = field(default_factory=list)
+    unrecognised: list[Path] = field(default_factory=list)
+
+
+def _is_candidate(path: Path) -> bool:
+    name = path.name
+    return (
+        path.is_file()
+        and path.suffix.lower() in INPUT_SUFFIXES
+        and not name.startswith(("~$", ".~lock", "."))
+    )
+
+
+def _sheet_names(path: Path) -> list[str]:
+    workbook = load_workbook(path, read_only=True)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def discover_inputs(raw_dir: Path) -> Inputs:
+    """Classify every spreadsheet under ``raw_dir`` (recursively), in a stable order."""
+    from .cbs import looks_like_youth_table
+
+    inputs = Inputs()
+    if not raw_dir.is_dir():
+        return inputs
+    for path in sorted(p for p in raw_dir.rglob("*") if _is_candidate(p)):
+        sheets = [s.strip().lower() for s in _sheet_names(path)]
+        if INTERVIEW_SHEET in sheets:
+            inputs.interviews.append(path)
+        elif looks_like_youth_table(path):
+            inputs.youth_tables.append(path)
+        else:
+            inputs.unrecognised.append(path)
+    return inputs
+
+
+def is_synthetic(path: Path) -> bool:
+    """True when the workbook carries the demo data's synthetic marker."""
+    workbook = load_workbook(path, read_only=True)
+    try:
+        return (workbook.properties.subject or "").strip() == SYNTHETIC_SUBJECT
+    finally:
+        workbook.close()
+
+
+def hash_file(path: Path) -> str:
+    """SHA-256 of a file, for the report's account of its inputs."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
