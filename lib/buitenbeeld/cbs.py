@@ -69,18 +69,19 @@ def _find_header(rows: list[tuple]) -> int | None:
     return None
 
 
-def _first_rows(path: Path) -> list[tuple]:
+def _first_sheet(path: Path) -> tuple[str, list[tuple]]:
+    """The name and rows of the first sheet (CBS puts the table there)."""
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        return list(sheet.iter_rows(values_only=True))
+        return sheet.title, list(sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
 
 
 def looks_like_youth_table(path: Path) -> bool:
     """True when the first sheet has a header with a gemeente and a 'buiten beeld' column."""
-    return _find_header(_first_rows(path)[:_SCAN_ROWS]) is not None
+    return _find_header(_first_sheet(path)[1][:_SCAN_ROWS]) is not None
 
 
 def _map_columns(header: tuple) -> dict[str, int]:
@@ -123,10 +124,10 @@ def read_youth_table(path: Path) -> YouthTable:
         or a gemeente is not in the CBS list; the message names the row and column.
     """
     path = Path(path)
-    rows = _first_rows(path)
+    sheet, rows = _first_sheet(path)
     header_at = _find_header(rows)
     if header_at is None:
-        raise InputError(RowProblem(path.name, None, None, None, None,
+        raise InputError(RowProblem(path.name, sheet, None, None, None,
                                     "no header row with a gemeente column and a 'buiten beeld' column",
                                     "Keep the CBS header row"))
     columns = _map_columns(rows[header_at])
@@ -141,7 +142,7 @@ def read_youth_table(path: Path) -> YouthTable:
         if ended:
             footnotes.append(" ".join(str(v) for v in row if v is not None))
             continue
-        record = _read_row(path, number, row, columns)
+        record = _read_row(path, sheet, number, row, columns)
         if record.pop("_nederland"):
             nederland = record
         else:
@@ -150,7 +151,7 @@ def read_youth_table(path: Path) -> YouthTable:
                       nederland, footnotes, is_synthetic(path))
 
 
-def _read_row(path: Path, number: int, row: tuple, columns: dict[str, int]) -> dict[str, Any]:
+def _read_row(path: Path, sheet: str, number: int, row: tuple, columns: dict[str, int]) -> dict[str, Any]:
     def at(name: str) -> Any:
         position = columns.get(name)
         return row[position] if position is not None and position < len(row) else None
@@ -163,7 +164,7 @@ def _read_row(path: Path, number: int, row: tuple, columns: dict[str, int]) -> d
         try:
             gemeente = resolve_gemeente(label)
         except UnknownGemeenteError as error:
-            raise InputError(RowProblem(path.name, None, number, "gemeente", label, str(error))) from error
+            raise InputError(RowProblem(path.name, sheet, number, "gemeente", label, str(error))) from error
         record.update(gemeentecode=gemeente.code, gemeentenaam=gemeente.naam)
     for figure in FIGURE_COLUMNS:
         if figure not in columns:
@@ -171,7 +172,7 @@ def _read_row(path: Path, number: int, row: tuple, columns: dict[str, int]) -> d
         try:
             record[figure], record[f"{figure}_symbool"] = _cell(at(figure))
         except ValueError as error:
-            raise InputError(RowProblem(path.name, None, number, figure, at(figure), str(error))) from error
+            raise InputError(RowProblem(path.name, sheet, number, figure, at(figure), str(error))) from error
     return record
 
 

@@ -1,7 +1,9 @@
 """Figures for the reports and notebooks, in Dutch, with a title and a source line.
 
-Colours come from seaborn's colour-blind palette; each function returns a
-matplotlib Figure and never calls ``show``.
+Colours come from seaborn's colour-blind palette. Each function returns a
+closed matplotlib Figure: nothing is shown twice in a notebook and no figures
+pile up in a batch; ``display(fig)`` shows it (pyplot makes the figure so that
+the notebook's inline backend is set up to draw it).
 """
 from __future__ import annotations
 
@@ -18,8 +20,12 @@ PALETTE = sns.color_palette("colorblind")
 _SYNTHETIC_NOTE = " (SYNTHETISCHE DEMODATA)"
 
 
-def _source(fig: Figure, source: str, synthetic: bool) -> None:
+def _finish(fig: Figure, source: str, synthetic: bool, bottom: float) -> Figure:
+    """Add the source line, lay out, and close the figure (it stays displayable)."""
     fig.text(0.01, 0.01, "Bron: " + source + (_SYNTHETIC_NOTE if synthetic else ""), fontsize=8, color="#444444")
+    fig.tight_layout(rect=(0, bottom, 1, 1))
+    plt.close(fig)
+    return fig
 
 
 def plot_youth_share(naam: str, share: float, national_share: float, peiljaar: int | None,
@@ -36,9 +42,7 @@ def plot_youth_share(naam: str, share: float, national_share: float, peiljaar: i
     ax.set_xlabel("aandeel jongeren (15-27 jaar) buiten beeld")
     ax.set_title(f"Jongeren buiten beeld, {peiljaar or 'peiljaar onbekend'}", loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    _source(fig, source, synthetic)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    return fig
+    return _finish(fig, source, synthetic, 0.07)
 
 
 def plot_type_counts(counts: pd.Series, naam: str, source: str, synthetic: bool = False) -> Figure:
@@ -52,9 +56,7 @@ def plot_type_counts(counts: pd.Series, naam: str, source: str, synthetic: bool 
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(f"Sociale kaart {naam}: organisaties per type", loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    _source(fig, source, synthetic)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
-    return fig
+    return _finish(fig, source, synthetic, 0.07)
 
 
 def plot_wijk_type(table: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Figure:
@@ -69,6 +71,4 @@ def plot_wijk_type(table: pd.DataFrame, naam: str, source: str, synthetic: bool 
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
     ax.set_title(f"Sociale kaart {naam}: organisaties per wijk en type", loc="left")
-    _source(fig, source, synthetic)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
+    return _finish(fig, source, synthetic, 0.05)

@@ -16,7 +16,7 @@ from .disclosure import show_count
 from .errors import MissingDataError
 from .formatting import format_count, format_date, format_share
 from .gemeenten import Gemeente, resolve_gemeente
-from .interviews import NUMBER_COLUMNS, IngestResult, load_interviews
+from .interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult, load_interviews
 from .settings import data_paths
 from .sources import discover_inputs
 
@@ -128,18 +128,20 @@ def shares(data: ReportData) -> tuple[float | None, float | None]:
 
 
 def data_quality_table(data: ReportData) -> pd.DataFrame:
-    """Per numeric interview question: answers given, estimated and unknown."""
+    """Per numeric interview question: answered (of which estimated), unknown, and not asked."""
     frame = data.organisaties
     rows = []
     for column in NUMBER_COLUMNS:
         if frame.empty or column not in frame:
             continue
         known = frame[column].notna()
+        not_asked = frame[f"{column}_onbekend"] == COLUMN_ABSENT
         rows.append({
             "vraag": column.replace("_", " "),
             "beantwoord": int(known.sum()),
             "waarvan geschat": int((frame[f"{column}_geschat"].fillna(False).astype(bool) & known).sum()),
-            "onbekend of leeg": int((~known).sum()),
+            "onbekend of leeg": int((~known & ~not_asked).sum()),
+            "niet gevraagd": int(not_asked.sum()),
         })
     return pd.DataFrame(rows).set_index("vraag") if rows else pd.DataFrame()
 
@@ -155,11 +157,11 @@ def data_quality_notes(data: ReportData) -> list[str]:
             f"{format_count(totals['loaded'])} geladen en {format_count(totals['rejected'])} afgewezen "
             "(alle gemeenten samen)."
         )
-    own_rejects = kaart.rejects
+    own_rejects = rejects_table(data)
     if len(own_rejects):
         notes.append(
-            f"Afgewezen rijen staan met bestand, rij, kolom en reden in de lijst met afwijzingen "
-            f"({len(own_rejects)} melding(en)); die rijen tellen hieronder niet mee."
+            f"In de interviewbestanden van {data.gemeente.naam} zijn {len(own_rejects)} rij(en) afgewezen; "
+            "ze staan met bestand, rij, kolom en reden onderaan en tellen niet mee."
         )
     notes.append(f"Organisaties in {data.gemeente.naam}: {len(frame)}.")
     if not frame.empty and "datum_interview" in frame:

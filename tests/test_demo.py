@@ -1,0 +1,200 @@
+"""Tests of the synthetic demo-data generator and of the committed demo files."""
+from __future__ import annotations
+
+import re
+import statistics
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from buitenbeeld.demo import (
+    DEMO_SEED,
+    PILOT_GEMEENTEN,
+    SYNTHETIC_MARKER,
+    _youth_figures,
+    demo_contents,
+    read_workbook_values,
+    write_demo_data,
+)
+from buitenbeeld.errors import UnknownGemeenteError
+from buitenbeeld.gemeenten import list_gemeenten, resolve_gemeente
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
+CBS_FILE = "cbs/jongeren_buiten_beeld_2013.xlsx"
+NATIONAL = ["NL01", "Nederland", 2489440, 134430, 65910]
+# How the test reads the type spellings an interviewer may use.
+TYPE_SPELLINGS = {
+    "commercieel": "commercieel", "commerciële organisatie": "commercieel",
+    "sociale onderneming": "sociale onderneming", "sociaal ondernemer": "sociale onderneming",
+    "interesse/hobby": "interesse/hobby", "interesse / hobby": "interesse/hobby", "hobby": "interesse/hobby",
+    "leefgebieden": "leefgebieden", "cultuur/religie": "cultuur/religie", "religieus": "cultuur/religie",
+    "formeel": "formeel",
+}
+
+
+@pytest.fixture(scope="module")
+def contents():
+    return demo_contents()
+
+
+def _column(header: object) -> str:
+    return re.sub(r"[\s_]+", "_", str(header).strip().lower())
+
+
+def _records(rows: list[list]) -> list[dict]:
+    header = [_column(h) for h in rows[0]]
+    return [dict(zip(header, row + [None] * (len(header) - len(row)))) for row in rows[1:]]
+
+
+def _interview_files(contents) -> dict[str, list[dict]]:
+    return {path: _records(sheets["organisaties"])
+            for path, sheets in contents.items() if path.startswith("interviews/")}
+
+
+def test_committed_files_match_generator(contents):
+    for relative, sheets in contents.items():
+        path = DEMO_DIR / relative
+        assert path.is_file(), f"{path} missing: run `buitenbeeld demo`"
+        assert read_workbook_values(path) == sheets, f"{relative} differs from the generator"
+
+
+def test_no_stray_workbooks_in_demo_folder(contents):
+    found = {p.relative_to(DEMO_DIR).as_posix() for p in DEMO_DIR.rglob("*.xlsx")}
+    assert found == set(contents)
+
+
+def test_generator_is_deterministic(contents):
+    assert demo_contents() == contents
+    assert demo_contents(DEMO_SEED + 1) != contents
+
+
+def test_round_trip_and_stable_bytes(tmp_path, contents):
+    first = write_demo_data(tmp_path / "a")
+    second = write_demo_data(tmp_path / "b")
+    assert [p.relative_to(tmp_path / "a").as_posix() for p in first] == list(contents)
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes()
+        assert read_workbook_values(a) == contents[a.relative_to(tmp_path / "a").as_posix()]
+
+
+def test_every_workbook_is_marked_synthetic(contents):
+    for relative in contents:
+        props = load_workbook(DEMO_DIR / relative).properties
+        assert props.subject == SYNTHETIC_MARKER
+        assert props.creator == "buitenbeeld demo generator"
+    for relative, sheets in contents.items():
+        if relative.startswith("interviews/"):
+            assert any("SYNTHETISCH" in row[0] for row in sheets["toelichting"])
+    assert "SYNTHETISCH" in contents[CBS_FILE]["Tabel"][1][0]
+
+
+def test_each_pilot_gemeente_has_all_six_types(contents):
+    files = _interview_files(contents)
+    assert len(files) == len(PILOT_GEMEENTEN)
+    for path, records in files.items():
+        assert 15 <= len(records) <= 22, path
+        types = [TYPE_SPELLINGS.get(str(r["type"]).strip().lower()) for r in records if r["naam"]]
+        counts = {t: types.count(t) for t in set(TYPE_SPELLINGS.values())}
+        assert sum(counts.values()) >= 15, path
+        assert min(counts.values()) >= 2, (path, counts)
+
+
+def test_gemeente_values_resolve_except_one_deliberate_typo(contents):
+    codes, unknown = set(), []
+    for path, records in _interview_files(contents).items():
+        file_codes = set()
+        for record in records:
+            try:
+                file_codes.add(resolve_gemeente(record["gemeente"], 2026).code)
+            except UnknownGemeenteError:
+                unknown.append(record["gemeente"])
+        assert len(file_codes) == 1, path
+        codes |= file_codes
+    assert codes == set(PILOT_GEMEENTEN)
+    assert unknown == ["Gooise Merem"]
+
+
+def test_messiness_is_present(contents):
+    files = _interview_files(contents)
+    cells = [v for records in files.values() for r in records for v in r.values()]
+    text = [v for v in cells if isinstance(v, str)]
+    assert any(v.startswith("ca. ") for v in text)
+    assert any(v.startswith("+/- ") for v in text)
+    assert any(re.fullmatch(r"\d+-\d+", v) for v in text)
+    assert any(re.fullmatch(r"\d+\+", v) for v in text)
+    for literal in ("onbekend", "?", "n.v.t.", "1.200", "Den Haag", "den haag", "'s-Gravenhage", "GM0518",
+                    "Den Bosch", "den bosch", "Amsterdam ", "weet niet", "J", "x", "soms"):
+        assert literal in text, literal
+    assert any(re.fullmatch(r"\d{1,2}-\d{1,2}-2024", v) for v in text)
+    assert any(re.fullmatch(r"\d{1,2} [a-z]+ 2024", v) for v in text)
+    assert any(re.fullmatch(r"2024-\d\d-\d\d", v) for v in text)
+    assert any(re.fullmatch(r"\d+(;\d+)+", v) for v in text)
+    assert sum(1 for records in files.values() for r in records if not r["naam"]) == 1
+    headers = [sheets["organisaties"][0] for p, sheets in contents.items() if p.startswith("interviews/")]
+    assert sum(any(" " in h for h in header) and "Naam" in header for header in headers) >= 2
+    assert sum("notities intern" in header for header in headers) == 1
+
+
+def test_interviews_are_dated_2024(contents):
+    for records in _interview_files(contents).values():
+        for r in records:
+            day = r["datum_interview"]
+            assert day is None or getattr(day, "year", None) == 2024 or "2024" in str(day)
+
+
+def test_personal_columns_are_fictitious(contents):
+    for records in _interview_files(contents).values():
+        for r in records:
+            assert r["email"] is None or r["email"].endswith("@voorbeeld.nl")
+            assert r["telefoon"] is None or r["telefoon"].startswith("06-0000")
+            for column in ("interviewer", "contactpersoon"):
+                assert r[column] is None or r[column].endswith("(fictief)")
+
+
+def test_numbers_tell_the_domain_story(contents):
+    by_type: dict[str, list[dict]] = {}
+    for records in _interview_files(contents).values():
+        for r in records:
+            by_type.setdefault(TYPE_SPELLINGS.get(str(r["type"]).lower()), []).append(r)
+
+    def median(kind, column):
+        return statistics.median(v for r in by_type[kind] if isinstance(v := r.get(column), int))
+
+    assert median("formeel", "plaatsingen_werk_12m") > median("sociale onderneming", "plaatsingen_werk_12m")
+    assert median("commercieel", "plaatsingen_werk_12m") <= 1
+    assert median("commercieel", "jongeren_bereik") > median("sociale onderneming", "jongeren_bereik")
+    assert median("formeel", "jongeren_zorgwekkend") < median("sociale onderneming", "jongeren_zorgwekkend")
+    pairs = [(r["inschatting_gemeente_buiten_beeld"], r["jongeren_buiten_beeld"])
+             for rs in by_type.values() for r in rs]
+    pairs = [(a, b) for a, b in pairs if isinstance(a, int) and isinstance(b, int)]
+    assert sum(a > b for a, b in pairs) > 0.7 * len(pairs)
+
+
+def test_cbs_table_layout(contents):
+    rows = contents[CBS_FILE]["Tabel"]
+    assert rows[0][0].startswith("Jongeren buiten beeld, 1 oktober 2013")
+    assert rows[2] == []
+    assert rows[3] == ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld",
+                       "Waarvan zonder bekende reden"]
+    assert rows[4] == NATIONAL
+    gemeenten = rows[5:5 + 342]
+    assert {r[0] for r in gemeenten} == set(list_gemeenten(2026)["gemeentecode"])
+    assert [r[1] for r in gemeenten] == sorted((r[1] for r in gemeenten), key=str.casefold)
+    assert rows[5 + 342] == [] and rows[-3][0].startswith("Bron: synthetische")
+    symbols = [(r[0], v) for r in gemeenten for v in r[2:] if isinstance(v, str)]
+    assert 3 <= sum(v == "x" for _, v in symbols) <= 6
+    assert sum(v == "." for _, v in symbols) == 1
+    assert not {code for code, _ in symbols} & set(PILOT_GEMEENTEN)
+
+
+def test_youth_figures_sum_to_national_totals():
+    figures = _youth_figures(DEMO_SEED)
+    assert len(figures) == 342
+    for column in (2, 3, 4):
+        assert sum(r[column] for r in figures) == NATIONAL[column]
+    assert all(v % 10 == 0 for r in figures for v in r[2:])
+    assert all(r[4] <= r[3] <= r[2] for r in figures)
+    youth = {r[0]: r[2] for r in figures}
+    assert 140_000 <= youth["GM0363"] <= 160_000
+    assert 8_000 <= youth["GM1942"] <= 10_000

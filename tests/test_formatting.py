@@ -1,0 +1,36 @@
+"""Dutch formatting and disclosure control: known answers."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from buitenbeeld.disclosure import is_suppressed, show_count
+from buitenbeeld.formatting import format_count, format_date, format_number, format_share
+
+
+@pytest.mark.parametrize("value,text", [(134430, "134.430"), (2489440.0, "2.489.440"), (0, "0"), (None, "."), (float("nan"), ".")])
+def test_format_count(value, text):
+    assert format_count(value) == text
+
+
+def test_format_share_and_number():
+    assert format_share(134430 / 2489440) == "5,4%"
+    assert format_share(0.0705, 2) == "7,05%"
+    assert format_number(1234.5) == "1.234,5"
+    assert format_share(None) == "."
+
+
+def test_format_date_in_dutch():
+    assert format_date(dt.date(2024, 3, 5)) == "5 maart 2024"
+    assert format_date(None) == "."
+
+
+@pytest.mark.parametrize("value,text", [(5, "<10"), (9, "<10"), (10, "10"), (0, "0"), (1200, "1.200"), (None, ".")])
+def test_small_counts_of_young_people_are_suppressed(value, text):
+    assert show_count(value) == text
+
+
+def test_threshold_is_configurable():
+    assert show_count(12, threshold=15) == "<15"
+    assert not is_suppressed(12, threshold=10)

@@ -1,0 +1,75 @@
+"""Every notebook runs through papermill, has one documented parameters cell, and is stored clean."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from buitenbeeld.errors import UnknownGemeenteError
+from buitenbeeld.settings import KERNEL_NAME, NOTEBOOKS_DIR
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.rglob("*.ipynb"))
+PAPERMILL = str(Path(sys.executable).parent / "papermill")
+
+
+def _ids(paths):
+    return [p.relative_to(NOTEBOOKS_DIR).as_posix() for p in paths]
+
+
+def test_there_are_notebooks():
+    assert "gemeente_rapport.ipynb" in _ids(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_one_parameters_cell_first_with_commented_literals(path):
+    nb = nbformat.read(path, as_version=4)
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])]
+    assert tagged == [0]
+    for line in nb.cells[0].source.splitlines():
+        assert " = " in line and "  # " in line, f"parameter without a comment: {line!r}"
+    assert nb.metadata["kernelspec"]["name"] == KERNEL_NAME
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_stored_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_runs_through_papermill_with_its_defaults(path, tmp_path):
+    out = tmp_path / path.name
+    pm.execute_notebook(str(path), str(out), cwd=str(path.parent), progress_bar=False)
+    executed = nbformat.read(out, as_version=4)
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+
+
+def test_help_notebook_documents_the_parameters():
+    result = subprocess.run([PAPERMILL, "--help-notebook", str(NOTEBOOKS_DIR / "gemeente_rapport.ipynb")],
+                            capture_output=True, text=True, check=True)
+    for name, kind in [("gemeente", "str"), ("peiljaar", "int"), ("data_map", "str"), ("uitvoer_map", "str")]:
+        assert f"{name}: {kind}" in result.stdout
+    assert "Unknown type" not in result.stdout
+
+
+def test_papermill_cli_from_the_repository_root(tmp_path):
+    root = NOTEBOOKS_DIR.parent
+    subprocess.run([PAPERMILL, "notebooks/gemeente_rapport.ipynb", str(tmp_path / "out.ipynb"), "-p", "gemeente", "Den Haag"],
+                   cwd=root, check=True, capture_output=True)
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert "'s-Gravenhage" in str(executed.cells[2].outputs)
+
+
+def test_unknown_gemeente_fails_in_the_first_cell_with_a_clear_message(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        pm.execute_notebook(str(NOTEBOOKS_DIR / "gemeente_rapport.ipynb"), str(tmp_path / "out.ipynb"),
+                            parameters={"gemeente": "Nergenshuizen"}, cwd=str(NOTEBOOKS_DIR), progress_bar=False)
+    assert info.value.ename == UnknownGemeenteError.__name__
+    assert "Unknown gemeente 'Nergenshuizen'" in info.value.evalue
+    # parameters [1], injected parameters [2], then the loading cell [3]: not deep inside pandas
+    assert (info.value.cell_index, info.value.exec_count) == (2, 3)

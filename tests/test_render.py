@@ -1,0 +1,88 @@
+"""End to end: papermill renders real reports from a data folder built in code."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import ROWS
+
+from buitenbeeld.gemeenten import resolve_gemeente
+from buitenbeeld.errors import ReportError
+from buitenbeeld.render import FAILED_DIR, render_report, render_reports
+
+PERSONAL_VALUES = [value for row in ROWS for value in row[5:9] if value]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Render the fixture data once for the module: every gemeente plus one unknown name."""
+    from conftest import HEADER, write_workbook, youth_table_rows
+
+    root = tmp_path_factory.mktemp("render")
+    data = root / "data"
+    write_workbook(data / "raw" / "kaart.xlsx", {"organisaties": [HEADER, *ROWS]})
+    write_workbook(data / "raw" / "cbs.xlsx", {"Tabel": youth_table_rows()})
+    out = root / "reports"
+    summary = render_reports(data, out, gemeenten=["Den Haag", "Venlo", "Nergenshuizen"])
+    return summary, out, data
+
+
+def test_batch_renders_what_works_and_reports_what_failed(rendered):
+    summary, out, _ = rendered
+    status = {r.gemeente: r.ok for r in summary.results}
+    assert status == {"'s-Gravenhage (GM0518)": True, "Venlo (GM0983)": True, "Nergenshuizen": False}
+    assert not summary.ok
+    table = summary.table()
+    assert "MISLUKT" in table and "Unknown gemeente 'Nergenshuizen'" in table
+    assert table.splitlines()[-1] == "2 rendered, 1 failed"
+
+
+def test_each_report_has_notebook_html_and_tables(rendered):
+    _, out, _ = rendered
+    folder = out / "GM0518-s-gravenhage"
+    assert sorted(p.name for p in folder.iterdir()) == ["rapport.html", "rapport.ipynb", "tabellen"]
+    csv = (folder / "tabellen" / "organisaties_per_type.csv").read_text(encoding="utf-8-sig")
+    assert csv.splitlines()[0] == "type;organisaties"
+
+
+def test_html_is_dutch_standalone_without_code_and_with_images(rendered):
+    _, out, _ = rendered
+    html = (out / "GM0518-s-gravenhage" / "rapport.html").read_text(encoding="utf-8")
+    assert '<html lang="nl"' in html
+    assert "Jongeren buiten beeld en de sociale kaart: &#39;s-Gravenhage" in html or \
+        "Jongeren buiten beeld en de sociale kaart: 's-Gravenhage" in html
+    assert "GM0518" in html
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) == 3  # three plots, embedded
+    assert not re.search(r'<(script|img|link)[^>]+(src|href)="https?://', html)  # opens offline
+    assert "load_report_data" not in html and "import " not in html  # no code cells
+    code_cells = re.findall(r'<div class="jp-Cell jp-CodeCell[^"]*"', html)
+    assert code_cells and all("jp-mod-noInput" in c for c in code_cells)
+    assert 'class="highlight' not in html
+    assert "SYNTHETISCH" not in html  # the fixture data is not marked synthetic
+
+
+def test_no_personal_value_reaches_the_report(rendered):
+    _, out, _ = rendered
+    for folder in ("GM0518-s-gravenhage", "GM0983-venlo"):
+        html = (out / folder / "rapport.html").read_text(encoding="utf-8")
+        leaked = [value for value in PERSONAL_VALUES if str(value) in html]
+        assert leaked == [], f"{folder}: {leaked}"
+        assert not re.search(r"[\w.]+@[\w-]+\.\w+", html.split("<style")[0] + html.split("</style>")[-1])
+
+
+def test_failed_render_leaves_no_complete_looking_report(tmp_path, data_dir):
+    gemeente = resolve_gemeente("Den Haag")
+    with pytest.raises(ReportError, match=r"'s-Gravenhage \(GM0518\).*cell \d+.*MissingDataError.*peiljaar 2019") as info:
+        render_report(gemeente, data_dir, tmp_path / "out", peiljaar=2019)
+    assert info.value.cell is not None
+    assert not (tmp_path / "out" / gemeente.slug).exists()
+    assert (tmp_path / "out" / FAILED_DIR / f"{gemeente.slug}.ipynb").exists()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [FAILED_DIR]  # no temporary folders left
+
+
+def test_rerender_replaces_the_old_report(tmp_path, data_dir):
+    gemeente = resolve_gemeente("Venlo")
+    first = render_report(gemeente, data_dir, tmp_path)
+    (first.parent / "oud.txt").write_text("van een vorige keer")
+    second = render_report(gemeente, data_dir, tmp_path)
+    assert second == first and second.exists() and not (first.parent / "oud.txt").exists()
