@@ -57,3 +57,13 @@ def test_layout_and_gitignore_keep_user_data_out_but_the_package_in():
     ignore = (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "data/raw/*" in ignore and "!data/raw/demo/" in ignore
     assert not any(line.strip() in ("lib/", "lib") for line in ignore)
+
+
+def test_project_kernel_is_registered_for_this_environment():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from buitenbeeld.settings import KERNEL_NAME
+
+    spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    assert spec.argv[0].startswith(str(REPO / ".venv")) or "python" in spec.argv[0]
+    assert spec.display_name == "Python (buitenbeeld)"
