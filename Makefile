@@ -11,7 +11,7 @@ DATA   ?= data
 GEO_DIR ?= ../shared/data/geo
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test lab demo-data reference-data clean
+.PHONY: help setup reports test lab bench demo-data reference-data clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -34,6 +34,9 @@ test: $(STAMP) ## Run the whole test suite: unit tests, notebooks through paperm
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's kernel
 	$(BIN)/jupyter lab notebooks
+
+bench: $(STAMP) ## Run the benchmarks in bench/ (timings side by side)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 demo-data: $(STAMP) ## Regenerate the synthetic demo data in data/raw/demo
 	$(BIN)/buitenbeeld demo

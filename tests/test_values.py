@@ -276,3 +276,44 @@ def test_parse_scale_custom_range():
 ])
 def test_normalise_header(raw, expected):
     assert values.normalise_header(raw) == expected
+
+
+# --- read_number: the never-raising reader, property-based ---------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from buitenbeeld.values import MISSING_INVALID, read_number  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_read_number_never_raises_on_any_string(text):
+    number = read_number(text)
+    assert (number.value is None) == (number.missing_reason is not None)
+    if number.missing_reason == MISSING_INVALID:
+        assert number.problem
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_read_number_never_turns_an_unknown_into_zero(text):
+    number = read_number(text)
+    if number.value == 0:
+        assert "0" in text or "\u0660" in text or any(c.isdigit() and int(c) == 0 for c in text if c.isdecimal())
+
+
+@given(st.sampled_from(["onbekend", "Onbekend ", "?", "n.v.t.", "weet niet", "", "  ", "-", "nvt"]))
+def test_read_number_unknown_spellings_are_missing(text):
+    number = read_number(text)
+    assert number.value is None and number.missing_reason in {"onbekend", "n.v.t.", "leeg"}
+
+
+@given(st.one_of(st.integers(min_value=0, max_value=10**7), st.floats(min_value=0, max_value=1e7, allow_nan=False)))
+def test_read_number_keeps_any_nonnegative_cell_number(value):
+    assert read_number(value).value == pytest.approx(float(value))
+
+
+def test_read_number_bool_cell_is_invalid_not_one():
+    assert read_number(1).value == 1.0
+    assert read_number(True).value is None and read_number(True).missing_reason == MISSING_INVALID

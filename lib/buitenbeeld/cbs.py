@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import load_workbook
-
 from .errors import InputError, MissingDataError, RowProblem, UnknownGemeenteError
 from .gemeenten import resolve_gemeente
+from .readers import list_sheets, read_rows
 from .sources import is_synthetic
 
 __all__ = [
@@ -71,12 +70,10 @@ def _find_header(rows: list[tuple]) -> int | None:
 
 def _first_sheet(path: Path) -> tuple[str, list[tuple]]:
     """The name and rows of the first sheet (CBS puts the table there)."""
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        return sheet.title, list(sheet.iter_rows(values_only=True))
-    finally:
-        workbook.close()
+    if path.suffix.lower() == ".csv":
+        return path.stem, read_rows(path)
+    sheet = list_sheets(path)[0]
+    return sheet, read_rows(path, sheet)
 
 
 def looks_like_youth_table(path: Path) -> bool:
@@ -115,7 +112,7 @@ def _cell(value: Any) -> tuple[float | None, str | None]:
 
 
 def read_youth_table(path: Path) -> YouthTable:
-    """Read a CBS table of youth figures per gemeente from an xlsx file.
+    """Read a CBS table of youth figures per gemeente (xlsx, ods or CSV).
 
     Raises
     ------

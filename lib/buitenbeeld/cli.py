@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import BuitenbeeldError
+from .errors import BuitenbeeldError, RowProblem
 from .settings import DEFAULT_PEILJAAR, REPORTS_DIR, data_paths
 
 __all__ = ["main", "build_parser"]
@@ -23,6 +23,13 @@ def _data_argument(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="data folder holding raw/ and processed/ (default: the project's data/)",
     )
+
+
+def _engine_argument(parser: argparse.ArgumentParser) -> None:
+    from .readers import ENGINES
+
+    parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
+                        help="spreadsheet reader for xlsx (default: %(default)s)")
 
 
 def _absolute(path: str | None) -> Path | None:
@@ -49,6 +56,59 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     target = data_paths(_absolute(args.data)).raw / "demo"
     written = write_demo_data(target)
     print(f"wrote {len(written)} synthetic demo files to {target}")
+    return 0
+
+
+def _cmd_inlezen(args: argparse.Namespace) -> int:
+    from .ingest import build_processed
+
+    build = build_processed(_absolute(args.data), engine=args.engine, force=args.opnieuw)
+    print("\n".join(build.summary_lines()))
+    return 0
+
+
+def _cmd_valideer(args: argparse.Namespace) -> int:
+    import json
+
+    from .interviews import load_interviews
+
+    result = load_interviews([Path(f) for f in args.bestanden], engine=args.engine)
+    problems = result.problems.assign(message=[
+        RowProblem(**{k: r[k] for k in RowProblem.__dataclass_fields__}).message()
+        for r in result.problems.to_dict("records")
+    ])
+    if args.json:
+        keys = ["file", "sheet", "row", "column", "value", "severity", "message"]
+        records = [{k: (None if v != v else v) for k, v in r.items()} for r in problems[keys].to_dict("records")]
+        totals = result.files[["read", "loaded", "rejected"]].sum()
+        report = {
+            "files": [{**{k: row[k] for k in ("file", "read", "loaded", "rejected", "unusable")},
+                       "problems": [p for p in records if p["file"] == row["file"]]}
+                      for row in result.files.to_dict("records")],
+            "total": {k: int(totals[k]) for k in ("read", "loaded", "rejected")} | {"problems": len(records)},
+        }
+        print(json.dumps(report, indent=2, ensure_ascii=False, default=_json_value))
+    else:
+        for message, severity in zip(problems["message"], problems["severity"]):
+            print(f"{severity}: {message}")
+        print("\n".join(result.summary_lines()))
+    if result.files["unusable"].any():
+        return 2
+    return 1 if len(result.problems) else 0
+
+
+def _json_value(value):
+    """JSON for what pandas and the readers hand over (numpy numbers, dates)."""
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .template import write_interview_template
+
+    path = write_interview_template(Path(args.bestand), overwrite=args.overschrijven)
+    print(f"wrote the interview template to {path}")
     return 0
 
 
@@ -84,6 +144,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="(re)generate the synthetic demo data in <data>/raw/demo")
     _data_argument(p)
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("inlezen", help="rebuild the processed tables from every file under <data>/raw")
+    _data_argument(p)
+    _engine_argument(p)
+    p.add_argument("--opnieuw", action="store_true", help="rebuild even when the inputs did not change")
+    p.set_defaults(func=_cmd_inlezen)
+
+    p = sub.add_parser("valideer", help="check interview files without loading them (exit 0 clean, 1 problems, 2 unusable)")
+    p.add_argument("bestanden", nargs="+", metavar="FILE", help="interview files (xlsx, ods, csv)")
+    p.add_argument("--json", action="store_true", help="print one JSON object with counts and problems")
+    _engine_argument(p)
+    p.set_defaults(func=_cmd_valideer)
+
+    p = sub.add_parser("template", help="write an empty interview workbook to fill in")
+    p.add_argument("soort", choices=["interviews"], help="which template")
+    p.add_argument("bestand", metavar="FILE", help="where to write it, for example kaart.xlsx")
+    p.add_argument("--overschrijven", action="store_true", help="replace an existing file")
+    p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("gemeente", help="look up a gemeente by name, code or common name")
     p.add_argument("naam", help="for example 'Den Haag', 'den bosch' or GM0518")

@@ -1,11 +1,12 @@
 """Reading sociale-kaart interview workbooks into typed tables.
 
 The format is one row per interviewed organisation in a sheet ``organisaties``
-(see the interview format in the README). Every data row ends up either in the
+(xlsx, ods or a CSV export). Every data row ends up either in the
 organisations table or among the rejects, with file, sheet, row, column and
 reason; values that were interpreted (``ca. 40``, ``30-50``) are flagged as
 estimates, unknown answers stay missing, never zero. Personal columns go to a
-separate table that analysis and reports do not read.
+separate table that analysis and reports do not read. Checks across cells,
+rows and files are in :mod:`buitenbeeld.validation`.
 """
 from __future__ import annotations
 
@@ -15,18 +16,20 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
-from openpyxl import load_workbook
-
 from . import values
 from .errors import InputError, RowProblem, UnknownGemeenteError
 from .gemeenten import resolve_gemeente
+from .readers import list_sheets, read_rows
 from .sources import INTERVIEW_SHEET, is_synthetic
+from .validation import apply_rules, resolve_duplicates
 
 __all__ = [
     "COLUMNS",
     "PERSONAL_COLUMNS",
     "NUMBER_COLUMNS",
+    "COLUMN_ABSENT",
     "IngestResult",
+    "looks_like_interviews",
     "read_interviews",
     "load_interviews",
 ]
@@ -83,6 +86,9 @@ NUMBER_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == "number")
 #: Missing reason of a number whose column the file does not have.
 COLUMN_ABSENT = "niet gevraagd"
 _SCALE_HINT = "Use a whole number from 1 to 5, or leave it empty when unknown"
+_NUMBER_HINT = "Write a number, an estimate like 'ca. 40' or '30-50', or 'onbekend'; the value is treated as unknown"
+#: How many rows from the top the header row may be (title rows above it are allowed).
+_HEADER_SCAN = 10
 
 
 def _header_index() -> dict[str, Column]:
@@ -115,13 +121,17 @@ class IngestResult:
     ``organisaties`` has one row per loaded organisation and no personal
     columns; ``personal`` holds those, keyed by ``organisatie_id``;
     ``problems`` lists every error (row rejected) and warning (row kept, value
-    flagged); ``files`` has per file the rows read, loaded and rejected.
+    flagged); ``files`` has per file the rows read, loaded and rejected;
+    ``conflicts`` shows side by side the answers of an organisation that
+    differ between files. A file that could not be used at all is in
+    ``files`` with ``unusable`` True and its reason among the problems.
     """
 
     organisaties: pd.DataFrame
     personal: pd.DataFrame
     problems: pd.DataFrame
     files: pd.DataFrame
+    conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
     synthetic: bool = False
     sources: list[Path] = field(default_factory=list)
 
@@ -141,6 +151,19 @@ class IngestResult:
         return lines
 
 
+@dataclass
+class _FileRows:
+    """The parsed rows of one file, before the checks across rows and files."""
+
+    file: str
+    read: int
+    records: list[dict]
+    problems: list[RowProblem]
+    synthetic: bool
+    path: Path
+    unusable: bool = False
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", values.normalise_header(text)).strip("-")
 
@@ -149,17 +172,45 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _map_headers(header: tuple, file: str) -> tuple[dict[int, Column], list[RowProblem]]:
+def _recognised(row: tuple) -> int:
+    return sum(1 for v in row if not _is_empty(v) and values.normalise_header(str(v)) in _HEADERS)
+
+
+def _find_header(rows: list[tuple]) -> int | None:
+    """Index of the header row: the row among the first few that names the most known columns."""
+    best, best_count = None, 1
+    for index, row in enumerate(rows[:_HEADER_SCAN]):
+        count = _recognised(row)
+        if count > best_count:
+            best, best_count = index, count
+    return best
+
+
+def _column_letter(position: int) -> str:
+    letters, position = "", position + 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _map_headers(rows: list[tuple], at: int, file: str, sheet: str | None) -> tuple[dict[int, Column], list[RowProblem]]:
     mapping: dict[int, Column] = {}
     problems: list[RowProblem] = []
-    for position, raw in enumerate(header):
+    for position, raw in enumerate(rows[at]):
         if _is_empty(raw):
+            if any(position < len(r) and not _is_empty(r[position]) for r in rows[at + 1:]):
+                letter = _column_letter(position)
+                problems.append(RowProblem(
+                    file, sheet, at + 1, letter, None,
+                    f"column {letter} has data but no name in the header row (merged header cells?)",
+                    "Give every column its own name in the header row; this column is ignored", "warning"))
             continue
         column = _HEADERS.get(values.normalise_header(str(raw)))
         if column is None:
-            continue  # extra columns are kept out of the analysis and ignored
+            continue  # extra columns are allowed and ignored
         if column in mapping.values():
-            problems.append(RowProblem(file, INTERVIEW_SHEET, 1, str(raw), None,
+            problems.append(RowProblem(file, sheet, at + 1, str(raw), None,
                                        f"column '{column.name}' appears twice; the first is used",
                                        "Remove or rename the second column", "warning"))
             continue
@@ -167,13 +218,13 @@ def _map_headers(header: tuple, file: str) -> tuple[dict[int, Column], list[RowP
     return mapping, problems
 
 
-def _parse_row(cells: dict[str, Any], file: str, row: int) -> tuple[dict[str, Any], list[RowProblem]]:
+def _parse_row(cells: dict[str, Any], file: str, sheet: str | None, row: int) -> tuple[dict[str, Any], list[RowProblem]]:
     """Parse one row; ``cells`` holds only the columns the file has."""
     record: dict[str, Any] = {}
     problems: list[RowProblem] = []
 
     def problem(column: str, reason: str, hint: str, severity: str) -> None:
-        problems.append(RowProblem(file, INTERVIEW_SHEET, row, column, cells.get(column), reason, hint, severity))
+        problems.append(RowProblem(file, sheet, row, column, cells.get(column), reason, hint, severity))
 
     for column in COLUMNS:
         raw = cells.get(column.name)
@@ -182,9 +233,11 @@ def _parse_row(cells: dict[str, Any], file: str, row: int) -> tuple[dict[str, An
             continue
         try:
             if column.kind == "number":
-                number = values.parse_number(raw)
+                number = values.read_number(raw)
                 if column.name not in cells:
                     number = values.Number(None, None, None, False, COLUMN_ABSENT)
+                if number.problem:
+                    problem(column.name, number.problem, _NUMBER_HINT, "warning")
                 record[column.name] = number.value
                 record[f"{column.name}_min"] = number.low
                 record[f"{column.name}_max"] = number.high
@@ -205,13 +258,7 @@ def _parse_row(cells: dict[str, Any], file: str, row: int) -> tuple[dict[str, An
             severity = "error" if column.required else "warning"
             hint = _PARSERS.get(column.kind, (None, ""))[1]
             problem(column.name, str(error), hint + ("" if column.required else "; the value is treated as unknown"), severity)
-            if column.kind == "number":
-                for suffix in ("", "_min", "_max"):
-                    record[f"{column.name}{suffix}"] = None
-                record[f"{column.name}_geschat"] = False
-                record[f"{column.name}_onbekend"] = "ongeldig"
-            else:
-                record[column.name] = None
+            record[column.name] = None
     return record, problems
 
 
@@ -224,107 +271,152 @@ def _parse_postcode(raw: Any) -> str | None:
     return f"{text[:4]} {text[4:]}".strip()
 
 
-def read_interviews(path: Path) -> IngestResult:
-    """Read one interview workbook (xlsx from Excel or LibreOffice).
-
-    Raises
-    ------
-    InputError
-        When the file has no ``organisaties`` sheet or cannot be opened.
-    """
-    path = Path(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises several unrelated types
-        raise InputError(RowProblem(path.name, None, None, None, None,
-                                    f"cannot open the workbook ({error})",
-                                    "Save it as .xlsx from Excel or LibreOffice")) from error
-    try:
-        sheet_name = next((s for s in workbook.sheetnames if s.strip().lower() == INTERVIEW_SHEET), None)
-        if sheet_name is None:
-            raise InputError(RowProblem(path.name, None, None, None, None,
-                                        f"no sheet '{INTERVIEW_SHEET}' (sheets: {', '.join(workbook.sheetnames)})",
-                                        f"Put the interviews in a sheet named '{INTERVIEW_SHEET}'"))
-        rows = list(workbook[sheet_name].iter_rows(values_only=True))
-    finally:
-        workbook.close()
-    return _ingest_rows(path, rows, is_synthetic(path))
+def _choose_sheet(path: Path, engine: str) -> tuple[str | None, list[tuple], list[RowProblem]]:
+    """The interview sheet: ``organisaties``, else the one sheet that looks like it."""
+    if path.suffix.lower() == ".csv":
+        return None, read_rows(path, None, engine), []
+    sheets = list_sheets(path)
+    named = next((s for s in sheets if s.strip().lower() == INTERVIEW_SHEET), None)
+    if named is not None:
+        return named, read_rows(path, named, engine), []
+    candidates = []
+    for sheet in sheets:
+        rows = read_rows(path, sheet, engine)
+        header = _find_header(rows)
+        if header is not None and _recognised(rows[header]) >= 3:
+            candidates.append((sheet, rows))
+    if len(candidates) == 1:
+        sheet, rows = candidates[0]
+        return sheet, rows, [RowProblem(path.name, sheet, None, None, None,
+                                        f"no sheet '{INTERVIEW_SHEET}'; sheet '{sheet}' holds the interviews and is used",
+                                        f"Rename the sheet to '{INTERVIEW_SHEET}'", "warning")]
+    raise InputError(RowProblem(path.name, None, None, None, None,
+                                f"no sheet '{INTERVIEW_SHEET}' (sheets: {', '.join(sheets)})",
+                                f"Put the interviews in a sheet named '{INTERVIEW_SHEET}'"))
 
 
-def _ingest_rows(path: Path, rows: list[tuple], synthetic: bool) -> IngestResult:
+def _parse_file(path: Path, engine: str) -> _FileRows:
+    """Parse one file's rows; raises InputError when the file or its sheet cannot be used."""
     file = path.name
-    header = rows[0] if rows else ()
-    mapping, problems = _map_headers(header, file)
+    sheet, rows, problems = _choose_sheet(path, engine)
+    synthetic = path.suffix.lower() in (".xlsx", ".xlsm") and is_synthetic(path)
+    at = _find_header(rows)
+    if at is None:
+        if any(not all(_is_empty(v) for v in r) for r in rows):
+            raise InputError(RowProblem(file, sheet, 1, None, None,
+                                        "no header row with the interview columns in the first rows",
+                                        "Put the column names (naam, gemeente, type, ...) in row 1"))
+        problems.append(RowProblem(file, sheet, None, None, None, "the sheet is empty", "", "warning"))
+        return _FileRows(file, 0, [], problems, synthetic, path)
+    mapping, header_problems = _map_headers(rows, at, file, sheet)
+    problems.extend(header_problems)
     missing = [c for c in COLUMNS if c.required and c not in mapping.values()]
-    records, personal = [], []
-    read = 0
-    seen_ids: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
+    records, read = [], 0
+    for number, row in enumerate(rows[at + 1:], start=at + 2):
         if all(_is_empty(v) for v in row):
             continue
         read += 1
-        cells = {column.name: row[pos] if pos < len(row) else None for pos, column in mapping.items()}
         if missing:
             names = ", ".join(f"'{c.name}'" for c in missing)
-            problems.append(RowProblem(file, INTERVIEW_SHEET, number, missing[0].name, None,
+            problems.append(RowProblem(file, sheet, number, missing[0].name, None,
                                        f"required column(s) {names} missing from the header row",
-                                       "Add the column with this name to row 1"))
+                                       f"Add the column to the header row (row {at + 1})"))
             continue
-        record, row_problems = _parse_row(cells, file, number)
+        cells = {column.name: row[pos] if pos < len(row) else None for pos, column in mapping.items()}
+        record, row_problems = _parse_row(cells, file, sheet, number)
         problems.extend(row_problems)
         if any(p.severity == "error" for p in row_problems):
             continue
         record["organisatie_id"] = record.get("organisatie_id") or f"{record['gemeentecode']}-{_slug(record['naam'])}"
-        if record["organisatie_id"] in seen_ids:
-            problems.append(RowProblem(file, INTERVIEW_SHEET, number, "organisatie_id", record["organisatie_id"],
-                                       f"duplicate of row {seen_ids[record['organisatie_id']]}",
-                                       "Give each organisation one row, or distinct ids"))
-            continue
-        seen_ids[record["organisatie_id"]] = number
         record["toestemming_publicatie"] = bool(record.get("toestemming_publicatie"))
-        record.update(bron_bestand=file, bron_blad=INTERVIEW_SHEET, bron_rij=number)
-        personal.append({"organisatie_id": record["organisatie_id"], **{c: record.pop(c, None) for c in PERSONAL_COLUMNS}})
+        record.update(bron_bestand=file, bron_blad=sheet or "", bron_rij=number)
         records.append(record)
+    return _FileRows(file, read, records, problems, synthetic, path)
+
+
+def _typed(records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(records)
-    if not frame.empty:
-        numeric = [f"{c}{s}" for c in NUMBER_COLUMNS for s in ("", "_min", "_max")]
-        frame[numeric] = frame[numeric].astype("float64")
-        frame["vertrouwensband"] = frame["vertrouwensband"].astype("Int64")
-        frame["samenwerking_gemeente"] = frame["samenwerking_gemeente"].astype("Int64")
-    counts = pd.DataFrame([{"file": file, "read": read, "loaded": len(records), "rejected": read - len(records)}])
-    return IngestResult(
-        organisaties=frame,
-        personal=pd.DataFrame(personal, columns=["organisatie_id", *PERSONAL_COLUMNS]),
-        problems=pd.DataFrame([p.as_record() for p in problems], columns=list(RowProblem.__dataclass_fields__)),
-        files=counts,
-        synthetic=synthetic,
-        sources=[path],
-    )
+    if frame.empty:
+        return frame
+    numeric = [f"{c}{s}" for c in NUMBER_COLUMNS for s in ("", "_min", "_max")]
+    frame[numeric] = frame[numeric].astype("float64")
+    for column in ("vertrouwensband", "samenwerking_gemeente"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
-def load_interviews(paths: list[Path]) -> IngestResult:
-    """Read several interview workbooks into one result; unreadable files become rejects."""
-    results = []
+def looks_like_interviews(path: Path) -> bool:
+    """True for a file with an ``organisaties`` sheet, or a sheet or CSV with interview columns."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        if any(s.strip().lower() == INTERVIEW_SHEET for s in list_sheets(path)):
+            return True
+        sheets = list_sheets(path)
+    else:
+        sheets = [None]
+    for sheet in sheets:
+        rows = read_rows(path, sheet)
+        header = _find_header(rows)
+        if header is not None and _recognised(rows[header]) >= 3:
+            return True
+    return False
+
+
+def read_interviews(path: Path, engine: str = "calamine") -> IngestResult:
+    """Read one interview file (xlsx from Excel or LibreOffice, ods, or CSV).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be opened or has no interview sheet.
+    """
+    return _combine([_parse_file(Path(path), engine)])
+
+
+def load_interviews(paths: list[Path], engine: str = "calamine") -> IngestResult:
+    """Read several interview files into one result, checked across files.
+
+    A file that cannot be used at all is listed among the problems (with no
+    rows); the others load.
+    """
+    parsed = []
     for path in paths:
         try:
-            results.append(read_interviews(path))
+            parsed.append(_parse_file(Path(path), engine))
         except InputError as error:
-            results.append(_unreadable(Path(path), error.problem))
-    if not results:
-        results.append(_ingest_rows(Path("-"), [], False))
-        results[0].files = results[0].files.iloc[0:0]
-    frames = [r.organisaties for r in results if not r.organisaties.empty]
-    return IngestResult(
-        organisaties=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(),
-        personal=pd.concat([r.personal for r in results], ignore_index=True),
-        problems=pd.concat([r.problems for r in results], ignore_index=True),
-        files=pd.concat([r.files for r in results], ignore_index=True),
-        synthetic=any(r.synthetic for r in results),
-        sources=[p for r in results for p in r.sources],
+            parsed.append(_FileRows(Path(path).name, 0, [], [error.problem], False, Path(path), unusable=True))
+    return _combine(parsed)
+
+
+def _combine(parsed: list[_FileRows]) -> IngestResult:
+    """Check across rows and files, split off the personal columns, count per file."""
+    problems = [p for f in parsed for p in f.problems]
+    frame = _typed([r for f in parsed for r in f.records])
+    conflicts = pd.DataFrame()
+    if not frame.empty:
+        keep, duplicate_problems, conflicts = resolve_duplicates(frame)
+        problems.extend(duplicate_problems)
+        frame = frame[keep].reset_index(drop=True)
+        rule_problems, codes = apply_rules(frame)
+        problems.extend(rule_problems)
+        frame["waarschuwingen"] = codes.map(tuple)
+        personal = frame[["organisatie_id", *PERSONAL_COLUMNS]].reset_index(drop=True)
+        frame = frame.drop(columns=list(PERSONAL_COLUMNS))
+    else:
+        personal = pd.DataFrame(columns=["organisatie_id", *PERSONAL_COLUMNS])
+    loaded = frame["bron_bestand"].value_counts() if not frame.empty else pd.Series(dtype=int)
+    files = pd.DataFrame(
+        [{"file": f.file, "read": f.read, "loaded": int(loaded.get(f.file, 0)),
+          "rejected": f.read - int(loaded.get(f.file, 0)), "synthetic": f.synthetic, "unusable": f.unusable}
+         for f in parsed],
+        columns=["file", "read", "loaded", "rejected", "synthetic", "unusable"],
     )
-
-
-def _unreadable(path: Path, problem: RowProblem) -> IngestResult:
-    result = _ingest_rows(path, [], False)
-    result.problems = pd.DataFrame([problem.as_record()])
-    return result
+    return IngestResult(
+        organisaties=frame,
+        personal=personal,
+        problems=pd.DataFrame([p.as_record() for p in problems], columns=list(RowProblem.__dataclass_fields__)),
+        files=files,
+        conflicts=conflicts,
+        synthetic=any(f.synthetic for f in parsed),
+        sources=[f.path for f in parsed],
+    )

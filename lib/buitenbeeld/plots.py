@@ -14,7 +14,10 @@ from matplotlib.figure import Figure
 
 from .formatting import format_share
 
-__all__ = ["PALETTE", "plot_youth_share", "plot_type_counts", "plot_wijk_type"]
+__all__ = [
+    "PALETTE", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
+    "plot_problems_by_column",
+]
 
 PALETTE = sns.color_palette("colorblind")
 _SYNTHETIC_NOTE = " (SYNTHETISCHE DEMODATA)"
@@ -72,3 +75,36 @@ def plot_wijk_type(table: pd.DataFrame, naam: str, source: str, synthetic: bool 
         label.set_horizontalalignment("right")
     ax.set_title(f"Sociale kaart {naam}: organisaties per wijk en type", loc="left")
     return _finish(fig, source, synthetic, 0.05)
+
+
+def plot_ingest_counts(files: pd.DataFrame, synthetic: bool = False) -> Figure:
+    """Per file: rows loaded and rejected, stacked, so a glance shows where the problems are."""
+    labels = files["file"].tolist()
+    fig, ax = plt.subplots(figsize=(8, max(2.2, 0.45 * len(labels) + 1.4)))
+    ax.barh(labels, files["loaded"], color=PALETTE[2], label="geladen")
+    ax.barh(labels, files["rejected"], left=files["loaded"], color=PALETTE[3], label="afgewezen")
+    for y, (loaded, rejected) in enumerate(zip(files["loaded"], files["rejected"])):
+        ax.text(loaded + rejected, y, f" {loaded} + {rejected}", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("rijen")
+    ax.legend(loc="lower right", frameon=False)
+    ax.set_title("Ingelezen rijen per bestand: geladen en afgewezen", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _finish(fig, "interviewbestanden in raw/", synthetic, 0.07)
+
+
+def plot_problems_by_column(problems: pd.DataFrame, synthetic: bool = False) -> Figure:
+    """Problems per column, errors and warnings apart: which questions cause trouble."""
+    table = pd.crosstab(problems["column"].fillna("(bestand)"), problems["severity"])
+    table = table.reindex(columns=["error", "warning"], fill_value=0)
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+    fig, ax = plt.subplots(figsize=(8, max(2.2, 0.4 * len(table) + 1.4)))
+    ax.barh(table.index, table["error"], color=PALETTE[3], label="fout (rij afgewezen)")
+    ax.barh(table.index, table["warning"], left=table["error"], color=PALETTE[1], label="waarschuwing (rij geladen)")
+    ax.invert_yaxis()
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("meldingen")
+    ax.legend(loc="lower right", frameon=False)
+    ax.set_title("Meldingen per kolom", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _finish(fig, "validatie van de interviewbestanden", synthetic, 0.07)

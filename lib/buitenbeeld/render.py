@@ -22,9 +22,8 @@ from tqdm.auto import tqdm
 
 from .errors import BuitenbeeldError, ReportError
 from .gemeenten import Gemeente, resolve_gemeente
-from .interviews import load_interviews
+from .ingest import build_processed
 from .settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, data_paths
-from .sources import discover_inputs
 
 __all__ = [
     "REPORT_NOTEBOOK",
@@ -160,9 +159,8 @@ def _replace_dir(source: Path, target: Path) -> None:
 
 
 def gemeenten_in_data(data_dir: Path | None = None) -> list[Gemeente]:
-    """The gemeenten that have organisations in the interview workbooks, by code."""
-    inputs = discover_inputs(data_paths(data_dir).raw)
-    organisaties = load_interviews(inputs.interviews).organisaties
+    """The gemeenten that have organisations in the processed interview tables, by code."""
+    organisaties = build_processed(data_dir).result.organisaties
     if organisaties.empty:
         return []
     codes = sorted(set(organisaties["gemeentecode"]))

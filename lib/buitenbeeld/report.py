@@ -16,7 +16,8 @@ from .disclosure import show_count
 from .errors import MissingDataError
 from .formatting import format_count, format_date, format_share
 from .gemeenten import Gemeente, resolve_gemeente
-from .interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult, load_interviews
+from .ingest import build_processed, read_processed
+from .interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult
 from .settings import data_paths
 from .sources import discover_inputs
 
@@ -62,7 +63,10 @@ class ReportData:
 
 
 def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None = None) -> ReportData:
-    """Resolve the gemeente and read its interviews and CBS youth figures.
+    """Resolve the gemeente and read its organisations and CBS youth figures.
+
+    The organisations come from the processed tables, which are rebuilt first
+    when the raw files changed (see :mod:`buitenbeeld.ingest`).
 
     Raises
     ------
@@ -80,7 +84,8 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
             "or run 'buitenbeeld demo' to write the synthetic demo data."
         )
     youth = select_youth_table(inputs.youth_tables, peiljaar)
-    kaart = load_interviews(inputs.interviews)
+    build_processed(data_dir)
+    kaart = read_processed(data_dir)
     organisaties = kaart.organisaties
     if not organisaties.empty:
         organisaties = organisaties[organisaties["gemeentecode"] == resolved.code].reset_index(drop=True)

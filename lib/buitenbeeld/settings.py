@@ -51,8 +51,8 @@ KERNEL_NAME = "buitenbeeld"
 DEFAULT_PEILJAAR = 2013
 #: The gemeente layout (indeling) the workbench reports in.
 CURRENT_GEMEENTE_YEAR = 2026
-#: Spreadsheet files the ingest looks at under ``raw/``.
-INPUT_SUFFIXES = (".xlsx", ".xlsm")
+#: Files the ingest looks at under ``raw/``.
+INPUT_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv")
 
 
 def resolve_path(path: str | os.PathLike | None, default: Path) -> Path:

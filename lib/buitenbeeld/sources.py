@@ -1,8 +1,9 @@
 """Finding the input files in a data folder and telling what each one is.
 
-A raw folder holds interview workbooks (a sheet ``organisaties``) and CBS tables
-of youth figures, in any subfolder. Files are classified by their content, not
-their name, so users can name and arrange them as they like.
+A raw folder holds interview files (a sheet ``organisaties``, or a CSV with the
+interview columns) and CBS tables of youth figures, in any subfolder. Files are
+classified by their content, not their name, so users can name and arrange
+them as they like.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from .errors import BuitenbeeldError
 from .settings import INPUT_SUFFIXES
 
 __all__ = [
@@ -46,34 +48,32 @@ def _is_candidate(path: Path) -> bool:
     )
 
 
-def _sheet_names(path: Path) -> list[str]:
-    workbook = load_workbook(path, read_only=True)
-    try:
-        return list(workbook.sheetnames)
-    finally:
-        workbook.close()
-
-
 def discover_inputs(raw_dir: Path) -> Inputs:
     """Classify every spreadsheet under ``raw_dir`` (recursively), in a stable order."""
     from .cbs import looks_like_youth_table
+    from .interviews import looks_like_interviews
 
     inputs = Inputs()
     if not raw_dir.is_dir():
         return inputs
     for path in sorted(p for p in raw_dir.rglob("*") if _is_candidate(p)):
-        sheets = [s.strip().lower() for s in _sheet_names(path)]
-        if INTERVIEW_SHEET in sheets:
+        try:
+            if looks_like_interviews(path):
+                inputs.interviews.append(path)
+            elif looks_like_youth_table(path):
+                inputs.youth_tables.append(path)
+            else:
+                inputs.unrecognised.append(path)
+        except BuitenbeeldError:
+            # unreadable: let the interview ingest report it with file and reason
             inputs.interviews.append(path)
-        elif looks_like_youth_table(path):
-            inputs.youth_tables.append(path)
-        else:
-            inputs.unrecognised.append(path)
     return inputs
 
 
 def is_synthetic(path: Path) -> bool:
-    """True when the workbook carries the demo data's synthetic marker."""
+    """True when the workbook carries the demo data's synthetic marker (xlsx only)."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
     workbook = load_workbook(path, read_only=True)
     try:
         return (workbook.properties.subject or "").strip() == SYNTHETIC_SUBJECT

@@ -13,10 +13,11 @@ import numbers
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 __all__ = [
-    "Number", "parse_number", "parse_bool", "parse_ja_nee_soms", "parse_date",
+    "Number", "parse_number", "read_number", "MISSING_INVALID", "parse_bool", "parse_ja_nee_soms", "parse_date",
     "ORGANISATION_TYPES", "parse_type", "ROLES", "parse_roles", "LEEFGEBIEDEN",
     "parse_leefgebieden", "parse_wijken", "parse_scale", "normalise_header",
     "MISSING_EMPTY", "MISSING_UNKNOWN", "MISSING_NOT_APPLICABLE",
@@ -31,6 +32,8 @@ LEEFGEBIEDEN = ("financiën", "werk & opleiding", "tijdsbesteding", "huisvesting
                 "verslaving", "basale adl", "instrumentele adl", "sociaal netwerk",
                 "maatschappelijke participatie", "justitie")
 MISSING_EMPTY, MISSING_UNKNOWN, MISSING_NOT_APPLICABLE = "leeg", "onbekend", "n.v.t."
+#: Missing reason of a cell that could not be read as a number (see :func:`read_number`).
+MISSING_INVALID = "ongeldig"
 
 _UNKNOWN = frozenset({"onbekend", "onb", "onb.", "weet niet", "weet ik niet", "?", "??", "???",
                       "-", "--", "\u2013", "\u2014"})
@@ -60,7 +63,10 @@ class Number:
     estimate : bool
         True for ``ca. 40``, ranges and bounds; False for exact and missing values.
     missing_reason : str or None
-        ``"leeg"``, ``"onbekend"`` or ``"n.v.t."`` when ``value`` is None, else None.
+        ``"leeg"``, ``"onbekend"``, ``"n.v.t."`` or ``"ongeldig"`` when ``value``
+        is None, else None.
+    problem : str or None
+        Why the cell could not be read (only from :func:`read_number`).
     """
 
     value: float | None
@@ -68,6 +74,7 @@ class Number:
     high: float | None
     estimate: bool
     missing_reason: str | None
+    problem: str | None = None
 
     @property
     def missing(self) -> bool:
@@ -171,6 +178,25 @@ def parse_number(raw: Any, *, allow_negative: bool = False) -> Number:
     if not allow_negative and any(x is not None and x < 0 for x in (value, low, high)):
         raise ValueError("expected a count; negative numbers are not allowed")
     return Number(value, low, high, estimate, None)
+
+
+def read_number(raw: Any) -> Number:
+    """Like :func:`parse_number`, but never raises: an unreadable cell is missing.
+
+    The result of an unreadable cell has value None, missing reason
+    ``"ongeldig"`` and the parser's message in ``problem``; it never becomes zero.
+    """
+    try:
+        cacheable = isinstance(raw, (str, int, float)) and not isinstance(raw, bool)  # True == 1 as a key
+        return _parse_number_cached(raw) if cacheable else parse_number(raw)
+    except ValueError as error:
+        return Number(None, None, None, False, MISSING_INVALID, str(error))
+
+
+@lru_cache(maxsize=65536)
+def _parse_number_cached(raw: str | int | float) -> Number:
+    # answers repeat a lot in a large kaart ('onbekend', 'ca. 10'): parse each once
+    return parse_number(raw)
 
 
 def _number_text(text: str) -> tuple[float, float | None, float | None, bool]:

@@ -1,0 +1,203 @@
+"""Rebuilding ``processed/`` from ``raw/``: the one path every interview file takes.
+
+``buitenbeeld inlezen`` (and every report, before it reads) calls
+:func:`build_processed`. It reads every interview file under ``raw/``, checks
+it, and writes:
+
+- ``organisaties.parquet``: the analysis table, without personal columns;
+- ``problemen.parquet`` and ``afgewezen.csv``: every problem with file, sheet,
+  row, column, value, reason and hint (errors rejected their row);
+- ``bestanden.parquet``: per file the rows read, loaded and rejected;
+- ``conflicten.parquet``: answers that differ between files, side by side;
+- ``validatie.md``: all of that as a summary a person can read;
+- ``persoonlijk/contactgegevens.parquet``: the personal columns, apart; no
+  analysis or report code reads this folder;
+- ``manifest.json``: what the tables were built from. When the inputs, the
+  engine and the package version are unchanged, a rebuild is a no-op.
+
+Raw files are only read, never written.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .interviews import IngestResult, load_interviews
+from .settings import data_paths
+from .sources import discover_inputs, hash_file
+
+__all__ = [
+    "TABLES",
+    "PERSONAL_TABLE",
+    "REJECTS_CSV",
+    "VALIDATION_REPORT",
+    "MANIFEST",
+    "BuildResult",
+    "build_processed",
+    "read_processed",
+    "validation_markdown",
+]
+
+TABLES = {
+    "organisaties": "organisaties.parquet",
+    "problems": "problemen.parquet",
+    "files": "bestanden.parquet",
+    "conflicts": "conflicten.parquet",
+}
+PERSONAL_TABLE = Path("persoonlijk") / "contactgegevens.parquet"
+REJECTS_CSV = "afgewezen.csv"
+VALIDATION_REPORT = "validatie.md"
+MANIFEST = "manifest.json"
+#: Columns that hold several values (tuples in memory, lists in parquet).
+_LIST_COLUMNS = ("wijk", "leefgebieden", "rollen_nu", "rollen_bereid", "waarschuwingen")
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build_processed` did: ``rebuilt`` is False when nothing had changed."""
+
+    result: IngestResult
+    rebuilt: bool
+    processed: Path
+
+    def summary_lines(self) -> list[str]:
+        """The counts per file and in total, and where the validation report is."""
+        state = "rebuilt" if self.rebuilt else "up to date (inputs unchanged)"
+        return [*self.result.summary_lines(), f"processed tables {state}: {self.processed}",
+                f"validation report: {self.processed / VALIDATION_REPORT}"]
+
+
+def _manifest(raw: Path, paths: list[Path], engine: str) -> dict:
+    return {
+        "buitenbeeld": __version__,
+        "engine": engine,
+        "inputs": {p.relative_to(raw).as_posix(): hash_file(p) for p in paths},
+    }
+
+
+def _up_to_date(processed: Path, manifest: dict) -> bool:
+    files = [processed / MANIFEST, processed / PERSONAL_TABLE, *(processed / name for name in TABLES.values())]
+    if not all(f.exists() for f in files):
+        return False
+    return json.loads((processed / MANIFEST).read_text(encoding="utf-8")) == manifest
+
+
+def _write_atomic(path: Path, write) -> None:
+    """Write through a temporary file, so a reader never sees half a table."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    write(temporary)
+    os.replace(temporary, path)
+
+
+def _for_parquet(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in _LIST_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
+    if "value" in frame:
+        frame["value"] = frame["value"].astype("string")
+    return frame
+
+
+def _from_parquet(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in _LIST_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: tuple(v) if v is not None else ())
+    return frame
+
+
+def build_processed(data_dir: str | Path | None = None, engine: str = "calamine", force: bool = False) -> BuildResult:
+    """Rebuild the processed tables of ``data_dir`` from its ``raw/`` folder.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (default: the project's ``data/``).
+    engine : str
+        Spreadsheet reader for xlsx files (see :mod:`buitenbeeld.readers`).
+    force : bool
+        Rebuild even when nothing changed.
+    """
+    paths = data_paths(data_dir)
+    interviews = discover_inputs(paths.raw).interviews
+    manifest = _manifest(paths.raw, interviews, engine)
+    processed = paths.processed
+    if not force and _up_to_date(processed, manifest):
+        return BuildResult(read_processed(data_dir), False, processed)
+    result = load_interviews(interviews, engine)
+    for attribute, name in TABLES.items():
+        table = _for_parquet(getattr(result, attribute))
+        _write_atomic(processed / name, lambda p, t=table: t.to_parquet(p, index=False))
+    _write_atomic(processed / PERSONAL_TABLE, lambda p: result.personal.to_parquet(p, index=False))
+    rejects = result.rejects
+    _write_atomic(processed / REJECTS_CSV,
+                  lambda p: rejects.to_csv(p, sep=";", index=False, encoding="utf-8-sig"))
+    _write_atomic(processed / VALIDATION_REPORT,
+                  lambda p: p.write_text(validation_markdown(result), encoding="utf-8"))
+    _write_atomic(processed / MANIFEST,
+                  lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
+    return BuildResult(result, True, processed)
+
+
+def read_processed(data_dir: str | Path | None = None) -> IngestResult:
+    """Read the processed tables (never the personal ones; ``personal`` is left empty)."""
+    processed = data_paths(data_dir).processed
+    tables = {attribute: _from_parquet(pd.read_parquet(processed / name)) for attribute, name in TABLES.items()}
+    files = tables["files"]
+    return IngestResult(
+        organisaties=tables["organisaties"],
+        personal=pd.DataFrame(),
+        problems=tables["problems"],
+        files=files,
+        conflicts=tables["conflicts"],
+        synthetic=bool(files["synthetic"].any()) if len(files) else False,
+        sources=[],
+    )
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "_geen_\n"
+    text = frame.astype(object).where(frame.notna(), "").astype(str)
+    text = text.apply(lambda c: c.str.replace("|", "\\|", regex=False).str.replace("\n", " ", regex=False))
+    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(row) + " |" for row in text.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def validation_markdown(result: IngestResult) -> str:
+    """The validation report: counts, rejected rows, warnings and conflicts, in Dutch."""
+    totals = result.files[["read", "loaded", "rejected"]].sum() if len(result.files) else {"read": 0, "loaded": 0, "rejected": 0}
+    columns = {"file": "bestand", "sheet": "blad", "row": "rij", "column": "kolom", "value": "waarde",
+               "reason": "reden", "hint": "wat te doen"}
+    problems = result.problems.rename(columns=columns)
+    errors = problems[problems["severity"] == "error"][list(columns.values())]
+    warnings = problems[problems["severity"] == "warning"][list(columns.values())]
+    files = result.files.rename(columns={"file": "bestand", "read": "gelezen", "loaded": "geladen",
+                                         "rejected": "afgewezen", "synthetic": "synthetisch",
+                                         "unusable": "onbruikbaar"})
+    parts = [
+        "# Validatie sociale kaart\n",
+        f"Gelezen: **{totals['read']}** rijen = **{totals['loaded']}** geladen + **{totals['rejected']}** afgewezen.\n",
+    ]
+    if result.synthetic:
+        parts.append("Let op: (een deel van) de invoer is SYNTHETISCHE DEMONSTRATIEDATA.\n")
+    parts += [
+        "## Per bestand\n", _markdown_table(files),
+        "## Afgewezen rijen (fouten)\n",
+        "Deze rijen staan niet in de analyse. Verbeter ze in het bronbestand en lees opnieuw in.\n",
+        _markdown_table(errors),
+        "## Waarschuwingen\n",
+        "Deze rijen zijn wel geladen; de genoemde waarde is als onbekend behandeld of gemarkeerd.\n",
+        _markdown_table(warnings),
+        "## Conflicten tussen bestanden\n",
+        "Dezelfde organisatie met verschillende antwoorden in twee bestanden, naast elkaar.\n",
+        _markdown_table(result.conflicts),
+    ]
+    return "\n".join(parts)
