@@ -59,3 +59,61 @@ def test_rapporten_exits_nonzero_when_a_gemeente_fails(tmp_path, data_dir, capsy
 def test_rapporten_on_an_empty_folder_says_what_to_do(tmp_path, capsys):
     assert main(["rapporten", "--data", str(tmp_path), "--uit", str(tmp_path / "out")]) == 1
     assert "buitenbeeld demo" in capsys.readouterr().out
+
+
+def _kaart(folder, rows):
+    from conftest import write_workbook
+
+    return write_workbook(folder / "kaart.xlsx", {"organisaties": [["naam", "gemeente", "type", "vertrouwensband"], *rows]})
+
+
+def test_valideer_exit_codes(tmp_path, capsys):
+    clean = _kaart(tmp_path / "schoon", [["Club", "Venlo", "hobby", 3]])
+    warned = _kaart(tmp_path / "fout", [["Club", "Venlo", "hobby", 9]])
+    broken = tmp_path / "kapot.xlsx"
+    broken.write_bytes(b"geen spreadsheet")
+    assert main(["valideer", str(clean)]) == 0
+    assert main(["valideer", str(warned)]) == 1
+    assert main(["valideer", str(clean), str(broken)]) == 2
+    out = capsys.readouterr().out
+    assert "warning: file 'kaart.xlsx', sheet 'organisaties', row 2, column 'vertrouwensband'" in out
+    assert "total: read 1 = loaded 1 + rejected 0" in out
+
+
+def test_valideer_json_has_counts_and_problems_per_file_and_in_total(tmp_path, capsys):
+    import json
+
+    path = _kaart(tmp_path, [["Club", "Venlo", "hobby", 9], ["", "Venlo", "hobby", 2]])
+    assert main(["valideer", "--json", str(path)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["total"] == {"read": 2, "loaded": 1, "rejected": 1, "problems": 2}
+    (entry,) = report["files"]
+    assert (entry["file"], entry["read"], entry["loaded"], entry["rejected"]) == ("kaart.xlsx", 2, 1, 1)
+    problems = {(p["row"], p["column"], p["severity"]) for p in entry["problems"]}
+    assert problems == {(2, "vertrouwensband", "warning"), (3, "naam", "error")}
+    assert all(set(p) == {"file", "sheet", "row", "column", "value", "severity", "message"} for p in entry["problems"])
+
+
+def test_valideer_writes_nothing(tmp_path):
+    path = _kaart(tmp_path, [["Club", "Venlo", "hobby", 3]])
+    before = sorted(tmp_path.rglob("*"))
+    main(["valideer", str(path)])
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_inlezen_prints_the_counts_and_is_a_noop_the_second_time(data_dir, capsys):
+    assert main(["inlezen", "--data", str(data_dir)]) == 0
+    first = capsys.readouterr().out
+    assert "kaart.xlsx: read 6 = loaded 4 + rejected 2" in first and "rebuilt" in first
+    assert main(["inlezen", "--data", str(data_dir)]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_template_command_writes_a_workbook_that_reads_back_empty(tmp_path, capsys):
+    from buitenbeeld.interviews import read_interviews
+
+    target = tmp_path / "kaart.xlsx"
+    assert main(["template", "interviews", str(target)]) == 0
+    assert read_interviews(target).summary_lines()[0] == "kaart.xlsx: read 0 = loaded 0 + rejected 0"
+    assert main(["template", "interviews", str(target)]) == 2
+    assert "overschrijven" in capsys.readouterr().err

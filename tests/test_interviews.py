@@ -123,3 +123,12 @@ def test_load_interviews_combines_files_and_keeps_unreadable_ones_visible(tmp_pa
     assert len(result.organisaties) == 4
     assert "kapot.xlsx" in set(result.problems["file"])
     assert result.summary_lines()[-1] == "total: read 6 = loaded 4 + rejected 2"
+
+
+def test_files_with_the_same_name_in_two_folders_stay_apart(tmp_path):
+    rows = [["naam", "gemeente", "type"], ["Club", "Venlo", "hobby"]]
+    one = write_workbook(tmp_path / "noord" / "kaart.xlsx", {"organisaties": rows})
+    two = write_workbook(tmp_path / "zuid" / "kaart.xlsx", {"organisaties": [rows[0], ["Club", "Venlo", "formeel"]]})
+    result = load_interviews([one, two])
+    assert result.files["file"].tolist() == ["noord/kaart.xlsx", "zuid/kaart.xlsx"]
+    assert result.summary_lines()[-1] == "total: read 2 = loaded 0 + rejected 2"  # an undated conflict

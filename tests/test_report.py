@@ -69,3 +69,19 @@ def test_missing_peiljaar_says_what_is_there(data_dir):
 def test_folder_without_cbs_table_says_how_to_get_data(tmp_path):
     with pytest.raises(MissingDataError, match="buitenbeeld demo"):
         load_report_data("Den Haag", 2013, tmp_path)
+
+
+def test_report_reads_the_processed_tables_not_the_raw_files(data_dir):
+    import pandas as pd
+
+    from buitenbeeld.ingest import TABLES
+
+    load_report_data("Den Haag", 2013, data_dir)
+    table = data_dir / "processed" / TABLES["organisaties"]
+    assert table.exists()
+    # a change in the processed table (same manifest) shows up in the report data
+    frame = pd.read_parquet(table)
+    frame.loc[frame["naam"] == "Kapsalon Test", "naam"] = "Kapsalon Gewijzigd"
+    frame.to_parquet(table, index=False)
+    names = set(load_report_data("Den Haag", 2013, data_dir).organisaties["naam"])
+    assert "Kapsalon Gewijzigd" in names

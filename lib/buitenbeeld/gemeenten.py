@@ -124,7 +124,12 @@ def resolve_gemeente(text: str, year: int = CURRENT_GEMEENTE_YEAR) -> Gemeente:
     UnknownGemeenteError
         When nothing matches; the message suggests the closest names.
     """
-    raw = "" if text is None else str(text).strip()
+    return _resolve("" if text is None else str(text).strip(), year)
+
+
+@lru_cache(maxsize=4096)
+def _resolve(raw: str, year: int) -> Gemeente:
+    # cached: a kaart names the same few gemeenten on thousands of rows
     names = dict(_rows(year))
     match = _CODE.match(raw)
     if match:

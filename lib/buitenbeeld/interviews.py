@@ -10,8 +10,11 @@ rows and files are in :mod:`buitenbeeld.validation`.
 """
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -87,6 +90,8 @@ NUMBER_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == "number")
 COLUMN_ABSENT = "niet gevraagd"
 _SCALE_HINT = "Use a whole number from 1 to 5, or leave it empty when unknown"
 _NUMBER_HINT = "Write a number, an estimate like 'ca. 40' or '30-50', or 'onbekend'; the value is treated as unknown"
+#: Error values as Excel and LibreOffice show them (#DIV/0!, #N/B, #WAARDE!, #REF!, Err:502).
+_SPREADSHEET_ERROR = re.compile(r"^(#[A-Z0-9/]+[!?]?|#N/[AB]|Err:\d+)$", re.IGNORECASE)
 #: How many rows from the top the header row may be (title rows above it are allowed).
 _HEADER_SCAN = 10
 
@@ -101,16 +106,22 @@ def _header_index() -> dict[str, Column]:
 
 _HEADERS = _header_index()
 
+def _cached(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Parse each distinct text once: answers repeat a lot in a large kaart."""
+    cached = lru_cache(maxsize=16384)(parse)
+    return lambda raw: cached(raw) if isinstance(raw, str) else parse(raw)
+
+
 # kind -> (parser, hint shown when it fails)
 _PARSERS: dict[str, tuple[Callable[[Any], Any], str]] = {
-    "date": (values.parse_date, "Write a date like 5-3-2024 or 2024-03-05"),
-    "scale": (values.parse_scale, _SCALE_HINT),
-    "janeesoms": (values.parse_ja_nee_soms, "Use ja, nee or soms"),
-    "bool": (values.parse_bool, "Use ja or nee"),
-    "leefgebieden": (values.parse_leefgebieden, "Use ZRM names or numbers 1-13, separated by ';'"),
-    "roles": (values.parse_roles, "Use bereiken, activeren, plaatsen, behouden, separated by ';'"),
-    "wijken": (values.parse_wijken, "Separate several wijken with ';'"),
-    "type": (values.parse_type, "Use one of: " + ", ".join(values.ORGANISATION_TYPES)),
+    "date": (_cached(values.parse_date), "Write a date like 5-3-2024 or 2024-03-05"),
+    "scale": (_cached(values.parse_scale), _SCALE_HINT),
+    "janeesoms": (_cached(values.parse_ja_nee_soms), "Use ja, nee or soms"),
+    "bool": (_cached(values.parse_bool), "Use ja or nee"),
+    "leefgebieden": (_cached(values.parse_leefgebieden), "Use ZRM names or numbers 1-13, separated by ';'"),
+    "roles": (_cached(values.parse_roles), "Use bereiken, activeren, plaatsen, behouden, separated by ';'"),
+    "wijken": (_cached(values.parse_wijken), "Separate several wijken with ';'"),
+    "type": (_cached(values.parse_type), "Use one of: " + ", ".join(values.ORGANISATION_TYPES)),
 }
 
 
@@ -231,6 +242,12 @@ def _parse_row(cells: dict[str, Any], file: str, sheet: str | None, row: int) ->
         if column.required and _is_empty(raw):
             problem(column.name, f"'{column.name}' is required and empty", f"Fill in the {column.label.lower()}", "error")
             continue
+        if isinstance(raw, str) and _SPREADSHEET_ERROR.match(raw.strip()):
+            problem(column.name, f"the cell holds a spreadsheet error ({raw.strip()}), not an answer",
+                    "Check the formula in this cell, or type the value", "error" if column.required else "warning")
+            if column.required:
+                continue
+            raw = None
         try:
             if column.kind == "number":
                 number = values.read_number(raw)
@@ -295,9 +312,12 @@ def _choose_sheet(path: Path, engine: str) -> tuple[str | None, list[tuple], lis
                                 f"Put the interviews in a sheet named '{INTERVIEW_SHEET}'"))
 
 
-def _parse_file(path: Path, engine: str) -> _FileRows:
-    """Parse one file's rows; raises InputError when the file or its sheet cannot be used."""
-    file = path.name
+def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
+    """Parse one file's rows; raises InputError when the file or its sheet cannot be used.
+
+    ``file`` is the name problems and the tables use (default: the file name).
+    """
+    file = file or path.name
     sheet, rows, problems = _choose_sheet(path, engine)
     synthetic = path.suffix.lower() in (".xlsx", ".xlsm") and is_synthetic(path)
     at = _find_header(rows)
@@ -379,13 +399,33 @@ def load_interviews(paths: list[Path], engine: str = "calamine") -> IngestResult
     A file that cannot be used at all is listed among the problems (with no
     rows); the others load.
     """
+    paths = [Path(p) for p in paths]
     parsed = []
-    for path in paths:
+    for path, label in zip(paths, _labels(paths)):
         try:
-            parsed.append(_parse_file(Path(path), engine))
+            parsed.append(_parse_file(path, engine, label))
         except InputError as error:
-            parsed.append(_FileRows(Path(path).name, 0, [], [error.problem], False, Path(path), unusable=True))
+            problem = dataclasses.replace(error.problem, file=label)
+            parsed.append(_FileRows(label, 0, [], [problem], False, path, unusable=True))
     return _combine(parsed)
+
+
+def _labels(paths: list[Path]) -> list[str]:
+    """File names, or paths from the common folder when two files share a name."""
+    names = [p.name for p in paths]
+    if len(set(names)) == len(names):
+        return names
+    root = Path(os.path.commonpath([p.resolve().parent for p in paths]))
+    return [p.resolve().relative_to(root).as_posix() for p in paths]
+
+
+def _rejected_rows(problems: list[RowProblem]) -> dict[str, set[int]]:
+    """Per file, the rows that an error rejected."""
+    rows: dict[str, set[int]] = {}
+    for problem in problems:
+        if problem.severity == "error" and problem.row is not None:
+            rows.setdefault(problem.file, set()).add(problem.row)
+    return rows
 
 
 def _combine(parsed: list[_FileRows]) -> IngestResult:
@@ -405,12 +445,16 @@ def _combine(parsed: list[_FileRows]) -> IngestResult:
     else:
         personal = pd.DataFrame(columns=["organisatie_id", *PERSONAL_COLUMNS])
     loaded = frame["bron_bestand"].value_counts() if not frame.empty else pd.Series(dtype=int)
+    rejected = _rejected_rows(problems)
     files = pd.DataFrame(
         [{"file": f.file, "read": f.read, "loaded": int(loaded.get(f.file, 0)),
-          "rejected": f.read - int(loaded.get(f.file, 0)), "synthetic": f.synthetic, "unusable": f.unusable}
+          "rejected": len(rejected.get(f.file, ())), "synthetic": f.synthetic, "unusable": f.unusable}
          for f in parsed],
         columns=["file", "read", "loaded", "rejected", "synthetic", "unusable"],
     )
+    lost = files[files["read"] != files["loaded"] + files["rejected"]]
+    if len(lost):  # a row neither loaded nor rejected would be a bug here, never the user's fault
+        raise RuntimeError(f"ingest lost rows: {lost.to_dict('records')}")
     return IngestResult(
         organisaties=frame,
         personal=personal,

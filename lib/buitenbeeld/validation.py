@@ -133,9 +133,8 @@ def resolve_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, list[RowProblem]
     sides: list[dict] = []
     if frame.empty:
         return keep, problems, pd.DataFrame(sides)
-    for org_id, group in frame.groupby("organisatie_id", sort=True):
-        if len(group) < 2:
-            continue
+    repeated = frame[frame["organisatie_id"].duplicated(keep=False)]
+    for org_id, group in repeated.groupby("organisatie_id", sort=True):
         first = group.iloc[0]
         where_first = f"file '{first['bron_bestand']}' row {first['bron_rij']}"
         for index, row in group.iloc[1:].iterrows():

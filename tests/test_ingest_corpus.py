@@ -1,0 +1,180 @@
+"""A corpus of bad and odd interview files, as people really send them, each with its message.
+
+Every case checks that ``read = loaded + rejected`` and names the expected problem:
+severity, spreadsheet row, column and a key phrase of the reason.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import REPO, write_workbook
+from openpyxl import Workbook
+
+from buitenbeeld.errors import InputError
+from buitenbeeld.interviews import read_interviews
+
+FIXTURES = REPO / "tests" / "fixtures"
+GOOD = ["Club", "Venlo", "hobby"]
+
+
+def _assert_adds_up(result):
+    files = result.files
+    assert (files["read"] == files["loaded"] + files["rejected"]).all()
+
+
+def _problem(result, severity, row, column, phrase):
+    problems = result.problems
+    match = problems[(problems["severity"] == severity) & (problems["row"].astype("Int64") == row)
+                     & (problems["column"] == column) & problems["reason"].str.contains(phrase, regex=False)]
+    assert len(match) == 1, problems[["severity", "row", "column", "reason"]].to_string()
+
+
+def test_wrong_headers_make_the_file_unusable_with_a_hint(tmp_path):
+    path = write_workbook(tmp_path / "k.xlsx", {"organisaties": [["Wie", "Waar", "Wat"], GOOD]})
+    with pytest.raises(InputError, match=r"k.xlsx', sheet 'organisaties', row 1: no header row.*Put the column names"):
+        read_interviews(path)
+
+
+def test_title_rows_above_the_header_keep_row_numbers_exact(tmp_path):
+    path = write_workbook(tmp_path / "k.xlsx", {"organisaties": [
+        ["Sociale kaart Venlo, interviews voorjaar 2024"], [], ["naam", "gemeente", "type", "jongeren_bereik"],
+        [*GOOD, "veel"]]})
+    result = read_interviews(path)
+    _assert_adds_up(result)
+    assert result.organisaties["bron_rij"].tolist() == [4]
+    _problem(result, "warning", 4, "jongeren_bereik", "expected a number")
+
+
+def test_merged_header_cells_are_reported_and_the_column_ignored(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "organisaties"
+    sheet.append(["naam", "gemeente", "type", "plaatsingen (12 mnd)", None])
+    sheet.append([*GOOD, 3, 4])
+    sheet.merge_cells("D1:E1")
+    workbook.save(tmp_path / "k.xlsx")
+    result = read_interviews(tmp_path / "k.xlsx")
+    _assert_adds_up(result)
+    assert len(result.organisaties) == 1
+    _problem(result, "warning", 1, "E", "has data but no name in the header row (merged header cells?)")
+
+
+def test_empty_interview_sheet_reads_zero_rows_with_a_warning(tmp_path):
+    result = read_interviews(write_workbook(tmp_path / "k.xlsx", {"organisaties": []}))
+    _assert_adds_up(result)
+    assert result.summary_lines()[0] == "k.xlsx: read 0 = loaded 0 + rejected 0"
+    assert result.problems["reason"].tolist() == ["the sheet is empty"]
+
+
+def test_sheet_named_differently_is_used_when_it_is_the_only_candidate(tmp_path):
+    path = write_workbook(tmp_path / "k.xlsx", {"Uitleg": [["lees dit"]], "Blad1": [["naam", "gemeente", "type"], GOOD]})
+    result = read_interviews(path)
+    _assert_adds_up(result)
+    assert len(result.organisaties) == 1 and result.organisaties["bron_blad"].tolist() == ["Blad1"]
+    assert "sheet 'Blad1' holds the interviews and is used" in result.problems["reason"].iloc[0]
+
+
+def test_no_interview_sheet_at_all_lists_the_sheets(tmp_path):
+    path = write_workbook(tmp_path / "k.xlsx", {"Uitleg": [["lees dit"]], "Blad2": [["x", "y"]]})
+    with pytest.raises(InputError, match=r"no sheet 'organisaties' \(sheets: Uitleg, Blad2\)"):
+        read_interviews(path)
+
+
+@pytest.mark.parametrize("column,value,phrase", [
+    ("jongeren_bereik", "heel veel", "expected a number"),
+    ("jongeren_bereik", "-3", "negative numbers are not allowed"),
+    ("jongeren_bereik", "50-30", "reversed range"),
+    ("vertrouwensband", 7, "from 1 to 5"),
+    ("datum_interview", "31-2-2024", "impossible date"),
+    ("leefgebieden", "14", "out of range"),
+    ("rollen_nu", "helpen", "unknown role"),
+    ("contact_na_plaatsing", "misschien", "expected ja, nee or soms"),
+    ("postcode", "12345", "Dutch postcode"),
+])
+def test_impossible_or_unreadable_optional_values_are_warnings_and_become_unknown(tmp_path, column, value, phrase):
+    path = write_workbook(tmp_path / "k.xlsx", {"organisaties": [["naam", "gemeente", "type", column], [*GOOD, value]]})
+    result = read_interviews(path)
+    _assert_adds_up(result)
+    assert len(result.organisaties) == 1
+    _problem(result, "warning", 2, column, phrase)
+    assert pd.isna(result.organisaties.loc[0, column]) or result.organisaties.loc[0, column] is None
+
+
+@pytest.mark.parametrize("column,value,phrase", [
+    ("type", "weet niet", "unknown type"),
+    ("gemeente", "Nergenshuizen", "Unknown gemeente"),
+    ("naam", "  ", "required and empty"),
+])
+def test_bad_required_values_reject_the_row(tmp_path, column, value, phrase):
+    row = dict(zip(["naam", "gemeente", "type"], GOOD)) | {column: value}
+    path = write_workbook(tmp_path / "k.xlsx", {"organisaties": [list(row), list(row.values()), ["Ander", "Venlo", "sport"]]})
+    result = read_interviews(path)
+    _assert_adds_up(result)
+    assert result.summary_lines()[0] == "k.xlsx: read 2 = loaded 1 + rejected 1"
+    _problem(result, "error", 2, column, phrase)
+
+
+def test_duplicated_ids_in_one_file(tmp_path):
+    rows = [["organisatie_id", "naam", "gemeente", "type"], ["x1", *GOOD], ["x1", "Ander", "Venlo", "formeel"]]
+    result = read_interviews(write_workbook(tmp_path / "k.xlsx", {"organisaties": rows}))
+    _assert_adds_up(result)
+    _problem(result, "error", 3, "organisatie_id", "duplicate of row 2")
+
+
+DUTCH_EXCEL_CSV = (
+    "naam;gemeente;type;jongeren_bereik;datum_interview;toestemming_publicatie\r\n"
+    "Caf\u00e9 De Hoek;den bosch;Commerci\u00eble organisatie;1.200;5-3-2024;ja\r\n"
+    "Stichting \"Samen\";Den Haag;sociale onderneming;\"ca. 40\";5 maart 2024;nee\r\n"
+    "Club;Venlo;hobby;2,5;;\r\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-8"])
+def test_csv_as_dutch_excel_saves_it(tmp_path, encoding):
+    path = tmp_path / "kaart.csv"
+    path.write_bytes(DUTCH_EXCEL_CSV.encode(encoding))
+    result = read_interviews(path)
+    _assert_adds_up(result)
+    orgs = result.organisaties.set_index("naam")
+    assert orgs.loc["Caf\u00e9 De Hoek", "jongeren_bereik"] == 1200.0
+    assert orgs.loc["Caf\u00e9 De Hoek", "type"] == "commercieel"
+    assert orgs.loc["Caf\u00e9 De Hoek", "gemeentecode"] == "GM0796"
+    assert orgs.loc["Club", "jongeren_bereik"] == 2.5
+    assert bool(orgs.loc['Stichting "Samen"', "jongeren_bereik_geschat"])
+    assert result.organisaties["bron_blad"].tolist() == ["", "", ""]
+
+
+LIBREOFFICE_FILES = ["interviews_libreoffice.ods", "interviews_libreoffice.xlsx",
+                     "interviews_libreoffice_utf8.csv", "interviews_libreoffice_cp1252.csv"]
+
+
+@pytest.mark.parametrize("name", LIBREOFFICE_FILES)
+def test_files_saved_by_libreoffice(name):
+    result = read_interviews(FIXTURES / name)
+    _assert_adds_up(result)
+    assert result.summary_lines()[0] == f"{name}: read 4 = loaded 4 + rejected 0"
+    orgs = result.organisaties.set_index("naam")
+    assert orgs.loc["Boksschool De Vuist", "gemeentenaam"] == "Súdwest-Fryslân"
+    assert orgs.loc["Boksschool De Vuist", "wijk"] == ("Sneek", "Bolsward")
+    assert orgs.loc["Moskee Centrum", "wijk"] == ("Centrum", "Blerick")
+    assert orgs.loc["Stichting \"Samen Sterk\"", "jongeren_bereik"] == 40.0  # '30-50'
+    # the spreadsheet error #DIV/0! in vertrouwensband is a warning; the value is unknown
+    _problem(result, "warning", 5, "vertrouwensband", "spreadsheet error (#DIV/0!)")
+    assert pd.isna(orgs.loc["Moskee Centrum", "vertrouwensband"])
+
+
+def test_every_format_saved_by_libreoffice_gives_the_same_table():
+    frames = [read_interviews(FIXTURES / name).organisaties.drop(columns=["bron_bestand", "bron_blad"])
+              for name in LIBREOFFICE_FILES]
+    for frame in frames[1:]:
+        pd.testing.assert_frame_equal(frame, frames[0])
+
+
+@pytest.mark.parametrize("name,phrase", [
+    ("interviews_libreoffice.xls", "save it as .xlsx"),
+    ("interviews_libreoffice_wachtwoord.ods", "password"),
+])
+def test_unusable_files_say_what_to_do(name, phrase):
+    with pytest.raises(InputError) as info:
+        read_interviews(FIXTURES / name)
+    assert phrase in str(info.value).lower() or phrase in info.value.problem.hint.lower()
