@@ -38,8 +38,10 @@ def _absolute(path: str | None) -> Path | None:
 
 
 def _cmd_rapporten(args: argparse.Namespace) -> int:
+    from .ingest import build_processed
     from .render import render_reports
 
+    print("\n".join(build_processed(_absolute(args.data)).summary_lines()))
     summary = render_reports(
         data_dir=_absolute(args.data),
         output_dir=_absolute(args.uit) or REPORTS_DIR,
