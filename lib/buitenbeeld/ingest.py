@@ -54,7 +54,7 @@ REJECTS_CSV = "afgewezen.csv"
 VALIDATION_REPORT = "validatie.md"
 MANIFEST = "manifest.json"
 #: Columns that hold several values (tuples in memory, lists in parquet).
-_LIST_COLUMNS = ("wijk", "leefgebieden", "rollen_nu", "rollen_bereid", "waarschuwingen")
+_LIST_COLUMNS = ("wijk", "leefgebieden", "rollen_nu", "rollen_bereid", "rollen_gemeente", "waarschuwingen")
 
 
 @dataclass

@@ -77,6 +77,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("terugval_opgevangen_12m", "number", "Terugval opgevangen (12 mnd)"),
     Column("rollen_nu", "roles", "Rollen nu"),
     Column("rollen_bereid", "roles", "Rollen bereid"),
+    Column("rollen_gemeente", "roles", "Rollen die de gemeente beoogt", aliases=("beoogde_rollen", "rol_gemeente")),
     Column("inschatting_gemeente_buiten_beeld", "number", "Inschatting gemeente buiten beeld"),
     Column("samenwerking_gemeente", "scale", "Samenwerking gemeente (1-5)"),
     Column("behoeften", "text", "Behoeften"),
