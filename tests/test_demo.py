@@ -198,3 +198,38 @@ def test_youth_figures_sum_to_national_totals():
     youth = {r[0]: r[2] for r in figures}
     assert 140_000 <= youth["GM0363"] <= 160_000
     assert 8_000 <= youth["GM1942"] <= 10_000
+
+
+def _rollen_gemeente(record: dict) -> set[str]:
+    """The roles the gemeente has in mind, read from either header of the column."""
+    text = record.get("rollen_gemeente") or record.get("rollen_die_de_gemeente_beoogt") or ""
+    return {part.strip().lower() for part in text.split(";") if part.strip()}
+
+
+def test_rollen_gemeente_column_and_its_headers(contents):
+    for path, sheets in contents.items():
+        if not path.startswith("interviews/"):
+            continue
+        header = sheets["organisaties"][0]
+        if "notities intern" in header:  # the file that leaves optional columns out
+            assert not any("gemeente" in str(h).lower() and "rol" in str(h).lower() for h in header), path
+            continue
+        name = "rollen_gemeente" if "rollen_bereid" in header else "Rollen die de gemeente beoogt"
+        assert header.index(name) == header.index(next(h for h in header if _column(h) == "rollen_bereid")) + 1, path
+
+
+def test_rollen_gemeente_is_filled_for_about_a_third_with_deliberate_conflicts(contents):
+    records = [r for rs in _interview_files(contents).values() for r in rs if "notities_intern" not in r]
+    planned = [r for r in records if _rollen_gemeente(r)]
+    assert 0.25 * len(records) <= len(planned) <= 0.45 * len(records)
+    kinds = [(TYPE_SPELLINGS.get(str(r["type"]).strip().lower()), r) for r in planned]
+    commercial = [r for kind, r in kinds if kind == "commercieel" and _rollen_gemeente(r) & {"activeren", "plaatsen"}]
+    assert len(commercial) >= 3
+    social = [r for kind, r in kinds if kind == "sociale onderneming"
+              and _rollen_gemeente(r) - {p.strip().lower() for p in str(r["rollen_bereid"]).split(";")}]
+    assert len(social) >= 2
+    # Everything else stays within what the organisation already does.
+    conflicts = {id(r) for r in commercial + social}
+    for kind, r in kinds:
+        if id(r) not in conflicts:
+            assert _rollen_gemeente(r) <= {p.strip().lower() for p in str(r["rollen_nu"]).split(";")}, r["naam"]

@@ -45,7 +45,7 @@ _COLUMNS = (
     "telefoon email jongeren_bereik jongeren_buiten_beeld jongeren_zorgwekkend vertrouwensband "
     "leefgebieden gesprekken_per_maand doorverwijzingen_12m plaatsingen_opleiding_12m "
     "plaatsingen_werk_12m plaatsingen_stage_12m contact_na_plaatsing terugval_opgevangen_12m "
-    "rollen_nu rollen_bereid inschatting_gemeente_buiten_beeld samenwerking_gemeente behoeften "
+    "rollen_nu rollen_bereid rollen_gemeente inschatting_gemeente_buiten_beeld samenwerking_gemeente behoeften "
     "risicos toestemming_publicatie opmerkingen"
 ).split()
 _TYPES = ("commercieel", "sociale onderneming", "interesse/hobby", "leefgebieden", "cultuur/religie", "formeel")
@@ -154,8 +154,20 @@ _FILES = (
      "Camminghaburen 8925-8925|Oud-Oost 8917-8917|Huizum 8932-8934|Westeinde 8913-8913|Zuiderburen 8936-8937"),
 )
 # The "extra" header style leaves these optional columns out and adds an unknown one.
-_LEFT_OUT = ("organisatie_id", "plaatsingen_stage_12m", "terugval_opgevangen_12m", "rollen_bereid")
+_LEFT_OUT = ("organisatie_id", "plaatsingen_stage_12m", "terugval_opgevangen_12m", "rollen_bereid", "rollen_gemeente")
 _EXTRA_COLUMN = "notities intern"
+# Capitalised headers use the template's Dutch label where the column name would not be recognised.
+_LABELS = {"rollen_gemeente": "Rollen die de gemeente beoogt"}
+# Deliberate clashes between what the gemeente has in mind and the role advice, per file:
+# (type, roles the gemeente writes, roles the organisation says it does and wants instead).
+_GEMEENTE_CONFLICTS = {
+    "almere": (("commercieel", "bereiken; activeren", None),),
+    "amsterdam": (("commercieel", "plaatsen", None),
+                  ("sociale onderneming", "plaatsen", "bereiken; activeren; behouden")),
+    "den_haag": (("commercieel", "activeren; plaatsen", None),),
+    "den_bosch": (("sociale onderneming", "behouden", "bereiken; activeren"),),
+    "leeuwarden": (("commercieel", "Activeren", None),),
+}
 # Numbers as an interviewer writes them: estimates for reach, unknowns for the rest.
 _ESTIMATES = ("ca.", "range", "+/-", "plus", "onbekend", "?", None)
 _UNKNOWNS = ("n.v.t.", "?", "onbekend", None)
@@ -273,10 +285,12 @@ def _interview_rows(seed: int, index: int) -> list[list]:
     rows = [_organisation(rng, kind, pools[kind].pop(), wijken, stad) for kind in kinds]
     # Deliberately unusable rows, so the workbench's reject path has something to show.
     bad = {"almere": ("naam", None), "leeuwarden": ("type", "weet niet"), "gooise_meren": ("gemeente", "Gooise Merem")}
+    extra = None
     if slug in bad:
         extra = _organisation(rng, "interesse/hobby", "Buurthuis De Brug", wijken, stad)
         extra[bad[slug][0]] = bad[slug][1]
         rows.insert(rng.randint(3, len(rows) - 2), extra)
+    _add_rollen_gemeente(random.Random(f"{seed}-{slug}-gemeente"), [r for r in rows if r is not extra], slug)
     # Every way of writing the gemeente occurs at least once; the usual one fills the rest.
     gemeenten = list(spec[8]) + [spec[8][0]] * (len(rows) - len(spec[8]))
     rng.shuffle(gemeenten)
@@ -298,11 +312,33 @@ def _interview_rows(seed: int, index: int) -> list[list]:
         next(r for r in rows if r["type"] in _TYPE_SPELLINGS["formeel"])["jongeren_bereik"] = "1.200"
     columns = [c for c in _COLUMNS if header_style != "extra" or c not in _LEFT_OUT]
     header = {"exact": columns, "extra": columns + [_EXTRA_COLUMN],
-              "sentence": [c.replace("_", " ").capitalize() for c in columns],
-              "title": [c.replace("_", " ").title() for c in columns]}[header_style]
+              "sentence": [_LABELS.get(c) or c.replace("_", " ").capitalize() for c in columns],
+              "title": [_LABELS.get(c) or c.replace("_", " ").title() for c in columns]}[header_style]
     notes = ("nog nabellen", "zie mail", None, None, None)
     body = [[r.get(c) for c in columns] + ([rng.choice(notes)] if header_style == "extra" else []) for r in rows]
     return [header] + [_trim(r) for r in body]
+
+
+def _add_rollen_gemeente(rng: random.Random, rows: list[dict], slug: str) -> None:
+    """Fill ``rollen_gemeente`` for about a third of ``rows`` (canonical types), in place.
+
+    Mostly the gemeente has in mind roles the organisation already takes, which the
+    type advice supports; :data:`_GEMEENTE_CONFLICTS` adds a few plans that clash
+    with it. A separate random generator keeps every other cell as it was.
+    """
+    chosen = set()
+    for kind, planned, own_roles in _GEMEENTE_CONFLICTS.get(slug, ()):
+        row = rng.choice([r for r in rows if r["type"] == kind and id(r) not in chosen])
+        chosen.add(id(row))
+        row["rollen_gemeente"] = planned
+        if own_roles:  # this organisation keeps to fewer roles than its type could take
+            row["rollen_nu"] = row["rollen_bereid"] = own_roles
+    for row in rows:
+        if id(row) in chosen or rng.random() >= 1 / 3:
+            continue
+        current = [r.strip().lower() for r in row["rollen_nu"].split(";")]
+        row["rollen_gemeente"] = _join(rng, sorted(rng.sample(current, min(len(current), rng.randint(1, 2))),
+                                                   key=_ROLLEN.index))
 
 
 def _trim(row: list) -> list:

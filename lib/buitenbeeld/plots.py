@@ -16,7 +16,7 @@ from .formatting import format_share
 
 __all__ = [
     "PALETTE", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
-    "plot_problems_by_column",
+    "plot_problems_by_column", "plot_profiles", "plot_coverage", "plot_rank_intervals", "plot_reach_gap",
 ]
 
 PALETTE = sns.color_palette("colorblind")
@@ -108,3 +108,84 @@ def plot_problems_by_column(problems: pd.DataFrame, synthetic: bool = False) -> 
     ax.set_title("Meldingen per kolom", loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     return _finish(fig, "validatie van de interviewbestanden", synthetic, 0.07)
+
+
+_ROLE_ORDER = ("bereiken", "activeren", "plaatsen", "behouden")
+
+
+def plot_profiles(profiles: pd.DataFrame, names: pd.Series, titel: str, source: str,
+                  synthetic: bool = False, columns: int = 4) -> Figure:
+    """Small multiples: per organisation four bars (0-10) with the range of its estimates;
+    an unknown strength is written as 'onbekend', never drawn as zero."""
+    count = len(profiles)
+    rows = max(1, -(-count // columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 1.9 * rows + 0.8), squeeze=False, sharex=True)
+    colours = [PALETTE[i] for i in range(4)]
+    for ax, (index, profile) in zip(axes.flat, profiles.iterrows()):
+        for y, role in enumerate(_ROLE_ORDER):
+            value = profile[role]
+            if value != value:
+                ax.text(0.2, y, "onbekend", va="center", fontsize=7, color="#555555", style="italic")
+                continue
+            ax.barh(y, value, color=colours[y], height=0.7)
+            if profile[f"{role}_max"] > profile[f"{role}_min"]:
+                ax.plot([profile[f"{role}_min"], profile[f"{role}_max"]], [y, y], color="#222222", lw=1.2)
+        ax.set_yticks(range(4), _ROLE_ORDER, fontsize=7)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 10)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_title(str(names[index])[:32], fontsize=8, loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+    for ax in list(axes.flat)[count:]:
+        ax.set_visible(False)
+    fig.suptitle(titel, x=0.01, ha="left", fontsize=11)
+    return _finish(fig, source + "; lijn = bereik van geschatte antwoorden", synthetic, 0.04)
+
+
+def plot_coverage(coverage: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Figure:
+    """Heatmap wijk x role: organisations that fit the role; 0 shows a gap in the wijk."""
+    fig, ax = plt.subplots(figsize=(6.5, max(2.5, 0.4 * len(coverage) + 1.6)))
+    sns.heatmap(coverage, annot=True, fmt="d", cmap="Greens", cbar=False, linewidths=0.5, linecolor="white",
+                ax=ax, vmin=0)
+    ax.set_xlabel("rol (organisaties waarvoor de rol past)")
+    ax.set_ylabel("wijk")
+    ax.set_title(f"Welke rollen zijn per wijk gedekt? {naam}", loc="left")
+    return _finish(fig, source, synthetic, 0.05)
+
+
+def plot_rank_intervals(sensitivity: pd.DataFrame, names: pd.Series, role: str, naam: str, source: str,
+                        synthetic: bool = False) -> Figure:
+    """Per organisation its position for one role, with the interval from the sensitivity analysis."""
+    known = sensitivity.dropna(subset=["rang"]).sort_values(["rang", "rang_laag"])
+    fig, ax = plt.subplots(figsize=(7, max(2.5, 0.32 * len(known) + 1.4)))
+    for y, (index, row) in enumerate(known.iterrows()):
+        ax.plot([row["rang_laag"], row["rang_hoog"]], [y, y], color=PALETTE[0], lw=3, alpha=0.45, solid_capstyle="round")
+        ax.plot(row["rang"], y, "o", color=PALETTE[0])
+    ax.set_yticks(range(len(known)), [str(names[i])[:34] for i in known.index], fontsize=8)
+    ax.invert_yaxis()
+    ax.invert_xaxis()
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("positie in de gemeente (1 = sterkst op deze rol); balk = 90%-interval")
+    ax.set_title(f"{role.capitalize()}: hoe vast ligt de positie? {naam}", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _finish(fig, source, synthetic, 0.06)
+
+
+def plot_reach_gap(gap: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Figure:
+    """The gemeente's prior estimate of young people buiten beeld against the interview answer."""
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    estimated = gap["interview_geschat"].astype(bool)
+    ax.scatter(gap.loc[~estimated, "interview"], gap.loc[~estimated, "inschatting_gemeente"], color=PALETTE[0],
+               label="interview: precies getal")
+    ax.scatter(gap.loc[estimated, "interview"], gap.loc[estimated, "inschatting_gemeente"], color=PALETTE[1],
+               marker="s", label="interview: schatting")
+    top = float(max(gap["interview"].max(), gap["inschatting_gemeente"].max(), 1)) * 1.1
+    ax.plot([0, top], [0, top], color="#777777", lw=1, ls="--", label="inschatting = interview")
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.set_xlabel("jongeren buiten beeld volgens het interview")
+    ax.set_ylabel("inschatting van de gemeente vooraf")
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    ax.set_title(f"Inschatting vooraf en interview, {naam}", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _finish(fig, source + "; boven de lijn: gemeente schatte hoger", synthetic, 0.07)
