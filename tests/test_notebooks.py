@@ -73,3 +73,29 @@ def test_unknown_gemeente_fails_in_the_first_cell_with_a_clear_message(tmp_path)
     assert "Unknown gemeente 'Nergenshuizen'" in info.value.evalue
     # parameters [1], injected parameters [2], then the loading cell [3]: not deep inside pandas
     assert (info.value.cell_index, info.value.exec_count) == (2, 3)
+
+
+def test_changing_a_weight_in_the_configuration_changes_the_report(tmp_path, data_dir):
+    from buitenbeeld.scoring import DEFAULT_CONFIG
+
+    copy = tmp_path / "mijn_scoring.toml"
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace('versie = "2026.1"', 'versie = "proef-7"')
+    # all of bereiken on trust: the boxing school (trust 4) gets bereiken 10 * 0.75 = 7,5
+    text = text.replace('kolom = "vertrouwensband"\ntransformatie = "schaal"\ngewicht = 0.2',
+                        'kolom = "vertrouwensband"\ntransformatie = "schaal"\ngewicht = 1000')
+    copy.write_text(text, encoding="utf-8")
+
+    def profile_output(configuratie):
+        out = tmp_path / f"out-{bool(configuratie)}.ipynb"
+        pm.execute_notebook(str(NOTEBOOKS_DIR / "gemeente_rapport.ipynb"), str(out), cwd=str(NOTEBOOKS_DIR),
+                            parameters={"gemeente": "Den Haag", "data_map": str(data_dir), "configuratie": configuratie},
+                            progress_bar=False)
+        return str(nbformat.read(out, as_version=4).cells)
+
+    import re
+
+    default, changed = profile_output(""), profile_output(str(copy))
+    assert "versie **2026.1**" in default and "versie **proef-7**" in changed
+    bereiken = r"Boksschool Test</th>\\n\s*<td>interesse/hobby</td>\\n\s*<td>([^<]+)</td>"
+    assert re.search(bereiken, default).group(1) == "ca. 8,8"
+    assert re.search(bereiken, changed).group(1) == "ca. 7,5"

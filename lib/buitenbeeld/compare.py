@@ -6,14 +6,21 @@ others, not whether it does well: the sociale kaart is not a test.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from .formatting import format_number
+from .scoring import ScoringConfig
 from .sociale_kaart import NO_WIJK
 from .uncertainty import competition_ranks
 from .values import ROLES
 
-__all__ = ["positions", "reach_gap", "reach_gap_summary", "wijk_role_coverage", "uncovered_wijken"]
+__all__ = [
+    "Comparison", "compare_organisations", "positions", "reach_gap", "reach_gap_summary",
+    "wijk_role_coverage", "uncovered_wijken",
+]
 
 
 def positions(organisaties: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
@@ -87,3 +94,86 @@ def uncovered_wijken(coverage: pd.DataFrame, roles: tuple[str, ...] = ("bereiken
     """Per role, the wijken (known ones) where no organisation fits it."""
     known = coverage.drop(index=NO_WIJK, errors="ignore")
     return {role: sorted(known.index[known[role] == 0]) for role in roles}
+
+
+@dataclass
+class Comparison:
+    """Everything a comparison of one gemeente's organisations shows.
+
+    ``organisaties`` are the gemeente's (after the type filter); ``profiles``,
+    ``advice`` and ``positions`` share their index; positions against the same
+    type use all organisations in the data. ``sensitivity`` holds per role the
+    rank intervals; ``names`` the names a report may show (neutral labels
+    without consent).
+    """
+
+    config: ScoringConfig
+    organisaties: pd.DataFrame
+    names: pd.Series
+    profiles: pd.DataFrame
+    advice: pd.DataFrame
+    positions: pd.DataFrame
+    sensitivity: dict[str, pd.DataFrame]
+    coverage: pd.DataFrame
+    gap: pd.DataFrame
+
+    def profile_table(self) -> pd.DataFrame:
+        """Per organisation its four strengths, Dutch-formatted, with 'onbekend' and estimates marked."""
+        rows = {}
+        for index in self.profiles.index:
+            row = {"type": self.organisaties.loc[index, "type"]}
+            for role in ROLES:
+                value = self.profiles.loc[index, role]
+                text = "onbekend" if value != value else format_number(value)
+                if value == value and self.profiles.loc[index, f"{role}_geschat"]:
+                    low, high = self.profiles.loc[index, f"{role}_min"], self.profiles.loc[index, f"{role}_max"]
+                    text = f"{text} ({format_number(low)}-{format_number(high)})" if high > low else f"ca. {text}"
+                row[role] = text
+            rows[self.names[index]] = row
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("organisatie")
+
+    def advice_table(self) -> pd.DataFrame:
+        """Per organisation: the roles that fit, those to approach with care, and conflicts with the gemeente's plans."""
+        frame = pd.DataFrame({
+            "type": self.organisaties["type"],
+            "past": self.advice["passende_rollen"].map(", ".join),
+            "met zorg": self.advice["rollen_met_zorg"].map(", ".join),
+            "let op (gemeente)": self.advice["conflict_toelichting"],
+        })
+        frame.index = self.names[frame.index]
+        return frame.rename_axis("organisatie")
+
+
+def compare_organisations(alle: pd.DataFrame, gemeente: str, config: ScoringConfig | None = None,
+                          types: list[str] | None = None, draws: int | None = None) -> Comparison:
+    """Profiles, role advice, positions, sensitivity, coverage and reach gap for one gemeente.
+
+    ``alle`` is every organisation in the data (for the position against the
+    same type); ``gemeente`` a CBS code; ``types`` an optional filter.
+    """
+    from .roles import advise_roles
+    from .scoring import compute_profiles, load_config
+    from .sociale_kaart import display_names
+    from .uncertainty import sensitivity
+
+    config = config or load_config()
+    alle = alle.reset_index(drop=True)
+    all_profiles = compute_profiles(alle, config)
+    all_positions = positions(alle, all_profiles)
+    mask = alle["gemeentecode"] == gemeente
+    if types:
+        mask &= alle["type"].isin(types)
+    own = alle[mask]
+    profiles = all_profiles[mask]
+    advice = advise_roles(own, profiles, config) if len(own) else pd.DataFrame(index=own.index)
+    return Comparison(
+        config=config,
+        organisaties=own,
+        names=display_names(own) if len(own) else pd.Series(dtype=str),
+        profiles=profiles,
+        advice=advice,
+        positions=all_positions[mask],
+        sensitivity={role: sensitivity(own, role, config, draws=draws) for role in ROLES} if len(own) else {},
+        coverage=wijk_role_coverage(own, advice) if len(own) else pd.DataFrame(columns=list(ROLES)),
+        gap=reach_gap(own),
+    )
