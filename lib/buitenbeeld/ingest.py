@@ -29,7 +29,7 @@ import pandas as pd
 from . import __version__
 from .interviews import IngestResult, load_interviews
 from .settings import data_paths
-from .sources import discover_inputs, hash_file
+from .sources import Inputs, discover_inputs, hash_file, is_candidate
 
 __all__ = [
     "TABLES",
@@ -59,11 +59,23 @@ _LIST_COLUMNS = ("wijk", "leefgebieden", "rollen_nu", "rollen_bereid", "rollen_g
 
 @dataclass
 class BuildResult:
-    """What :func:`build_processed` did: ``rebuilt`` is False when nothing had changed."""
+    """What :func:`build_processed` did: ``rebuilt`` is False when nothing had changed.
 
-    result: IngestResult
+    ``inputs`` lists the files under ``raw/`` by kind; ``result`` is the ingest
+    (read from the processed tables when nothing was rebuilt).
+    """
+
     rebuilt: bool
     processed: Path
+    inputs: Inputs
+    _result: IngestResult | None = None
+
+    @property
+    def result(self) -> IngestResult:
+        """The ingest result; read from ``processed/`` on first use when nothing was rebuilt."""
+        if self._result is None:
+            self._result = read_processed(processed=self.processed)
+        return self._result
 
     def summary_lines(self) -> list[str]:
         """The counts per file and in total, and where the validation report is."""
@@ -72,19 +84,54 @@ class BuildResult:
                 f"validation report: {self.processed / VALIDATION_REPORT}"]
 
 
-def _manifest(raw: Path, paths: list[Path], engine: str) -> dict:
+def _stat(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _candidates(raw: Path) -> dict[str, Path]:
+    """Every file under ``raw/`` the ingest would look at, by relative path (cheap: no file is opened)."""
+    if not raw.is_dir():
+        return {}
+    return {p.relative_to(raw).as_posix(): p for p in sorted(raw.rglob("*")) if is_candidate(p)}
+
+
+def _manifest(raw: Path, inputs: Inputs, engine: str) -> dict:
+    kinds = {**{p: "interviews" for p in inputs.interviews}, **{p: "cbs" for p in inputs.youth_tables},
+             **{p: "onbekend" for p in inputs.unrecognised}}
     return {
         "buitenbeeld": __version__,
         "engine": engine,
-        "inputs": {p.relative_to(raw).as_posix(): hash_file(p) for p in paths},
+        "inputs": {p.relative_to(raw).as_posix(): {"sha256": hash_file(p), "soort": kind, "stat": _stat(p)}
+                   for p, kind in sorted(kinds.items())},
     }
 
 
-def _up_to_date(processed: Path, manifest: dict) -> bool:
+def _content(manifest: dict) -> dict:
+    """What decides a rebuild: the version, the engine and each input's hash and kind (not its timestamps)."""
+    return {**manifest, "inputs": {k: {"sha256": v["sha256"], "soort": v["soort"]} for k, v in manifest["inputs"].items()}}
+
+
+def _inputs_from(raw: Path, manifest: dict) -> Inputs:
+    inputs = Inputs()
+    for relative, entry in manifest["inputs"].items():
+        {"interviews": inputs.interviews, "cbs": inputs.youth_tables}.get(entry["soort"], inputs.unrecognised).append(raw / relative)
+    return inputs
+
+
+def _read_manifest(processed: Path) -> dict | None:
     files = [processed / MANIFEST, processed / PERSONAL_TABLE, *(processed / name for name in TABLES.values())]
     if not all(f.exists() for f in files):
-        return False
-    return json.loads((processed / MANIFEST).read_text(encoding="utf-8")) == manifest
+        return None
+    try:
+        manifest = json.loads((processed / MANIFEST).read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, OSError):
+        return None
+    entries = manifest.get("inputs") if isinstance(manifest, dict) else None
+    if not isinstance(entries, dict) or not all(isinstance(e, dict) and {"sha256", "soort", "stat"} <= set(e)
+                                                for e in entries.values()):
+        return None  # written by an older version: rebuild
+    return manifest
 
 
 def _write_atomic(path: Path, write) -> None:
@@ -125,11 +172,20 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
         Rebuild even when nothing changed.
     """
     paths = data_paths(data_dir)
-    interviews = discover_inputs(paths.raw).interviews
-    manifest = _manifest(paths.raw, interviews, engine)
     processed = paths.processed
-    if not force and _up_to_date(processed, manifest):
-        return BuildResult(read_processed(data_dir), False, processed)
+    previous = None if force else _read_manifest(processed)
+    candidates = _candidates(paths.raw)
+    if previous and previous.get("buitenbeeld") == __version__ and previous.get("engine") == engine and \
+            {k: v["stat"] for k, v in previous["inputs"].items()} == {k: _stat(p) for k, p in candidates.items()}:
+        # same files, same sizes and times: nothing to open, hash or rebuild
+        return BuildResult(False, processed, _inputs_from(paths.raw, previous))
+    inputs = discover_inputs(paths.raw)
+    manifest = _manifest(paths.raw, inputs, engine)
+    if previous and _content(previous) == _content(manifest):
+        # touched but unchanged: remember the new timestamps, keep the tables
+        _write_atomic(processed / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
+        return BuildResult(False, processed, inputs)
+    interviews = inputs.interviews
     result = load_interviews(interviews, engine)
     for attribute, name in TABLES.items():
         table = _for_parquet(getattr(result, attribute))
@@ -142,12 +198,12 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
                   lambda p: p.write_text(validation_markdown(result), encoding="utf-8"))
     _write_atomic(processed / MANIFEST,
                   lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
-    return BuildResult(result, True, processed)
+    return BuildResult(True, processed, inputs, result)
 
 
-def read_processed(data_dir: str | Path | None = None) -> IngestResult:
+def read_processed(data_dir: str | Path | None = None, processed: Path | None = None) -> IngestResult:
     """Read the processed tables (never the personal ones; ``personal`` is left empty)."""
-    processed = data_paths(data_dir).processed
+    processed = processed or data_paths(data_dir).processed
     tables = {attribute: _from_parquet(pd.read_parquet(processed / name)) for attribute, name in TABLES.items()}
     files = tables["files"]
     return IngestResult(

@@ -19,7 +19,6 @@ from .gemeenten import Gemeente, resolve_gemeente
 from .ingest import build_processed, read_processed
 from .interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult
 from .settings import data_paths
-from .sources import discover_inputs
 
 __all__ = [
     "SYNTHETIC_BANNER",
@@ -77,15 +76,14 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
     """
     resolved = resolve_gemeente(gemeente)
     paths = data_paths(data_dir)
-    inputs = discover_inputs(paths.raw)
-    if not inputs.youth_tables:
+    build = build_processed(data_dir)
+    if not build.inputs.youth_tables:
         raise MissingDataError(
             f"No CBS youth-figures table under {paths.raw}. Put the CBS table (xlsx) there, "
             "or run 'buitenbeeld demo' to write the synthetic demo data."
         )
-    youth = select_youth_table(inputs.youth_tables, peiljaar)
-    build_processed(data_dir)
-    kaart = read_processed(data_dir)
+    youth = select_youth_table(build.inputs.youth_tables, peiljaar)
+    kaart = build.result
     organisaties = kaart.organisaties
     if not organisaties.empty:
         organisaties = organisaties[organisaties["gemeentecode"] == resolved.code].reset_index(drop=True)

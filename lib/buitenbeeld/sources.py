@@ -22,6 +22,7 @@ __all__ = [
     "SYNTHETIC_SUBJECT",
     "Inputs",
     "discover_inputs",
+    "is_candidate",
     "hash_file",
     "is_synthetic",
 ]
@@ -40,7 +41,8 @@ class Inputs:
     unrecognised: list[Path] = field(default_factory=list)
 
 
-def _is_candidate(path: Path) -> bool:
+def is_candidate(path: Path) -> bool:
+    """True for a file the ingest looks at: a spreadsheet or CSV, not a lock file or hidden file."""
     name = path.name
     return (
         path.is_file()
@@ -57,7 +59,7 @@ def discover_inputs(raw_dir: Path) -> Inputs:
     inputs = Inputs()
     if not raw_dir.is_dir():
         return inputs
-    for path in sorted(p for p in raw_dir.rglob("*") if _is_candidate(p)):
+    for path in sorted(p for p in raw_dir.rglob("*") if is_candidate(p)):
         try:
             if looks_like_interviews(path):
                 inputs.interviews.append(path)
