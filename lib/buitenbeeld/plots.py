@@ -8,6 +8,7 @@ the notebook's inline backend is set up to draw it).
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
@@ -114,31 +115,31 @@ _ROLE_ORDER = ("bereiken", "activeren", "plaatsen", "behouden")
 
 
 def plot_profiles(profiles: pd.DataFrame, names: pd.Series, titel: str, source: str,
-                  synthetic: bool = False, columns: int = 4) -> Figure:
-    """Small multiples: per organisation four bars (0-10) with the range of its estimates;
-    an unknown strength is written as 'onbekend', never drawn as zero."""
-    count = len(profiles)
-    rows = max(1, -(-count // columns))
-    fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 1.9 * rows + 0.8), squeeze=False, sharex=True)
-    colours = [PALETTE[i] for i in range(4)]
-    for ax, (index, profile) in zip(axes.flat, profiles.iterrows()):
-        for y, role in enumerate(_ROLE_ORDER):
-            value = profile[role]
-            if value != value:
-                ax.text(0.2, y, "onbekend", va="center", fontsize=7, color="#555555", style="italic")
-                continue
-            ax.barh(y, value, color=colours[y], height=0.7)
-            if profile[f"{role}_max"] > profile[f"{role}_min"]:
-                ax.plot([profile[f"{role}_min"], profile[f"{role}_max"]], [y, y], color="#222222", lw=1.2)
-        ax.set_yticks(range(4), _ROLE_ORDER, fontsize=7)
-        ax.invert_yaxis()
-        ax.set_xlim(0, 10)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.set_title(str(names[index])[:32], fontsize=8, loc="left")
-        ax.spines[["top", "right"]].set_visible(False)
-    for ax in list(axes.flat)[count:]:
-        ax.set_visible(False)
-    fig.suptitle(titel, x=0.01, ha="left", fontsize=11)
+                  synthetic: bool = False) -> Figure:
+    """Per organisation (a row) its four strengths as bars on 0-10, side by side per role, with the
+    range of its estimates; an unknown strength is written as 'onbekend', never drawn as zero."""
+    count, band = len(profiles), 12.0  # each role gets 0-10 plus a gap
+    y = np.arange(count)
+    fig, ax = plt.subplots(figsize=(8.5, 0.34 * count + 1.7))
+    for k, role in enumerate(_ROLE_ORDER):
+        left = k * band
+        values = profiles[role].to_numpy(dtype=float)
+        known = ~np.isnan(values)
+        ax.barh(y, np.full(count, 10.0), left=left, color="#eeeeee", height=0.7, zorder=0)
+        ax.barh(y[known], values[known], left=left, color=PALETTE[k], height=0.7, zorder=1)
+        low, high = profiles[f"{role}_min"].to_numpy(dtype=float), profiles[f"{role}_max"].to_numpy(dtype=float)
+        ranged = known & (high > low)
+        ax.hlines(y[ranged], left + low[ranged], left + high[ranged], color="#222222", lw=1.3, zorder=2)
+        for row in y[~known]:
+            ax.text(left + 0.4, row, "onbekend", va="center", fontsize=7, color="#444444", style="italic")
+    ax.set_yticks(y, [str(names[i])[:36] for i in profiles.index], fontsize=8)
+    ax.set_ylim(count - 0.5, -0.5)
+    ax.set_xticks([k * band + 5 for k in range(4)], list(_ROLE_ORDER))
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", length=0)
+    ax.set_xlim(-0.3, 3 * band + 10.3)
+    ax.spines[["top", "right", "bottom", "left"]].set_visible(False)
+    ax.set_title(titel + " (0-10 per rol)", loc="left", pad=22)
     return _finish(fig, source + "; lijn = bereik van geschatte antwoorden", synthetic, 0.04)
 
 
@@ -158,9 +159,9 @@ def plot_rank_intervals(sensitivity: pd.DataFrame, names: pd.Series, role: str, 
     """Per organisation its position for one role, with the interval from the sensitivity analysis."""
     known = sensitivity.dropna(subset=["rang"]).sort_values(["rang", "rang_laag"])
     fig, ax = plt.subplots(figsize=(7, max(2.5, 0.32 * len(known) + 1.4)))
-    for y, (index, row) in enumerate(known.iterrows()):
-        ax.plot([row["rang_laag"], row["rang_hoog"]], [y, y], color=PALETTE[0], lw=3, alpha=0.45, solid_capstyle="round")
-        ax.plot(row["rang"], y, "o", color=PALETTE[0])
+    y = np.arange(len(known))
+    ax.hlines(y, known["rang_laag"], known["rang_hoog"], color=PALETTE[0], lw=5, alpha=0.4)
+    ax.plot(known["rang"], y, "o", color=PALETTE[0])
     ax.set_yticks(range(len(known)), [str(names[i])[:34] for i in known.index], fontsize=8)
     ax.invert_yaxis()
     ax.invert_xaxis()

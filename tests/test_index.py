@@ -1,0 +1,242 @@
+"""The overview page of all reports: reading kerncijfers.json, writing index.html."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from buitenbeeld.errors import BuitenbeeldError
+from buitenbeeld.index import INDEX_TITLE, SYNTHETIC_BANNER, read_key_figures, write_index
+
+
+def _figures(code: str, naam: str, **changes) -> dict:
+    figures = {
+        "gemeentecode": code, "gemeentenaam": naam, "peiljaar": 2013,
+        "jongeren_15_27": 2489440, "buiten_beeld": 134430, "aandeel_buiten_beeld": 0.054,
+        "aandeel_nederland": 0.054, "zonder_bekende_reden": 65910, "organisaties": 20,
+        "afgewezen_rijen": 0, "rollen_gedekt": {"bereiken": 8, "activeren": 7, "plaatsen": 7, "behouden": 5},
+        "wijken": 8, "synthetisch": False, "gegenereerd_op": "2026-11-30T01:45:03",
+        "scoring_versie": "2026.1", "html": "rapport.html", "pdf": "rapport.pdf",
+    }
+    figures.update(changes)
+    return figures
+
+
+def _report(reports: Path, folder: str, figures: dict, pdf: bool = True) -> Path:
+    path = reports / folder
+    path.mkdir(parents=True)
+    (path / "rapport.html").write_text("<!DOCTYPE html><title>r</title>", encoding="utf-8")
+    if pdf:
+        (path / "rapport.pdf").write_bytes(b"%PDF-1.4\n")
+    (path / "kerncijfers.json").write_text(json.dumps(figures, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> Path:
+    """Three reports (Venlo, 's-Hertogenbosch, a name with '<'), a hidden build folder and a _mislukt folder."""
+    reports = tmp_path / "reports"
+    _report(reports, "GM0983-venlo", _figures(
+        "GM0983", "Venlo", jongeren_15_27=17000, buiten_beeld=850, aandeel_buiten_beeld=0.05,
+        zonder_bekende_reden=7, wijken=5, rollen_gedekt={"bereiken": 3, "activeren": 2, "plaatsen": 1, "behouden": 0},
+        afgewezen_rijen=2))
+    _report(reports, "GM0796-s-hertogenbosch", _figures(
+        "GM0796", "'s-Hertogenbosch", jongeren_15_27=30000, buiten_beeld=1830, aandeel_buiten_beeld=0.061,
+        synthetisch=True, gegenereerd_op="2026-11-29T09:05:00"))
+    _report(reports, "GM9999-a-b", _figures(
+        "GM9999", "Aap <b>& Noot</b>", pdf=None, organisaties=None), pdf=False)
+    hidden = reports / ".GM0518-s-gravenhage-abc123"
+    hidden.mkdir()
+    (hidden / "kerncijfers.json").write_text(json.dumps(_figures("GM0518", "'s-Gravenhage")), encoding="utf-8")
+    failed = reports / "_mislukt"
+    failed.mkdir()
+    (failed / "kerncijfers.json").write_text(json.dumps(_figures("GM0034", "Almere")), encoding="utf-8")
+    return reports
+
+
+class _Checker(HTMLParser):
+    """Collects tags, attributes and text; complains about unbalanced elements."""
+
+    VOID = {"meta", "link", "br", "img", "input", "hr", "col", "wbr", "source"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.starts: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.starts.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"unexpected </{tag}> with open {self.stack[-3:]}")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(page: str) -> _Checker:
+    checker = _Checker()
+    checker.feed(page)
+    checker.close()
+    assert not checker.errors, checker.errors
+    assert not checker.stack, f"unclosed: {checker.stack}"
+    return checker
+
+
+def _rows(page: str) -> list[str]:
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r"<tr>.*?</tr>", body, flags=re.S)
+
+
+def test_read_key_figures(reports: Path):
+    table = read_key_figures(reports)
+    assert list(table["gemeentecode"]) == ["GM9999", "GM0796", "GM0983"]  # Aap, 's-Hertogenbosch, Venlo
+    venlo = table.set_index("gemeentecode").loc["GM0983"]
+    assert venlo["wijken_zonder_bereiken"] == 2 and venlo["wijken_zonder_plaatsen"] == 4
+    assert venlo["html_href"] == "GM0983-venlo/rapport.html"
+    assert venlo["pdf_href"] == "GM0983-venlo/rapport.pdf"
+    assert pd.isna(table.set_index("gemeentecode").loc["GM9999", "pdf_href"])
+    assert set(table["synthetisch"]) == {True, False}
+
+
+def test_read_key_figures_empty_and_broken(tmp_path: Path):
+    assert read_key_figures(tmp_path).empty
+    broken = tmp_path / "GM0001-kapot"
+    broken.mkdir()
+    (broken / "kerncijfers.json").write_text("{niet json", encoding="utf-8")
+    with pytest.warns(UserWarning, match="GM0001-kapot"):
+        assert read_key_figures(tmp_path).empty
+    with pytest.raises(BuitenbeeldError, match="kerncijfers.json"):
+        read_key_figures(tmp_path, strict=True)
+
+
+def test_write_index(reports: Path):
+    failures = [("Almere (GM0034)", "Report for Almere (GM0034) failed (cell 12): KeyError: 'x' <oops>"),
+                ("Venlo (GM0983)", "tijd op")]
+    index = write_index(reports, failures)
+    assert index == reports / "index.html"
+    page = index.read_text(encoding="utf-8")
+    checker = _parse(page)
+    text = " ".join(checker.text)
+
+    assert INDEX_TITLE in text and '<html lang="nl">' in page
+    assert SYNTHETIC_BANNER in text
+
+    # rows sorted by name, the ones in '.' and '_' folders left out
+    rows = _rows(page)
+    assert len(rows) == 3
+    assert [re.search(r"GM\d{4}", row).group() for row in rows] == ["GM9999", "GM0796", "GM0983"]
+    assert "'s-Gravenhage" not in page and "Almere</a>" not in page
+
+    # escaping: the '<' name is text, not markup; the apostrophe is escaped in the page
+    assert "Aap &lt;b&gt;&amp; Noot&lt;/b&gt;" in page and "<b>" not in page
+    assert "&#x27;s-Hertogenbosch" in page
+    assert "&lt;oops&gt;" in page
+
+    # links are relative and point at files that exist
+    hrefs = [attrs["href"] for tag, attrs in checker.starts if tag == "a"]
+    assert hrefs and all(not re.match(r"[a-z]+:|/", href) for href in hrefs)
+    assert all((reports / href).is_file() for href in hrefs)
+    assert "GM0983-venlo/rapport.pdf" in hrefs and "GM9999-a-b/rapport.html" in hrefs
+    assert not any(href.startswith("GM9999-a-b/rapport.pdf") for href in hrefs)
+
+    # Dutch formatting; small counts suppressed, also in data-sort
+    assert ">2.489.440<" in page and ">134.430<" in page and ">5,4%<" in page and ">6,1%<" in page
+    venlo = rows[2]
+    assert "&lt;10" in venlo and 'data-sort="7"' not in venlo
+    assert "\u22120,4&nbsp;%-punt" in venlo and "+0,7&nbsp;%-punt" in rows[1]
+    # data-sort holds the raw numbers
+    assert 'data-sort="2489440"' in rows[0] and 'data-sort="0.061"' in rows[1] and 'data-sort="17000"' in venlo
+    assert 'data-sort="2"' in venlo and 'data-sort="4"' in venlo  # wijken zonder bereiken, plaatsen
+    assert 'data-sort="2026-11-29T09:05:00"' in rows[1] and "29 november 2026</span> 09:05" in rows[1]
+    assert ">2013<" in venlo
+
+    # sortable and accessible
+    headers = [attrs for tag, attrs in checker.starts if tag == "th" and attrs.get("scope") == "col"]
+    assert [h["aria-sort"] for h in headers[:2]] == ["ascending", "none"]
+    assert "addEventListener" in page and "aria-sort" in page
+
+    # offline: nothing from elsewhere
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, flags=re.I)
+    assert "http://" not in page and "https://" not in page
+    assert "<link" not in page and "@import" not in page and "<script src" not in page
+
+    # failures
+    assert "Niet gelukt" in text and "Almere (GM0034)" in text
+    assert "laatste poging mislukt" in venlo
+
+
+def test_write_index_empty_and_atomic(tmp_path: Path):
+    index = write_index(tmp_path / "nieuw")
+    page = index.read_text(encoding="utf-8")
+    _parse(page)
+    assert "nog geen rapporten" in page
+    assert SYNTHETIC_BANNER not in page and "Niet gelukt" not in page
+    assert [p.name for p in index.parent.iterdir()] == ["index.html"]  # no temporary file left
+    assert index.stat().st_mode & 0o044 == 0o044  # readable for others
+
+
+def test_write_index_unreadable_figures_listed(tmp_path: Path):
+    broken = tmp_path / "GM0001-kapot"
+    broken.mkdir()
+    (broken / "kerncijfers.json").write_text("[", encoding="utf-8")
+    page = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "Niet gelukt" in page and "GM0001-kapot" in page
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def _dump_dom(page: Path, profile: Path) -> str:
+    result = subprocess.run(
+        [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def _codes(dom: str) -> list[str]:
+    return [re.search(r"GM\d{4}", row).group() for row in _rows(dom)]
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no headless Chromium on this machine")
+def test_index_renders_and_sorts_in_chromium(reports: Path, tmp_path: Path):
+    index = write_index(reports, [("Almere (GM0034)", "mislukt")])
+    dom = _dump_dom(index, tmp_path / "profiel")
+    assert '<table id="rapporten">' in dom
+    assert _codes(dom) == ["GM9999", "GM0796", "GM0983"]
+    assert SYNTHETIC_BANNER in dom and "Niet gelukt" in dom
+
+    # click "Jongeren 15-27" once (ascending, numeric: 17.000 < 30.000 < 2.489.440) and "Zonder bekende
+    # reden" twice (descending; the suppressed <10 sorts below 65.910)
+    page = index.read_text(encoding="utf-8")
+    clicks = ("<script>var b = document.querySelectorAll('#rapporten thead button');"
+              "b[3].click(); document.body.setAttribute('data-na-1', "
+              "Array.prototype.map.call(document.querySelectorAll('#rapporten tbody tr td:nth-child(2)'),"
+              " function (c) { return c.textContent; }).join(','));"
+              "b[7].click(); b[7].click();</script></body>")
+    clicked = tmp_path / "geklikt.html"
+    clicked.write_text(page.replace("</body>", clicks), encoding="utf-8")
+    dom = _dump_dom(clicked, tmp_path / "profiel2")
+    assert 'data-na-1="GM0983,GM0796,GM9999"' in dom
+    assert _codes(dom)[-1] == "GM0983"  # <10 last when descending
+    sorted_head = re.findall(r'<th scope="col" aria-sort="(\w+)"><button[^>]*>([^<]*)</button>', dom)
+    assert ("descending", "Zonder bekende reden") in sorted_head
+    assert [state for state, _ in sorted_head].count("none") == len(sorted_head) - 1
