@@ -39,8 +39,14 @@ def test_batch_renders_what_works_and_reports_what_failed(rendered):
 
 def test_each_report_has_notebook_html_and_tables(rendered):
     _, out, _ = rendered
+    from buitenbeeld.pdf import find_chromium
+
     folder = out / "GM0518-s-gravenhage"
-    assert sorted(p.name for p in folder.iterdir()) == ["rapport.html", "rapport.ipynb", "tabellen"]
+    expected = ["kerncijfers.json", "rapport.html", "rapport.ipynb", "tabellen"]
+    if find_chromium():
+        expected.insert(1, "rapport.pdf")
+        assert (folder / "rapport.pdf").read_bytes().startswith(b"%PDF")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
     csv = (folder / "tabellen" / "organisaties_per_type.csv").read_text(encoding="utf-8-sig")
     assert csv.splitlines()[0] == "type;organisaties"
 

@@ -39,16 +39,24 @@ def _absolute(path: str | None) -> Path | None:
 
 def _cmd_rapporten(args: argparse.Namespace) -> int:
     from .ingest import build_processed
-    from .render import render_reports
+    from .pdf import find_chromium
+    from .render import RenderOptions, render_reports
 
     print("\n".join(build_processed(_absolute(args.data)).summary_lines()))
+    if not args.geen_pdf and not find_chromium():
+        print("PDF: no headless Chromium found, writing HTML only (apt-get install chromium for PDF).")
+    options = RenderOptions(peiljaar=args.peiljaar, configuratie=str(_absolute(args.configuratie) or ""),
+                            drempel=args.drempel, pdf=not args.geen_pdf)
+    output = _absolute(args.uit) or REPORTS_DIR
     summary = render_reports(
         data_dir=_absolute(args.data),
-        output_dir=_absolute(args.uit) or REPORTS_DIR,
+        output_dir=output,
         gemeenten=args.gemeente or None,
-        peiljaar=args.peiljaar,
+        workers=args.workers,
+        options=options,
     )
     print(summary.table())
+    print(f"index: {output / 'index.html'}")
     return 0 if summary.ok else 1
 
 
@@ -141,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this gemeente (name, code or common name); repeat for more (default: all in the data)",
     )
     p.add_argument("--peiljaar", type=int, default=DEFAULT_PEILJAAR, help="year of the CBS youth figures (default: %(default)s)")
+    p.add_argument("--workers", type=int, default=None, metavar="N", help="reports rendered in parallel (default: one per core)")
+    p.add_argument("--configuratie", metavar="FILE", default=None, help="scoring configuration (default: the shipped one)")
+    p.add_argument("--drempel", type=int, default=10, help="counts of young people below this are shown as <N (default: %(default)s)")
+    p.add_argument("--geen-pdf", action="store_true", help="do not write PDFs, even when Chromium is present")
     p.set_defaults(func=_cmd_rapporten)
 
     p = sub.add_parser("demo", help="(re)generate the synthetic demo data in <data>/raw/demo")

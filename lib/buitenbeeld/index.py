@@ -438,11 +438,12 @@ def _page(table: pd.DataFrame, failures: list[tuple[str, str]], now: dt.datetime
                      'klik nog eens om de volgorde om te draaien.</p>')
         parts.append(_table(table, failed_codes))
         parts.append(
-            '<p class="noot">Aantallen jongeren van 1 tot en met 9 staan er als &lt;10, om te voorkomen dat '
-            'jongeren herkenbaar zijn; dan staat ook het aandeel er niet. Een punt (.) betekent: onbekend. '
-            '\u2018t.o.v. Nederland\u2019 is het verschil met het aandeel jongeren buiten beeld in heel '
-            'Nederland, in procentpunten. \u2018Wijken zonder bereiken/plaatsen\u2019 telt de wijken waar geen enkele organisatie op de '
-            'sociale kaart past bij de rol bereiken of plaatsen.</p>')
+            f'<p class="noot">Aantallen jongeren van 1 tot en met {DEFAULT_THRESHOLD - 1} staan er als '
+            f'&lt;{DEFAULT_THRESHOLD}, zodat geen jongere herkenbaar is; is het aantal jongeren buiten beeld zo '
+            'klein, dan staan ook het aandeel en het verschil met Nederland er niet. Een punt (.) betekent: '
+            'onbekend. \u2018t.o.v. Nederland\u2019 is het verschil met het aandeel jongeren buiten beeld in heel '
+            'Nederland, in procentpunten. \u2018Wijken zonder bereiken/plaatsen\u2019 telt de wijken waar geen '
+            'enkele organisatie op de sociale kaart past bij de rol bereiken of plaatsen.</p>')
     if failures:
         parts.append(_failures(failures))
     body = "\n".join(parts)

@@ -18,6 +18,7 @@ from .formatting import format_share
 __all__ = [
     "PALETTE", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
     "plot_problems_by_column", "plot_profiles", "plot_coverage", "plot_rank_intervals", "plot_reach_gap",
+    "plot_comparable",
 ]
 
 PALETTE = sns.color_palette("colorblind")
@@ -190,3 +191,21 @@ def plot_reach_gap(gap: pd.DataFrame, naam: str, source: str, synthetic: bool = 
     ax.set_title(f"Inschatting vooraf en interview, {naam}", loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     return _finish(fig, source + "; boven de lijn: gemeente schatte hoger", synthetic, 0.07)
+
+
+def plot_comparable(table: pd.DataFrame, national_share: float, peiljaar: int | None, source: str,
+                    synthetic: bool = False) -> Figure:
+    """Share buiten beeld of the gemeente beside gemeenten of similar size, with the national share."""
+    fig, ax = plt.subplots(figsize=(7, 0.3 * len(table) + 1.5))
+    colours = [PALETTE[0] if own else "#b0b0b0" for own in table["eigen"]]
+    y = np.arange(len(table))
+    ax.barh(y, table["aandeel"], color=colours)
+    ax.axvline(national_share, color=PALETTE[3], lw=1.5, ls="--")
+    ax.text(national_share, -0.8, f" Nederland {format_share(national_share)}", color=PALETTE[3], fontsize=8)
+    ax.set_yticks(y, table["gemeentenaam"], fontsize=8)
+    ax.set_ylim(len(table) - 0.5, -1.2)
+    ax.xaxis.set_major_formatter(lambda x, _: format_share(x, 0))
+    ax.set_xlabel("aandeel jongeren (15-27 jaar) buiten beeld")
+    ax.set_title(f"Vergelijkbare gemeenten (naar aantal jongeren), {peiljaar or ''}", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _finish(fig, source, synthetic, 0.06)

@@ -1,34 +1,53 @@
 """Rendering gemeente reports: papermill runs the notebook, nbconvert writes the HTML.
 
 Per gemeente, ``<output>/<code>-<name>/`` receives the executed notebook
-``rapport.ipynb`` and a standalone ``rapport.html`` (Dutch, no code, images
-embedded, nothing loaded from the internet). A report is built in a temporary
-folder and moved into place only when complete, so a failed render never leaves
-a file that looks finished; the failed notebook is kept under ``_mislukt/`` to
-show the failing cell. A batch renders every gemeente it can and reports the rest.
+``rapport.ipynb``, a standalone ``rapport.html`` (Dutch, no code, images
+embedded, nothing loaded from the internet), ``kerncijfers.json``, the tables
+as CSV and, where a headless Chromium exists, ``rapport.pdf``. Before a report
+is published, its HTML is scanned for personal data (:mod:`buitenbeeld.privacy`);
+a finding fails the render. A report is built in a temporary folder and moved
+into place only when complete, so a failed render never leaves a file that
+looks finished; the failed notebook is kept under ``_mislukt/`` to show the
+failing cell.
+
+A batch renders every gemeente it can and reports the rest, in parallel worker
+processes, each running notebooks on a warm kernel (:mod:`buitenbeeld.engine`),
+and ends with ``index.html`` listing all reports.
 """
 from __future__ import annotations
 
+import json
+import multiprocessing
+import os
 import shutil
 import tempfile
 import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill as pm
 from nbconvert import HTMLExporter
 from tqdm.auto import tqdm
 
+from .disclosure import DEFAULT_THRESHOLD
+from .engine import ENGINE_NAME
 from .errors import BuitenbeeldError, ReportError
 from .gemeenten import Gemeente, resolve_gemeente
-from .ingest import build_processed
+from .index import write_index
+from .ingest import PERSONAL_TABLE, build_processed
+from .pdf import find_chromium, html_to_pdf
+from .privacy import PersonalDataFound, check_report
 from .settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, data_paths
 
 __all__ = [
     "REPORT_NOTEBOOK",
     "RenderResult",
     "RenderSummary",
+    "RenderOptions",
+    "default_workers",
     "export_html",
     "render_report",
     "render_reports",
@@ -97,26 +116,42 @@ def _failing_cell(error: pm.PapermillExecutionError) -> tuple[int, str]:
     return error.exec_count, f"{error.ename}: {error.evalue}"
 
 
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: the notebook's extra parameters and what to produce besides HTML."""
+
+    peiljaar: int = DEFAULT_PEILJAAR
+    configuratie: str = ""
+    drempel: int = DEFAULT_THRESHOLD
+    gegenereerd_op: str = ""
+    pdf: bool = True
+    engine: str | None = ENGINE_NAME
+
+
 def render_report(
     gemeente: Gemeente,
     data_dir: Path | None = None,
     output_dir: Path = REPORTS_DIR,
     peiljaar: int = DEFAULT_PEILJAAR,
+    options: RenderOptions | None = None,
 ) -> Path:
     """Render the report of one gemeente; returns the path of its HTML file.
 
     Raises
     ------
     ReportError
-        When the notebook fails; names the failing cell and keeps the partial
-        notebook under ``<output_dir>/_mislukt/``.
+        When the notebook fails (naming the failing cell; the partial notebook is
+        kept under ``<output_dir>/_mislukt/``) or the personal-data scan finds
+        something; nothing is published then.
     """
+    options = options or RenderOptions(peiljaar=peiljaar)
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     target = output_dir / gemeente.slug
     work = Path(tempfile.mkdtemp(prefix=f".{gemeente.slug}-", dir=output_dir))
     work.chmod(0o755)  # mkdtemp makes it private; a report folder is for sharing
     notebook = work / "rapport.ipynb"
+    paths = data_paths(data_dir)
     try:
         try:
             pm.execute_notebook(
@@ -124,13 +159,17 @@ def render_report(
                 str(notebook),
                 parameters={
                     "gemeente": gemeente.code,
-                    "peiljaar": int(peiljaar),
-                    "data_map": str(data_paths(data_dir).root),
-                    "uitvoer_map": str(work / "tabellen"),
+                    "peiljaar": int(options.peiljaar),
+                    "data_map": str(paths.root),
+                    "uitvoer_map": str(work),
+                    "configuratie": options.configuratie,
+                    "drempel": int(options.drempel),
+                    "gegenereerd_op": options.gegenereerd_op,
                 },
                 cwd=str(NOTEBOOKS_DIR),
                 progress_bar=False,
                 log_output=False,
+                engine_name=options.engine,
             )
         except pm.PapermillExecutionError as error:
             failed = output_dir / FAILED_DIR
@@ -139,11 +178,34 @@ def render_report(
                 shutil.copy2(notebook, failed / f"{gemeente.slug}.ipynb")
             cell, message = _failing_cell(error)
             raise ReportError(str(gemeente), message, cell) from error
-        export_html(notebook, work / "rapport.html", f"Jongeren buiten beeld en de sociale kaart: {gemeente.naam}")
+        html = export_html(notebook, work / "rapport.html", f"Jongeren buiten beeld en de sociale kaart: {gemeente.naam}")
+        try:
+            check_report(html, _personal_table(paths.processed))
+        except PersonalDataFound as error:
+            raise ReportError(str(gemeente), str(error)) from error
+        if options.pdf and find_chromium():
+            try:
+                html_to_pdf(html, work / "rapport.pdf")
+                _note_pdf(work / "kerncijfers.json")
+            except BuitenbeeldError as error:  # the HTML report is complete without its PDF
+                (work / "pdf-mislukt.txt").write_text(str(error), encoding="utf-8")
         _replace_dir(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target / "rapport.html"
+
+
+def _personal_table(processed: Path) -> pd.DataFrame:
+    """The personal columns, read only to make sure none of them reached a report."""
+    path = processed / PERSONAL_TABLE
+    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+
+
+def _note_pdf(key_figures: Path) -> None:
+    if key_figures.exists():
+        figures = json.loads(key_figures.read_text(encoding="utf-8"))
+        figures["pdf"] = "rapport.pdf"
+        key_figures.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
 def _replace_dir(source: Path, target: Path) -> None:
@@ -167,17 +229,40 @@ def gemeenten_in_data(data_dir: Path | None = None) -> list[Gemeente]:
     return [resolve_gemeente(code) for code in codes]
 
 
+def _render_one(gemeente: Gemeente, data_dir: Path | None, output_dir: Path, options: RenderOptions) -> RenderResult:
+    """Render one gemeente and say how it went; never raises (a batch goes on)."""
+    try:
+        html = render_report(gemeente, data_dir, output_dir, options.peiljaar, options)
+        return RenderResult(str(gemeente), True, html=html)
+    except ReportError as error:
+        return RenderResult(str(gemeente), False, cell=error.cell, message=str(error))
+    except Exception as error:  # noqa: BLE001 - one gemeente's failure must not stop the batch
+        return RenderResult(str(gemeente), False,
+                            message=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}")
+
+
+def default_workers() -> int:
+    """One worker per available core."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def render_reports(
     data_dir: Path | None = None,
     output_dir: Path = REPORTS_DIR,
     gemeenten: list[str] | None = None,
     peiljaar: int = DEFAULT_PEILJAAR,
+    workers: int | None = None,
+    options: RenderOptions | None = None,
+    progress: bool = True,
 ) -> RenderSummary:
-    """Render the reports of ``gemeenten`` (default: every gemeente in the data).
+    """Render the reports of ``gemeenten`` (default: every gemeente in the data) and the index.
 
-    One gemeente failing does not stop the others: each outcome is in the
-    returned summary.
+    Runs ``workers`` processes in parallel (default: one per core), each with a
+    warm kernel. One gemeente failing does not stop the others: each outcome is
+    in the returned summary, and the index lists the failures.
     """
+    options = options or RenderOptions(peiljaar=peiljaar)
+    output_dir = Path(output_dir)
     summary = RenderSummary()
     targets: list[Gemeente] = []
     for name in gemeenten or []:
@@ -191,13 +276,23 @@ def render_reports(
             summary.results.append(RenderResult(
                 "-", False, message=f"no interview workbooks with organisations under {data_paths(data_dir).raw}; "
                 "run 'buitenbeeld demo' for the demo data or put your workbooks there"))
-    for gemeente in tqdm(targets, desc="rapporten", unit="gemeente"):
-        try:
-            html = render_report(gemeente, data_dir, output_dir, peiljaar)
-            summary.results.append(RenderResult(str(gemeente), True, html=html))
-        except ReportError as error:
-            summary.results.append(RenderResult(str(gemeente), False, cell=error.cell, message=str(error)))
-        except Exception as error:  # one gemeente's failure must not stop the batch
-            summary.results.append(RenderResult(str(gemeente), False,
-                                                message=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}"))
+    else:
+        build_processed(data_dir)  # once, before the workers read it
+    workers = max(1, min(workers or default_workers(), len(targets) or 1))
+    bar = tqdm(total=len(targets), desc="rapporten", unit="gemeente", disable=not progress)
+    if workers == 1:
+        for gemeente in targets:
+            summary.results.append(_render_one(gemeente, data_dir, output_dir, options))
+            bar.update()
+    else:
+        context = multiprocessing.get_context("spawn")  # clean workers: no inherited threads or sockets
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_render_one, g, data_dir, output_dir, options) for g in targets]
+            for future in as_completed(futures):
+                summary.results.append(future.result())
+                bar.update()
+    bar.close()
+    order = {str(g): i for i, g in enumerate(targets)}
+    summary.results.sort(key=lambda r: order.get(r.gemeente, -1))
+    write_index(output_dir, [(r.gemeente, r.message) for r in summary.results if not r.ok])
     return summary

@@ -6,13 +6,14 @@ Nothing here reads the personal columns.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .cbs import YouthTable, select_youth_table
-from .disclosure import show_count
+from .disclosure import DEFAULT_THRESHOLD, show_count
 from .errors import MissingDataError
 from .formatting import format_count, format_date, format_share
 from .gemeenten import Gemeente, resolve_gemeente
@@ -27,6 +28,10 @@ __all__ = [
     "header_markdown",
     "shares",
     "rejects_table",
+    "comparable_gemeenten",
+    "summary_points",
+    "accountability",
+    "key_figures",
     "youth_figures_table",
     "data_quality_table",
     "data_quality_notes",
@@ -49,6 +54,8 @@ class ReportData:
     organisaties: pd.DataFrame
     youth: YouthTable
     youth_row: dict | None
+    interview_files: list = field(default_factory=list)
+    drempel: int = DEFAULT_THRESHOLD
 
     @property
     def synthetic(self) -> bool:
@@ -56,12 +63,20 @@ class ReportData:
         return self.kaart.synthetic or self.youth.synthetic
 
     @property
+    def kaart_sources(self) -> list:
+        """The interview files that hold this gemeente's organisations."""
+        names = set(self.organisaties["bron_bestand"]) if len(self.organisaties) else set()
+        return [p for p in self.interview_files if p.name in names or
+                any(str(p).endswith(n) for n in names)]
+
+    @property
     def youth_source(self) -> str:
         """A short source line for the youth figures."""
         return f"{self.youth.title} ({self.youth.path.name})"
 
 
-def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None = None) -> ReportData:
+def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None = None,
+                     drempel: int = DEFAULT_THRESHOLD) -> ReportData:
     """Resolve the gemeente and read its organisations and CBS youth figures.
 
     The organisations come from the processed tables, which are rebuilt first
@@ -89,7 +104,7 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
         organisaties = organisaties[organisaties["gemeentecode"] == resolved.code].reset_index(drop=True)
     rows = youth.gemeenten[youth.gemeenten["gemeentecode"] == resolved.code] if len(youth.gemeenten) else []
     youth_row = rows.iloc[0].to_dict() if len(rows) else None
-    return ReportData(resolved, peiljaar, kaart, organisaties, youth, youth_row)
+    return ReportData(resolved, peiljaar, kaart, organisaties, youth, youth_row, list(build.inputs.interviews), drempel)
 
 
 def header_markdown(data: ReportData) -> str:
@@ -119,7 +134,8 @@ def youth_figures_table(data: ReportData) -> pd.DataFrame:
                        ("Jongeren buiten beeld", "buiten_beeld"),
                        ("waarvan zonder bekende reden", "zonder_bekende_reden")]:
         own = (data.youth_row or {}).get(key)
-        rows.append({"": label, data.gemeente.naam: show_count(own), "Nederland": format_count(national.get(key))})
+        rows.append({"": label, data.gemeente.naam: show_count(own, data.drempel),
+                     "Nederland": format_count(national.get(key))})
     rows.append({"": "Aandeel buiten beeld", data.gemeente.naam: format_share(_share(data.youth_row)),
                  "Nederland": format_share(_share(national))})
     return pd.DataFrame(rows).set_index("")
@@ -191,3 +207,121 @@ def rejects_table(data: ReportData) -> pd.DataFrame:
     rejects = rejects[rejects["file"].isin(files)]
     columns = {"file": "bestand", "sheet": "blad", "row": "rij", "column": "kolom", "value": "waarde", "reason": "reden"}
     return rejects[list(columns)].rename(columns=columns).reset_index(drop=True)
+
+
+def comparable_gemeenten(data: ReportData, count: int = 10) -> pd.DataFrame:
+    """The gemeenten closest in number of young people (15-27), with their share buiten beeld.
+
+    Comparable by size only; the own gemeente is included (``eigen`` True). Shares
+    of gemeenten with a suppressed or unknown figure are left out.
+    """
+    table = data.youth.gemeenten.dropna(subset=["jongeren_15_27", "buiten_beeld"])
+    table = table[table["jongeren_15_27"] > 0]
+    if data.youth_row is None or table.empty:
+        return pd.DataFrame(columns=["gemeentenaam", "jongeren_15_27", "aandeel", "eigen"])
+    own = data.youth_row["jongeren_15_27"]
+    distance = (np.log(table["jongeren_15_27"]) - np.log(own)).abs()
+    nearest = table.loc[distance.sort_values(kind="stable").index[: count + 1]]
+    return pd.DataFrame({
+        "gemeentenaam": nearest["gemeentenaam"],
+        "jongeren_15_27": nearest["jongeren_15_27"],
+        "aandeel": nearest["buiten_beeld"] / nearest["jongeren_15_27"],
+        "eigen": nearest["gemeentecode"] == data.gemeente.code,
+    }).sort_values("aandeel", ascending=False).reset_index(drop=True)
+
+
+def summary_points(data: ReportData, comparison) -> list[str]:
+    """Five to eight sentences with what matters, generated from the figures and the kaart."""
+    from .compare import reach_gap_summary, uncovered_wijken
+
+    points = []
+    own, national = shares(data)
+    if own is not None:
+        direction = "hoger dan" if own > national else "lager dan" if own < national else "gelijk aan"
+        points.append(f"In {data.gemeente.naam} was op 1 oktober {data.youth.peiljaar or data.peiljaar} "
+                      f"{format_share(own)} van de jongeren (15-27 jaar) buiten beeld, {direction} het landelijke "
+                      f"aandeel van {format_share(national)}.")
+        reason = (data.youth_row or {}).get("zonder_bekende_reden")
+        if reason is not None and reason == reason:
+            points.append(f"Voor {show_count(reason, data.drempel)} van hen is geen reden bekend; niet al deze jongeren zijn "
+                          "zorgwekkend, en ieder mag onzichtbaar zijn.")
+    frame = data.organisaties
+    if len(frame):
+        types = frame["type"].value_counts()
+        points.append(f"De sociale kaart telt {len(frame)} organisaties van {len(types)} typen; "
+                      f"de meeste zijn {types.index[0]} ({types.iloc[0]}).")
+        fits = comparison.advice["passende_rollen"] if len(comparison.advice) else pd.Series(dtype=object)
+        for role in ("bereiken", "plaatsen"):
+            count = int(fits.map(lambda roles, r=role: r in roles).sum())
+            points.append(f"Voor {role} passen {count} organisaties.")
+        gaps = uncovered_wijken(comparison.coverage) if len(comparison.coverage) else {}
+        missing = sorted({w for wijken in gaps.values() for w in wijken})
+        if missing:
+            points.append(f"In {len(missing)} wijk(en) is geen organisatie in beeld die past voor bereiken of "
+                          f"plaatsen: {', '.join(missing[:5])}{' en meer' if len(missing) > 5 else ''}.")
+        conflicts = int((comparison.advice["conflict_toelichting"] != "").sum()) if len(comparison.advice) else 0
+        if conflicts:
+            points.append(f"Bij {conflicts} organisatie(s) lopen de plannen van de gemeente en het roladvies uiteen.")
+        gap = reach_gap_summary(comparison.gap)
+        if gap["organisaties"]:
+            points.append(f"Bij {format_share(gap['te_hoog'], 0)} van de {gap['organisaties']} organisaties met beide "
+                          "getallen schatte de gemeente vooraf meer jongeren buiten beeld dan het interview liet zien.")
+    else:
+        points.append(f"Er zijn (nog) geen interviews met organisaties in {data.gemeente.naam}.")
+    if data.synthetic:
+        points.append("Dit rapport is gemaakt met synthetische demonstratiegegevens.")
+    return points[:8]
+
+
+def accountability(data: ReportData, config, parameters: dict, generated: str) -> dict[str, pd.DataFrame | str]:
+    """The Verantwoording: sources, scoring version, parameters, input hashes, package versions, time."""
+    from importlib.metadata import version
+
+    from . import __version__
+    from .sources import hash_file
+
+    files = [(p, "interviews") for p in data.kaart_sources] + [(data.youth.path, "CBS-cijfers")]
+    inputs = pd.DataFrame([{"bestand": p.name, "soort": kind, "sha256": hash_file(p)} for p, kind in files if p.exists()])
+    packages = pd.DataFrame([{"pakket": name, "versie": version(name)}
+                             for name in ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert")]
+                            + [{"pakket": "buitenbeeld", "versie": __version__}])
+    return {
+        "bronnen": pd.DataFrame([
+            {"bron": "Jongeren buiten beeld", "toelichting": f"{data.youth.title} ({data.youth.path.name})"},
+            {"bron": "Sociale kaart", "toelichting": f"interviews met organisaties ({len(data.kaart_sources)} bestand(en))"},
+            {"bron": "Gemeentecodes en -namen", "toelichting": "CBS, gemeentelijke indeling 2013 en 2026 (CC BY 4.0)"},
+        ]),
+        "scoring": f"{config.path.name}, versie {config.versie}",
+        "parameters": pd.DataFrame([{"parameter": k, "waarde": str(v)} for k, v in parameters.items()]),
+        "invoer": inputs,
+        "pakketten": packages,
+        "gegenereerd": generated,
+    }
+
+
+def key_figures(data: ReportData, comparison, config, generated: str) -> dict:
+    """The report's key figures for the index of all reports (``kerncijfers.json``).
+
+    Counts of young people below the threshold are left out (None), never written.
+    """
+    row = data.youth_row or {}
+
+    def count(key):
+        value = row.get(key)
+        if value is None or value != value or (0 < value < data.drempel):
+            return None
+        return int(value)
+
+    own, national = shares(data)
+    coverage = comparison.coverage.drop(index="(wijk onbekend)", errors="ignore") if len(comparison.coverage) else None
+    return {
+        "gemeentecode": data.gemeente.code, "gemeentenaam": data.gemeente.naam, "peiljaar": data.peiljaar,
+        "jongeren_15_27": count("jongeren_15_27"), "buiten_beeld": count("buiten_beeld"),
+        "zonder_bekende_reden": count("zonder_bekende_reden"),
+        "aandeel_buiten_beeld": own, "aandeel_nederland": national,
+        "organisaties": int(len(data.organisaties)), "afgewezen_rijen": int(len(rejects_table(data))),
+        "rollen_gedekt": {role: int((coverage[role] > 0).sum()) for role in coverage.columns} if coverage is not None else {},
+        "wijken": int(len(coverage)) if coverage is not None else 0,
+        "synthetisch": bool(data.synthetic), "gegenereerd_op": generated, "scoring_versie": config.versie,
+        "html": "rapport.html", "pdf": None,
+    }
