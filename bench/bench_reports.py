@@ -44,7 +44,8 @@ def generate(data: Path, gemeenten: list[tuple[str, str]]) -> None:
     """An interview workbook per gemeente (demo rows, renamed) and the demo CBS table."""
     contents = demo_contents()
     template = next(sheets["organisaties"] for name, sheets in contents.items() if name.endswith("almere.xlsx"))
-    header, rows = template[0], [r for r in template[1:] if r[header.index("naam")]]
+    header = template[0]
+    rows = [r for r in template[1:] if r[header.index("naam")]]
     at = {name: header.index(name) for name in ("organisatie_id", "naam", "gemeente", "wijk")}
     wijken = ["Centrum", "Noord", "Oost", "Zuid", "West"]
     for code, _ in gemeenten:

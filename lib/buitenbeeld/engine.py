@@ -56,6 +56,7 @@ with _warnings.catch_warnings():
     _mpl.rcParams.update(_state.rc)
     import pandas as _pd
     _pd.reset_option("all")
+get_ipython().history_manager.new_session()  # line numbers restart: keep the history database consistent
 get_ipython().execution_count = 1
 del _sys, _os, _warnings, _state, _mpl, _plt, _pd
 """

@@ -96,6 +96,8 @@ def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     """Write the executed notebook as a standalone Dutch HTML page without code cells."""
     nb = nbformat.read(notebook_path, as_version=4)
     nb.metadata["title"] = title
+    for index, cell in enumerate(nb.cells):  # papermill's injected cell gets a random id: same input, same HTML
+        cell["id"] = f"cel-{index}"
     for cell in nb.cells:
         if cell.cell_type == "code":  # warnings are for the analyst, not the council
             cell.outputs = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"]

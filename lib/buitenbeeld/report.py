@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .cbs import YouthTable, select_youth_table
-from .disclosure import DEFAULT_THRESHOLD, show_count
+from .disclosure import DEFAULT_THRESHOLD, is_suppressed, show_count
 from .errors import MissingDataError
 from .formatting import format_count, format_date, format_share
 from .gemeenten import Gemeente, resolve_gemeente
@@ -119,8 +119,12 @@ def header_markdown(data: ReportData) -> str:
     return "\n\n".join(lines)
 
 
-def _share(row: dict | None) -> float | None:
+def _share(row: dict | None, threshold: int | None = None) -> float | None:
+    """Share buiten beeld; None when unknown, or when the count is suppressed (the share would give it away)."""
     if not row or not row.get("jongeren_15_27") or row.get("buiten_beeld") is None:
+        return None
+    if threshold is not None and (is_suppressed(row["buiten_beeld"], threshold) or
+                                  is_suppressed(row["jongeren_15_27"], threshold)):
         return None
     value = row["buiten_beeld"] / row["jongeren_15_27"]
     return None if value != value else value
@@ -136,14 +140,14 @@ def youth_figures_table(data: ReportData) -> pd.DataFrame:
         own = (data.youth_row or {}).get(key)
         rows.append({"": label, data.gemeente.naam: show_count(own, data.drempel),
                      "Nederland": format_count(national.get(key))})
-    rows.append({"": "Aandeel buiten beeld", data.gemeente.naam: format_share(_share(data.youth_row)),
+    rows.append({"": "Aandeel buiten beeld", data.gemeente.naam: format_share(_share(data.youth_row, data.drempel)),
                  "Nederland": format_share(_share(national))})
     return pd.DataFrame(rows).set_index("")
 
 
 def shares(data: ReportData) -> tuple[float | None, float | None]:
-    """The gemeente's and the national share of young people buiten beeld."""
-    return _share(data.youth_row), _share(data.youth.nederland)
+    """The gemeente's and the national share of young people buiten beeld (None when suppressed)."""
+    return _share(data.youth_row, data.drempel), _share(data.youth.nederland)
 
 
 def data_quality_table(data: ReportData) -> pd.DataFrame:
@@ -216,8 +220,8 @@ def comparable_gemeenten(data: ReportData, count: int = 10) -> pd.DataFrame:
     of gemeenten with a suppressed or unknown figure are left out.
     """
     table = data.youth.gemeenten.dropna(subset=["jongeren_15_27", "buiten_beeld"])
-    table = table[table["jongeren_15_27"] > 0]
-    if data.youth_row is None or table.empty:
+    table = table[(table["jongeren_15_27"] > 0) & (table["buiten_beeld"] >= data.drempel)]  # no small counts
+    if data.youth_row is None or table.empty or shares(data)[0] is None:
         return pd.DataFrame(columns=["gemeentenaam", "jongeren_15_27", "aandeel", "eigen"])
     own = data.youth_row["jongeren_15_27"]
     distance = (np.log(table["jongeren_15_27"]) - np.log(own)).abs()

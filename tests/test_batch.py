@@ -1,0 +1,124 @@
+"""Publishing safely at scale: disclosure in a rendered report, the personal-data scan,
+warm-kernel isolation, and a batch that survives a failing gemeente."""
+from __future__ import annotations
+
+import re
+
+import nbformat
+import papermill as pm
+import pytest
+from conftest import HEADER, ROWS, write_workbook, youth_table_rows
+
+from buitenbeeld.cli import main
+from buitenbeeld.engine import ENGINE_NAME
+from buitenbeeld.errors import ReportError
+from buitenbeeld.gemeenten import resolve_gemeente
+from buitenbeeld.render import REPORT_NOTEBOOK, RenderOptions, render_report, render_reports
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    html = re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", " ", html)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def _data(tmp_path, rows=ROWS, youth=None):
+    data = tmp_path / "data"
+    write_workbook(data / "raw" / "kaart.xlsx", {"organisaties": [HEADER, *rows]})
+    write_workbook(data / "raw" / "cbs.xlsx", {"Tabel": youth or youth_table_rows()})
+    return data
+
+
+def test_no_small_count_of_young_people_appears_anywhere_in_a_rendered_report(tmp_path):
+    youth = youth_table_rows()
+    youth[5] = ["GM0518", "'s-Gravenhage", 900, 37, 23]  # both below a threshold of 50; 37/900 = 4,1%
+    data = _data(tmp_path, youth=youth)
+    options = RenderOptions(drempel=50, pdf=False, engine=None)
+    html_path = render_report(resolve_gemeente("Den Haag"), data, tmp_path / "out", options=options)
+    text = _visible_text(html_path.read_text(encoding="utf-8"))
+    assert "<50" in text or "&lt;50" in text
+    for planted in (r"\b37\b", r"\b23\b", r"4,1\s?%"):
+        assert not re.search(planted, text), planted
+    figures = (html_path.parent / "kerncijfers.json").read_text(encoding="utf-8")
+    assert '"buiten_beeld": null' in figures and '"aandeel_buiten_beeld": null' in figures
+
+
+def test_personal_data_scan_stops_a_report_with_a_planted_phone_number(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[0][0] = "Boksschool Bel 06-12345678"  # a phone number in a column that reaches the report
+    data = _data(tmp_path, rows=rows)
+    gemeente = resolve_gemeente("Den Haag")
+    with pytest.raises(ReportError, match="telefoonnummer") as info:
+        render_report(gemeente, data, tmp_path / "out", options=RenderOptions(pdf=False, engine=None))
+    assert "12345678" not in str(info.value)  # the message itself does not repeat it
+    assert not (tmp_path / "out" / gemeente.slug).exists()  # nothing published
+
+
+def _notebook(path, source):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in source]
+    nb.metadata["kernelspec"] = {"name": "buitenbeeld", "display_name": "Python (buitenbeeld)", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_warm_kernels_are_reset_between_notebooks(tmp_path):
+    first = _notebook(tmp_path / "a.ipynb", [
+        "geheim = 42\nimport pandas as pd\npd.set_option('display.max_rows', 3)",
+        "import matplotlib\nmatplotlib.rcParams['lines.linewidth'] = 9\nimport os\nos.chdir('/')",
+    ])
+    second = _notebook(tmp_path / "b.ipynb", [
+        "import os, pandas as pd, matplotlib\n"
+        "print('geheim' in dir(), pd.get_option('display.max_rows'), matplotlib.rcParams['lines.linewidth'], os.getcwd())",
+    ])
+    kwargs = {"cwd": str(tmp_path), "progress_bar": False, "engine_name": ENGINE_NAME}
+    pm.execute_notebook(str(first), str(tmp_path / "a-out.ipynb"), **kwargs)
+    pm.execute_notebook(str(second), str(tmp_path / "b-out.ipynb"), **kwargs)
+    warm = nbformat.read(tmp_path / "b-out.ipynb", as_version=4).cells[0]
+    pm.execute_notebook(str(second), str(tmp_path / "b-fresh.ipynb"), cwd=str(tmp_path), progress_bar=False)
+    fresh = nbformat.read(tmp_path / "b-fresh.ipynb", as_version=4).cells[0]
+    assert warm.outputs[0]["text"] == f"False 60 1.5 {tmp_path}\n"
+    assert warm.outputs == fresh.outputs and warm.execution_count == fresh.execution_count == 1
+
+
+def test_a_report_rendered_after_another_is_identical_to_it_rendered_alone(tmp_path):
+    data = _data(tmp_path)
+    fixed = {"gegenereerd_op": "2026-11-30T12:00:00", "pdf": False}
+    render_report(resolve_gemeente("Venlo"), data, tmp_path / "warm", options=RenderOptions(**fixed))
+    after = render_report(resolve_gemeente("Den Haag"), data, tmp_path / "warm", options=RenderOptions(**fixed))
+    alone = render_report(resolve_gemeente("Den Haag"), data, tmp_path / "fresh", options=RenderOptions(**fixed, engine=None))
+
+    def cells(html_path):
+        nb = nbformat.read(html_path.parent / "rapport.ipynb", as_version=4)
+        return [(c.get("execution_count"), c.get("outputs")) for c in nb.cells if c.cell_type == "code"]
+
+    assert cells(after) == cells(alone)
+    assert after.read_text(encoding="utf-8") == alone.read_text(encoding="utf-8")
+
+
+def test_batch_with_one_failing_gemeente_finishes_the_others_and_exits_nonzero(tmp_path, capsys):
+    rows = [list(r) for r in ROWS]
+    rows[3][0] = "Moskee mail info@voorbeeld-moskee.nl"  # Venlo's report must not be published
+    data = _data(tmp_path, rows=rows)
+    out = tmp_path / "out"
+    code = main(["rapporten", "--data", str(data), "--uit", str(out), "--workers", "2", "--geen-pdf"])
+    assert code == 1
+    printed = capsys.readouterr().out
+    assert re.search(r"'s-Gravenhage \(GM0518\)\s+ok", printed)
+    assert re.search(r"Venlo \(GM0983\)\s+MISLUKT.*e-mailadres", printed, flags=re.S)
+    assert (out / "GM0518-s-gravenhage" / "rapport.html").exists()
+    assert not (out / "GM0983-venlo").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "GM0518-s-gravenhage/rapport.html" in index and "Niet gelukt" in index and "Venlo" in index
+
+
+def test_batch_renders_in_parallel_with_the_same_result(tmp_path):
+    data = _data(tmp_path)
+    options = RenderOptions(gegenereerd_op="2026-11-30T12:00:00", pdf=False)
+    serial = render_reports(data, tmp_path / "serial", workers=1, options=options, progress=False)
+    parallel = render_reports(data, tmp_path / "parallel", workers=2, options=options, progress=False)
+    assert serial.ok and parallel.ok
+    for result in parallel.results:
+        name = result.html.parent.name
+        assert result.html.read_text(encoding="utf-8") == (tmp_path / "serial" / name / "rapport.html").read_text(encoding="utf-8")
+    assert REPORT_NOTEBOOK.exists()
