@@ -24,6 +24,7 @@ import tempfile
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -92,6 +93,20 @@ class RenderSummary:
         return "\n".join(lines)
 
 
+@lru_cache(maxsize=1)
+def _exporter() -> HTMLExporter:
+    """One exporter per process: loading the templates costs more than using them."""
+    exporter = HTMLExporter(
+        template_name="rapport",
+        extra_template_basedirs=[str(_TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.language_code = "nl"
+    return exporter
+
+
 def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     """Write the executed notebook as a standalone Dutch HTML page without code cells."""
     nb = nbformat.read(notebook_path, as_version=4)
@@ -101,14 +116,7 @@ def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     for cell in nb.cells:
         if cell.cell_type == "code":  # warnings are for the analyst, not the council
             cell.outputs = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"]
-    exporter = HTMLExporter(
-        template_name="rapport",
-        extra_template_basedirs=[str(_TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    exporter.language_code = "nl"
+    exporter = _exporter()
     body, _ = exporter.from_notebook_node(nb)
     html_path.write_text(body, encoding="utf-8")
     return html_path
@@ -172,6 +180,8 @@ def render_report(
                 progress_bar=False,
                 log_output=False,
                 engine_name=options.engine,
+                request_save_on_cell_execute=False,  # one write at the end, not one per cell
+
             )
         except pm.PapermillExecutionError as error:
             failed = output_dir / FAILED_DIR
