@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
 from .gemeenten import list_gemeenten
+from .sources import SYNTHETIC_SUBJECT
 
 __all__ = ["DEMO_SEED", "PILOT_GEMEENTEN", "SYNTHETIC_MARKER", "demo_contents", "write_demo_data",
            "read_workbook_values"]
@@ -33,7 +34,7 @@ PILOT_GEMEENTEN = {
     "GM0034": "Almere", "GM0363": "Amsterdam", "GM0796": "'s-Hertogenbosch",
     "GM0518": "'s-Gravenhage", "GM1942": "Gooise Meren", "GM0983": "Venlo", "GM0080": "Leeuwarden",
 }
-SYNTHETIC_MARKER = "buitenbeeld synthetische demodata"
+SYNTHETIC_MARKER = SYNTHETIC_SUBJECT  # one marker: sources.is_synthetic looks for it
 
 _CREATOR = "buitenbeeld demo generator"
 _FIXED_TIME = dt.datetime(2024, 10, 1, 12, 0, 0)  # keeps properties and zip entries stable
