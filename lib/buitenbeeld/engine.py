@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import tempfile
 import threading
 
 from jupyter_client.manager import AsyncKernelManager
@@ -67,7 +69,10 @@ class _WarmKernel:
 
     def __init__(self, kernel_name: str, cwd: str):
         self.kernel_name, self.cwd = kernel_name, cwd
-        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        # IPC sockets in a private folder: nothing listens on the network, and ipykernel
+        # has no reason to warn about unencrypted TCP
+        self._sockets = tempfile.mkdtemp(prefix="buitenbeeld-kernel-")
+        self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self._sockets, "k"))
         run_sync(self.km.start_kernel)(cwd=cwd)
         self.kc = self.km.client()
         self.kc.start_channels()
@@ -94,6 +99,7 @@ class _WarmKernel:
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - shutting down at exit must not raise
             pass
+        shutil.rmtree(self._sockets, ignore_errors=True)
 
 
 class KernelPool:
