@@ -58,8 +58,10 @@ def test_html_is_dutch_standalone_without_code_and_with_images(rendered):
     assert "Jongeren buiten beeld en de sociale kaart: &#39;s-Gravenhage" in html or \
         "Jongeren buiten beeld en de sociale kaart: 's-Gravenhage" in html
     assert "GM0518" in html
-    notebook = (out / "GM0518-s-gravenhage" / "rapport.ipynb").read_text(encoding="utf-8")
-    plots = notebook.count('"image/png"')
+    import nbformat
+
+    executed = nbformat.read(out / "GM0518-s-gravenhage" / "rapport.ipynb", as_version=4)
+    plots = sum("image/png" in o.get("data", {}) for c in executed.cells for o in c.get("outputs", []))
     assert plots >= 6  # youth share, types, wijk x type, profiles, two rank intervals, coverage
     assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', html)) == plots  # every plot embedded
     assert not re.search(r'<(script|img|link)[^>]+(src|href)="https?://', html)  # opens offline
@@ -95,3 +97,13 @@ def test_rerender_replaces_the_old_report(tmp_path, data_dir):
     (first.parent / "oud.txt").write_text("van een vorige keer")
     second = render_report(gemeente, data_dir, tmp_path)
     assert second == first and second.exists() and not (first.parent / "oud.txt").exists()
+
+
+def test_every_figure_has_a_dutch_description_for_screen_readers(rendered):
+    _, out, _ = rendered
+    html = (out / "GM0518-s-gravenhage" / "rapport.html").read_text(encoding="utf-8")
+    images = re.findall(r"<img\b[^>]*>", html)
+    alts = [re.search(r'alt="([^"]*)"', tag).group(1) for tag in images]
+    assert alts and all(a.startswith("Figuur: ") and "Bron: " in a for a in alts)
+    assert "No description has been provided" not in html
+    assert any("Profielen, &#39;s-Gravenhage" in a or "Profielen, 's-Gravenhage" in a for a in alts)

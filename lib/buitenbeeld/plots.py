@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from .formatting import format_share
 
 __all__ = [
-    "PALETTE", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
+    "PALETTE", "show", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
     "plot_problems_by_column", "plot_profiles", "plot_coverage", "plot_rank_intervals", "plot_reach_gap",
     "plot_comparable",
 ]
@@ -26,11 +26,25 @@ _SYNTHETIC_NOTE = " (SYNTHETISCHE DEMODATA)"
 
 
 def _finish(fig: Figure, source: str, synthetic: bool, bottom: float) -> Figure:
-    """Add the source line, lay out, and close the figure (it stays displayable)."""
-    fig.text(0.01, 0.01, "Bron: " + source + (_SYNTHETIC_NOTE if synthetic else ""), fontsize=8, color="#444444")
+    """Add the source line, lay out, and close the figure (it stays displayable).
+
+    The figure keeps a Dutch description (its title and source) for screen readers;
+    :func:`show` hands it to the report as the image's alt text.
+    """
+    line = "Bron: " + source + (_SYNTHETIC_NOTE if synthetic else "")
+    fig.text(0.01, 0.01, line, fontsize=8, color="#444444")
     fig.tight_layout(rect=(0, bottom, 1, 1))
+    titles = [fig._suptitle.get_text()] if fig._suptitle else [ax.get_title(loc="left") for ax in fig.axes[:1]]
+    fig.beschrijving = "Figuur: " + "; ".join(t for t in titles if t) + ". " + line
     plt.close(fig)
     return fig
+
+
+def show(fig: Figure) -> None:
+    """Display a figure in a notebook with its description as alt text."""
+    from IPython.display import display
+
+    display(fig, metadata={"image/png": {"alt": getattr(fig, "beschrijving", "Figuur")}})
 
 
 def plot_youth_share(naam: str, share: float, national_share: float, peiljaar: int | None,
