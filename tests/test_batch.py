@@ -122,3 +122,13 @@ def test_batch_renders_in_parallel_with_the_same_result(tmp_path):
         name = result.html.parent.name
         assert result.html.read_text(encoding="utf-8") == (tmp_path / "serial" / name / "rapport.html").read_text(encoding="utf-8")
     assert REPORT_NOTEBOOK.exists()
+
+
+def test_gemeenten_without_organisations_or_cbs_row_still_get_a_report(tmp_path):
+    data = _data(tmp_path)  # no organisations in Leeuwarden or Amsterdam; Leeuwarden not in the CBS table
+    summary = render_reports(data, tmp_path / "out", gemeenten=["Leeuwarden", "Amsterdam"], workers=1,
+                             options=RenderOptions(pdf=False), progress=False)
+    assert summary.ok, summary.table()
+    html = (tmp_path / "out" / "GM0080-leeuwarden" / "rapport.html").read_text(encoding="utf-8")
+    assert "geen interviews met organisaties in Leeuwarden" in html
+    assert "heeft geen cijfers voor Leeuwarden" in html

@@ -134,6 +134,8 @@ class Comparison:
 
     def advice_table(self) -> pd.DataFrame:
         """Per organisation: the roles that fit, those to approach with care, and conflicts with the gemeente's plans."""
+        if self.advice.empty:
+            return pd.DataFrame(columns=["type", "past", "met zorg", "let op (gemeente)"]).rename_axis("organisatie")
         frame = pd.DataFrame({
             "type": self.organisaties["type"],
             "past": self.advice["passende_rollen"].map(", ".join),
