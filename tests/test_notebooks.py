@@ -99,3 +99,13 @@ def test_changing_a_weight_in_the_configuration_changes_the_report(tmp_path, dat
     bereiken = r"Boksschool Test</th>\\n\s*<td>interesse/hobby</td>\\n\s*<td>([^<]+)</td>"
     assert re.search(bereiken, default).group(1) == "ca. 8,8"
     assert re.search(bereiken, changed).group(1) == "ca. 7,5"
+
+
+@pytest.mark.parametrize("parameters", [{"gemeente": "Utrecht"}, {"gemeente": "Den Haag", "types": "commercieel; hobby"}])
+def test_comparison_notebook_with_no_organisations_or_a_type_filter(tmp_path, data_dir, parameters):
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(NOTEBOOKS_DIR / "organisaties_vergelijken.ipynb"), str(out), cwd=str(NOTEBOOKS_DIR),
+                        parameters={**parameters, "data_map": str(data_dir), "trekkingen": 50}, progress_bar=False)
+    text = str(nbformat.read(out, as_version=4).cells)
+    expected = "0 organisaties" if parameters["gemeente"] == "Utrecht" else "typen: commercieel, interesse/hobby"
+    assert expected in text
