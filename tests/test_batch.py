@@ -132,3 +132,26 @@ def test_gemeenten_without_organisations_or_cbs_row_still_get_a_report(tmp_path)
     html = (tmp_path / "out" / "GM0080-leeuwarden" / "rapport.html").read_text(encoding="utf-8")
     assert "geen interviews met organisaties in Leeuwarden" in html
     assert "heeft geen cijfers voor Leeuwarden" in html
+
+
+def test_odd_data_still_gives_reports(tmp_path):
+    youth = youth_table_rows()
+    del youth[4]  # no Nederland row
+    youth.insert(6, ["GM0017", "Haren", 4000, 120, 60])  # a 2013 gemeente that has merged since
+    rejected = [[None, "Den Haag", "Laak", "hobby", *[None] * 11]]  # every interview row rejected
+    data = _data(tmp_path, rows=rejected, youth=youth)
+    summary = render_reports(data, tmp_path / "out", gemeenten=["Den Haag", "GM0518", "Venlo"], workers=1,
+                             options=RenderOptions(pdf=False), progress=False)
+    assert summary.ok, summary.table()
+    assert [r.gemeente for r in summary.results] == ["'s-Gravenhage (GM0518)", "Venlo (GM0983)"]  # named twice, one report
+
+
+def test_two_organisations_with_one_name_both_stay_in_the_profile_table(tmp_path):
+    from buitenbeeld.compare import compare_organisations
+    from buitenbeeld.interviews import read_interviews
+
+    rows = [["organisatie_id", "naam", "gemeente", "type", "toestemming_publicatie"],
+            ["1", "Buurthuis De Brug", "Venlo", "hobby", "ja"], ["2", "Buurthuis De Brug", "Venlo", "formeel", "ja"]]
+    organisaties = read_interviews(write_workbook(tmp_path / "k.xlsx", {"organisaties": rows})).organisaties
+    table = compare_organisations(organisaties, "GM0983", draws=20).profile_table()
+    assert table.index.tolist() == ["Buurthuis De Brug", "Buurthuis De Brug (2)"]

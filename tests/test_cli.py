@@ -117,3 +117,11 @@ def test_template_command_writes_a_workbook_that_reads_back_empty(tmp_path, caps
     assert read_interviews(target).summary_lines()[0] == "kaart.xlsx: read 0 = loaded 0 + rejected 0"
     assert main(["template", "interviews", str(target)]) == 2
     assert "overschrijven" in capsys.readouterr().err
+
+
+def test_valideer_on_a_csv_without_header_exits_2_without_a_traceback(tmp_path, capsys):
+    path = tmp_path / "los.csv"
+    path.write_text("Club;Venlo;hobby\n", encoding="utf-8")
+    assert main(["valideer", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert "no header row" in captured.out and "Traceback" not in captured.out + captured.err

@@ -31,7 +31,7 @@ def _problem(result, severity, row, column, phrase):
 
 def test_wrong_headers_make_the_file_unusable_with_a_hint(tmp_path):
     path = write_workbook(tmp_path / "k.xlsx", {"organisaties": [["Wie", "Waar", "Wat"], GOOD]})
-    with pytest.raises(InputError, match=r"k.xlsx', sheet 'organisaties', row 1: no header row.*Put the column names"):
+    with pytest.raises(InputError, match=r"k.xlsx', sheet 'organisaties': no header row.*Put the column names"):
         read_interviews(path)
 
 
@@ -178,3 +178,22 @@ def test_unusable_files_say_what_to_do(name, phrase):
     with pytest.raises(InputError) as info:
         read_interviews(FIXTURES / name)
     assert phrase in str(info.value).lower() or phrase in info.value.problem.hint.lower()
+
+
+def test_a_file_without_header_is_unusable_and_the_others_still_load(tmp_path):
+    from buitenbeeld.interviews import load_interviews
+
+    title_only = write_workbook(tmp_path / "titel.xlsx", {"organisaties": [["Sociale kaart 2024"], ["nog in te vullen"]]})
+    no_header = tmp_path / "los.csv"
+    no_header.write_text("Club;Venlo;hobby\nKapper;Venlo;commercieel\n", encoding="utf-8")
+    good = write_workbook(tmp_path / "goed.xlsx", {"organisaties": [["naam", "gemeente", "type"], GOOD]})
+    result = load_interviews([title_only, no_header, good])
+    _assert_adds_up(result)
+    assert result.files.set_index("file")["unusable"].to_dict() == {"titel.xlsx": True, "los.csv": True, "goed.xlsx": False}
+    assert len(result.organisaties) == 1
+
+
+def test_names_without_latin_letters_get_distinct_ids(tmp_path):
+    rows = [["naam", "gemeente", "type"], ["مسجد النور", "Venlo", "religieus"], ["مركز الشباب", "Venlo", "hobby"]]
+    result = read_interviews(write_workbook(tmp_path / "k.xlsx", {"organisaties": rows}))
+    assert len(result.organisaties) == 2 and result.organisaties["organisatie_id"].is_unique

@@ -55,7 +55,10 @@ def test_unknown_answers_stay_missing_never_zero(interview_file):
 def test_personal_columns_are_kept_apart(interview_file):
     result = read_interviews(interview_file)
     assert not set(PERSONAL_COLUMNS) & set(result.organisaties.columns)
-    assert list(result.personal.columns) == ["organisatie_id", *PERSONAL_COLUMNS]
+    assert list(result.personal.columns) == ["organisatie_id", "bron_bestand", "bron_rij", *PERSONAL_COLUMNS]
+    # rejected rows' contact details are kept too (for the privacy check), without an organisatie_id
+    assert result.personal.loc[result.personal["bron_rij"] == 6, "interviewer"].tolist() == ["Interviewer Een"]
+    assert result.personal.loc[result.personal["bron_rij"] == 6, "organisatie_id"].isna().all()
     assert "piet@voorbeeld.nl" in set(result.personal["email"])
     assert not result.organisaties.astype(str).apply(lambda c: c.str.contains("voorbeeld.nl")).any().any()
 

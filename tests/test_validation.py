@@ -67,7 +67,8 @@ def test_conflict_keeps_the_newest_interview_and_shows_answers_side_by_side(tmp_
     assert result.organisaties["jongeren_bereik"].tolist() == [12.0]
     conflicts = result.conflicts.set_index("kolom")
     assert list(conflicts.index) == ["datum_interview", "jongeren_bereik"]
-    assert (conflicts.loc["jongeren_bereik", "waarde_a"], conflicts.loc["jongeren_bereik", "waarde_b"]) == ("10.0", "12.0")
+    # side by side: the kept interview (a) against the rejected one (b)
+    assert (conflicts.loc["jongeren_bereik", "waarde_a"], conflicts.loc["jongeren_bereik", "waarde_b"]) == ("12.0", "10.0")
     assert conflicts.loc["jongeren_bereik", "besluit"] == "kept twee.xlsx rij 2 (newest interview)"
     reject = result.rejects.iloc[0]
     assert reject["file"] == "een.xlsx" and "conflict with twee.xlsx rij 2" in reject["reason"]
@@ -79,7 +80,7 @@ def test_undated_conflict_rejects_both_until_resolved(tmp_path):
     result = load_interviews([_book(tmp_path, "een.xlsx", [one]), _book(tmp_path, "twee.xlsx", [two])])
     assert result.organisaties.empty
     assert sorted(result.rejects["file"]) == ["een.xlsx", "twee.xlsx"]
-    assert result.conflicts["besluit"].iloc[0] == "both rejected: resolve the conflict"
+    assert result.conflicts["besluit"].iloc[0] == "all rejected: resolve the conflict"
     assert result.summary_lines()[-1] == "total: read 2 = loaded 0 + rejected 2"
 
 
@@ -91,3 +92,24 @@ def test_duplicate_within_a_file_rejects_the_later_row(tmp_path):
     assert result.organisaties["naam"].tolist() == ["Club"]
     reject = result.rejects.iloc[0]
     assert (reject["row"], reject["column"], reject["reason"]) == (3, "organisatie_id", "duplicate of row 2")
+
+
+def test_three_copies_keep_only_the_newest(tmp_path):
+    copies = [("een.xlsx", "1-3-2023", 40), ("twee.xlsx", "1-3-2024", 50), ("drie.xlsx", "1-3-2025", 60)]
+    paths = [_book(tmp_path, name, [["a", "Club", "Venlo", "hobby", date, reach, 5, None, None]]) for name, date, reach in copies]
+    result = load_interviews(paths)
+    assert result.organisaties["jongeren_bereik"].tolist() == [60.0]
+    assert sorted(result.rejects["file"]) == ["een.xlsx", "twee.xlsx"]
+    assert result.summary_lines()[-1] == "total: read 3 = loaded 1 + rejected 2"
+
+
+def test_personal_columns_never_make_a_conflict_or_reach_a_reject(tmp_path):
+    header = [*HEADER, "interviewer", "email"]
+    one = write_workbook(tmp_path / "een.xlsx", {"organisaties": [header, ["a", "Club", "Venlo", "hobby", None, 10, 5, None, None,
+                                                                          "Jan Jansen", "jan@voorbeeld.nl"]]})
+    two = write_workbook(tmp_path / "twee.xlsx", {"organisaties": [header, ["a", "Club", "Venlo", "hobby", None, 10, 5, None, None,
+                                                                           "Piet Pieters", "piet@voorbeeld.nl"]]})
+    result = load_interviews([one, two])
+    assert result.conflicts.empty  # same answers: a copy, not a conflict
+    shown = result.problems.astype(str).to_csv()
+    assert "Jansen" not in shown and "Pieters" not in shown and "voorbeeld.nl" not in shown

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 from .errors import InputError, MissingDataError, RowProblem, UnknownGemeenteError
-from .gemeenten import resolve_gemeente
+from .gemeenten import AVAILABLE_YEARS, resolve_gemeente
 from .readers import list_sheets, read_rows
 from .sources import is_synthetic
 
@@ -160,8 +160,11 @@ def _read_row(path: Path, sheet: str, number: int, row: tuple, columns: dict[str
     if not record["_nederland"]:
         try:
             gemeente = resolve_gemeente(label)
-        except UnknownGemeenteError as error:
-            raise InputError(RowProblem(path.name, sheet, number, "gemeente", label, str(error))) from error
+        except UnknownGemeenteError:
+            try:  # a table in an older layout: gemeenten that have merged since (issue: crosswalk)
+                gemeente = resolve_gemeente(label, AVAILABLE_YEARS[0])
+            except UnknownGemeenteError as error:
+                raise InputError(RowProblem(path.name, sheet, number, "gemeente", label, str(error))) from error
         record.update(gemeentecode=gemeente.code, gemeentenaam=gemeente.naam)
     for figure in FIGURE_COLUMNS:
         if figure not in columns:

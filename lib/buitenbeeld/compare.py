@@ -119,7 +119,7 @@ class Comparison:
 
     def profile_table(self) -> pd.DataFrame:
         """Per organisation its four strengths, Dutch-formatted, with 'onbekend' and estimates marked."""
-        rows = {}
+        rows, seen = {}, {}
         for index in self.profiles.index:
             row = {"type": self.organisaties.loc[index, "type"]}
             for role in ROLES:
@@ -129,7 +129,9 @@ class Comparison:
                     low, high = self.profiles.loc[index, f"{role}_min"], self.profiles.loc[index, f"{role}_max"]
                     text = f"{text} ({format_number(low)}-{format_number(high)})" if high > low else f"ca. {text}"
                 row[role] = text
-            rows[self.names[index]] = row
+            name = str(self.names[index])
+            seen[name] = seen.get(name, 0) + 1
+            rows[name if seen[name] == 1 else f"{name} ({seen[name]})"] = row  # two organisations, one name
         return pd.DataFrame.from_dict(rows, orient="index").rename_axis("organisatie")
 
     def advice_table(self) -> pd.DataFrame:
@@ -159,6 +161,10 @@ def compare_organisations(alle: pd.DataFrame, gemeente: str, config: ScoringConf
     from .uncertainty import sensitivity
 
     config = config or load_config()
+    if alle.empty or "gemeentecode" not in alle:  # no organisation loaded at all
+        empty = pd.DataFrame()
+        return Comparison(config, empty, pd.Series(dtype=str), empty, empty, empty, {},
+                          pd.DataFrame(columns=list(ROLES)), empty)
     alle = alle.reset_index(drop=True)
     all_profiles = compute_profiles(alle, config)
     all_positions = positions(alle, all_profiles)

@@ -11,6 +11,7 @@ rows and files are in :mod:`buitenbeeld.validation`.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -174,10 +175,13 @@ class _FileRows:
     synthetic: bool
     path: Path
     unusable: bool = False
+    personal: list[dict] = field(default_factory=list)
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", values.normalise_header(text)).strip("-")
+    """A stable id part from a name; names without Latin letters or digits get a short hash."""
+    slug = re.sub(r"[^a-z0-9]+", "-", values.normalise_header(text)).strip("-")
+    return slug or "n" + hashlib.sha1(str(text).strip().encode("utf-8")).hexdigest()[:10]
 
 
 def _is_empty(value: Any) -> bool:
@@ -324,7 +328,7 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
     at = _find_header(rows)
     if at is None:
         if any(not all(_is_empty(v) for v in r) for r in rows):
-            raise InputError(RowProblem(file, sheet, 1, None, None,
+            raise InputError(RowProblem(file, sheet, None, None, None,
                                         "no header row with the interview columns in the first rows",
                                         "Put the column names (naam, gemeente, type, ...) in row 1"))
         problems.append(RowProblem(file, sheet, None, None, None, "the sheet is empty", "", "warning"))
@@ -332,7 +336,7 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
     mapping, header_problems = _map_headers(rows, at, file, sheet)
     problems.extend(header_problems)
     missing = [c for c in COLUMNS if c.required and c not in mapping.values()]
-    records, read = [], 0
+    records, read, personal = [], 0, []
     for number, row in enumerate(rows[at + 1:], start=at + 2):
         if all(_is_empty(v) for v in row):
             continue
@@ -344,6 +348,9 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
                                        f"Add the column to the header row (row {at + 1})"))
             continue
         cells = {column.name: row[pos] if pos < len(row) else None for pos, column in mapping.items()}
+        # every row's contact details, rejected rows too: the privacy check must know them all
+        personal.append({"bron_bestand": file, "bron_rij": number,
+                         **{c: None if _is_empty(cells.get(c)) else str(cells[c]).strip() for c in PERSONAL_COLUMNS}})
         record, row_problems = _parse_row(cells, file, sheet, number)
         problems.extend(row_problems)
         if any(p.severity == "error" for p in row_problems):
@@ -352,7 +359,7 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
         record["toestemming_publicatie"] = bool(record.get("toestemming_publicatie"))
         record.update(bron_bestand=file, bron_blad=sheet or "", bron_rij=number)
         records.append(record)
-    return _FileRows(file, read, records, problems, synthetic, path)
+    return _FileRows(file, read, records, problems, synthetic, path, personal=personal)
 
 
 def _typed(records: list[dict]) -> pd.DataFrame:
@@ -424,7 +431,7 @@ def _rejected_rows(problems: list[RowProblem]) -> dict[str, set[int]]:
     """Per file, the rows that an error rejected."""
     rows: dict[str, set[int]] = {}
     for problem in problems:
-        if problem.severity == "error" and problem.row is not None:
+        if problem.severity == "error" and problem.row is not None and problem.column is not None:
             rows.setdefault(problem.file, set()).add(problem.row)
     return rows
 
@@ -441,10 +448,13 @@ def _combine(parsed: list[_FileRows]) -> IngestResult:
         rule_problems, codes = apply_rules(frame)
         problems.extend(rule_problems)
         frame["waarschuwingen"] = codes.map(tuple)
-        personal = frame[["organisatie_id", *PERSONAL_COLUMNS]].reset_index(drop=True)
-        frame = frame.drop(columns=list(PERSONAL_COLUMNS))
-    else:
-        personal = pd.DataFrame(columns=["organisatie_id", *PERSONAL_COLUMNS])
+        frame = frame.drop(columns=[c for c in PERSONAL_COLUMNS if c in frame])
+    personal = pd.DataFrame([p for f in parsed for p in f.personal],
+                            columns=["bron_bestand", "bron_rij", *PERSONAL_COLUMNS])
+    ids = frame[["bron_bestand", "bron_rij", "organisatie_id"]] if not frame.empty else \
+        pd.DataFrame(columns=["bron_bestand", "bron_rij", "organisatie_id"])
+    personal = personal.merge(ids, on=["bron_bestand", "bron_rij"], how="left")
+    personal = personal[["organisatie_id", "bron_bestand", "bron_rij", *PERSONAL_COLUMNS]]
     loaded = frame["bron_bestand"].value_counts() if not frame.empty else pd.Series(dtype=int)
     rejected = _rejected_rows(problems)
     files = pd.DataFrame(

@@ -214,8 +214,9 @@ def plot_comparable(table: pd.DataFrame, national_share: float, peiljaar: int | 
     colours = [PALETTE[0] if own else "#b0b0b0" for own in table["eigen"]]
     y = np.arange(len(table))
     ax.barh(y, table["aandeel"], color=colours)
-    ax.axvline(national_share, color=PALETTE[3], lw=1.5, ls="--")
-    ax.text(national_share, -0.8, f" Nederland {format_share(national_share)}", color=PALETTE[3], fontsize=8)
+    if national_share is not None:
+        ax.axvline(national_share, color=PALETTE[3], lw=1.5, ls="--")
+        ax.text(national_share, -0.8, f" Nederland {format_share(national_share)}", color=PALETTE[3], fontsize=8)
     ax.set_yticks(y, table["gemeentenaam"], fontsize=8)
     ax.set_ylim(len(table) - 0.5, -1.2)
     ax.xaxis.set_major_formatter(lambda x, _: format_share(x, 0))

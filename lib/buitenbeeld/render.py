@@ -39,6 +39,7 @@ from .errors import BuitenbeeldError, ReportError
 from .gemeenten import Gemeente, resolve_gemeente
 from .index import write_index
 from .ingest import PERSONAL_TABLE, build_processed
+from .interviews import PERSONAL_COLUMNS
 from .pdf import find_chromium, html_to_pdf
 from .privacy import PersonalDataFound, check_report
 from .settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, data_paths
@@ -210,7 +211,9 @@ def render_report(
 def _personal_table(processed: Path) -> pd.DataFrame:
     """The personal columns, read only to make sure none of them reached a report."""
     path = processed / PERSONAL_TABLE
-    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+    if not path.exists():
+        return pd.DataFrame()
+    return pd.read_parquet(path, columns=["organisatie_id", *PERSONAL_COLUMNS])
 
 
 def _note_pdf(key_figures: Path) -> None:
@@ -279,7 +282,9 @@ def render_reports(
     targets: list[Gemeente] = []
     for name in gemeenten or []:
         try:
-            targets.append(resolve_gemeente(name))
+            gemeente = resolve_gemeente(name)
+            if gemeente not in targets:  # "Den Haag" and GM0518 are one report
+                targets.append(gemeente)
         except BuitenbeeldError as error:
             summary.results.append(RenderResult(name, False, message=str(error)))
     if not gemeenten:

@@ -209,7 +209,8 @@ def rejects_table(data: ReportData) -> pd.DataFrame:
     files = set(data.organisaties["bron_bestand"]) if not data.organisaties.empty else set()
     rejects = data.kaart.rejects
     rejects = rejects[rejects["file"].isin(files)]
-    columns = {"file": "bestand", "sheet": "blad", "row": "rij", "column": "kolom", "value": "waarde", "reason": "reden"}
+    # no values: a rejected row may name an organisation that gave no consent
+    columns = {"file": "bestand", "sheet": "blad", "row": "rij", "column": "kolom", "reason": "reden"}
     return rejects[list(columns)].rename(columns=columns).reset_index(drop=True)
 
 
@@ -240,7 +241,7 @@ def summary_points(data: ReportData, comparison) -> list[str]:
 
     points = []
     own, national = shares(data)
-    if own is not None:
+    if own is not None and national is not None:
         direction = "hoger dan" if own > national else "lager dan" if own < national else "gelijk aan"
         points.append(f"In {data.gemeente.naam} was op 1 oktober {data.youth.peiljaar or data.peiljaar} "
                       f"{format_share(own)} van de jongeren (15-27 jaar) buiten beeld, {direction} het landelijke "

@@ -74,7 +74,9 @@ RULES: tuple[Rule, ...] = (
 #: Columns that say where a row came from or hold free text; two rows about the same
 #: organisation are compared without them.
 IGNORED_IN_COMPARISON = ("bron_bestand", "bron_blad", "bron_rij", "waarschuwingen",
-                         "behoeften", "risicos", "opmerkingen")
+                         "behoeften", "risicos", "opmerkingen",
+                         # personal columns: never compared, never shown in a conflict or a reject
+                         "interviewer", "contactpersoon", "telefoon", "email")
 
 
 def _problem(row: pd.Series, column: str, reason: str, hint: str, severity: str) -> RowProblem:
@@ -135,37 +137,45 @@ def resolve_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, list[RowProblem]
         return keep, problems, pd.DataFrame(sides)
     repeated = frame[frame["organisatie_id"].duplicated(keep=False)]
     for org_id, group in repeated.groupby("organisatie_id", sort=True):
-        first = group.iloc[0]
-        where_first = f"file '{first['bron_bestand']}' row {first['bron_rij']}"
-        for index, row in group.iloc[1:].iterrows():
-            if row["bron_bestand"] == first["bron_bestand"]:
+        # within one file: the first row stands, later rows are duplicates
+        per_file = []
+        for _, rows in group.groupby("bron_bestand", sort=False):
+            first_in_file = rows.iloc[0]
+            per_file.append(first_in_file)
+            for index, row in rows.iloc[1:].iterrows():
                 keep[index] = False
-                problems.append(_problem(row, "organisatie_id", f"duplicate of row {first['bron_rij']}",
+                problems.append(_problem(row, "organisatie_id", f"duplicate of row {first_in_file['bron_rij']}",
                                          "Give each organisation one row, or distinct ids", "error"))
-                continue
-            differing = _differences(first, row)
-            if not differing:
-                keep[index] = False
-                problems.append(_problem(row, "organisatie_id", f"same organisation and answers as {where_first}",
+        if len(per_file) < 2:
+            continue
+        # across files: identical copies keep the first; otherwise one decision for all copies
+        first = per_file[0]
+        differing = {id(row): _differences(first, row) for row in per_file[1:]}
+        if not any(differing.values()):
+            for row in per_file[1:]:
+                keep[row.name] = False
+                problems.append(_problem(row, "organisatie_id",
+                                         f"same organisation and answers as file '{first['bron_bestand']}' row {first['bron_rij']}",
                                          "The same interview is in two files; remove one copy", "error"))
+            continue
+        winner = _newest_of(per_file)
+        decision = "all rejected: resolve the conflict" if winner is None else f"kept {_where(winner)} (newest interview)"
+        reference = winner if winner is not None else first
+        for row in per_file:
+            if row is reference:
                 continue
-            winner = _newest(first, row)
-            decision = ("both rejected: resolve the conflict" if winner is None else
-                        f"kept {_where(winner)} (newest interview)")
-            for column in differing:
+            columns = _differences(reference, row) or ["organisatie_id"]
+            for column in columns:
                 sides.append({"organisatie_id": org_id, "kolom": column,
-                              "bron_a": _where(first), "waarde_a": _text(first[column]),
-                              "bron_b": _where(row), "waarde_b": _text(row[column]), "besluit": decision})
-            losers = [index, first.name] if winner is None else [row.name if winner is first else first.name]
-            for loser in losers:
-                if not keep[loser]:
-                    continue  # already rejected against another copy
-                keep[loser] = False
-                other = row if loser == first.name else first
-                problems.append(_problem(frame.loc[loser], differing[0],
-                                         f"conflict with {_where(other)} in {', '.join(differing)}",
-                                         "See the conflicts in the validation report and correct one of the files",
-                                         "error"))
+                              "bron_a": _where(reference), "waarde_a": _text(reference.get(column)),
+                              "bron_b": _where(row), "waarde_b": _text(row.get(column)), "besluit": decision})
+        for row in per_file:
+            if row is winner:
+                continue
+            keep[row.name] = False
+            others = ", ".join(_where(other) for other in per_file if other is not row)
+            problems.append(_problem(row, "organisatie_id", f"conflict with {others}",
+                                     "See the conflicts in the validation report and correct one of the files", "error"))
     return keep, problems, pd.DataFrame(sides)
 
 
@@ -180,8 +190,12 @@ def _text(value) -> str:
     return "; ".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
-def _newest(a: pd.Series, b: pd.Series) -> pd.Series | None:
-    da, db = a.get("datum_interview"), b.get("datum_interview")
-    if isinstance(da, dt.date) and isinstance(db, dt.date) and da != db:
-        return a if da > db else b
-    return None
+def _newest_of(rows: list[pd.Series]) -> pd.Series | None:
+    """The copy with the most recent interview; None when a copy is undated or the newest date is shared."""
+    dates = [row.get("datum_interview") for row in rows]
+    if not all(isinstance(d, dt.date) for d in dates):
+        return None
+    newest = max(dates)
+    if dates.count(newest) > 1:
+        return None
+    return rows[dates.index(newest)]
