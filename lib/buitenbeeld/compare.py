@@ -23,25 +23,30 @@ __all__ = [
 ]
 
 
-def positions(organisaties: pd.DataFrame, profiles: pd.DataFrame) -> pd.DataFrame:
+def positions(organisaties: pd.DataFrame, profiles: pd.DataFrame, gemeente: str | None = None) -> pd.DataFrame:
     """Per role: rank in the gemeente, rank among the same type in the gemeente, and the
     share of all organisations of the same type in the data with a lower sub-score.
 
     Columns ``<role>_rang_gemeente``, ``<role>_rang_type`` and ``<role>_positie_type``
-    (0-1; NaN when the sub-score is unknown).
+    (0-1; NaN when the sub-score is unknown). With ``gemeente`` (a CBS code) only
+    that gemeente's rows are returned; ranks are computed for them alone, which is
+    exact (a rank is within the gemeente) and saves ranking every other gemeente.
     """
-    result = pd.DataFrame(index=organisaties.index)
-    gemeente = organisaties["gemeentecode"].to_numpy()
-    gemeente_type = (organisaties["gemeentecode"] + "|" + organisaties["type"]).to_numpy()
+    rows = organisaties["gemeentecode"] == gemeente if gemeente else pd.Series(True, index=organisaties.index)
+    own = organisaties[rows]
+    result = pd.DataFrame(index=own.index)
+    by_gemeente = own["gemeentecode"].to_numpy()
+    by_gemeente_type = (own["gemeentecode"] + "|" + own["type"]).to_numpy()
     for role in ROLES:
-        scores = profiles[role].to_numpy(dtype=float)[:, None]
-        result[f"{role}_rang_gemeente"] = competition_ranks(scores, gemeente)[:, 0]
-        result[f"{role}_rang_type"] = competition_ranks(scores, gemeente_type)[:, 0]
+        scores = profiles.loc[own.index, role].to_numpy(dtype=float)[:, None]
+        result[f"{role}_rang_gemeente"] = competition_ranks(scores, by_gemeente)[:, 0]
+        result[f"{role}_rang_type"] = competition_ranks(scores, by_gemeente_type)[:, 0]
         by_type = profiles[role].groupby(organisaties["type"])
         lower = by_type.rank(method="min") - 1  # organisations of the type with a lower score
         others = by_type.transform("count") - 1
         with np.errstate(invalid="ignore", divide="ignore"):
-            result[f"{role}_positie_type"] = np.where(others > 0, lower / others.where(others > 0), np.nan)
+            share = pd.Series(np.where(others > 0, lower / others.where(others > 0), np.nan), index=organisaties.index)
+        result[f"{role}_positie_type"] = share[own.index]
     return result
 
 
@@ -167,7 +172,7 @@ def compare_organisations(alle: pd.DataFrame, gemeente: str, config: ScoringConf
                           pd.DataFrame(columns=list(ROLES)), empty)
     alle = alle.reset_index(drop=True)
     all_profiles = compute_profiles(alle, config)
-    all_positions = positions(alle, all_profiles)
+    own_positions = positions(alle, all_profiles, gemeente)
     mask = alle["gemeentecode"] == gemeente
     if types:
         mask &= alle["type"].isin(types)
@@ -180,7 +185,7 @@ def compare_organisations(alle: pd.DataFrame, gemeente: str, config: ScoringConf
         names=display_names(own) if len(own) else pd.Series(dtype=str),
         profiles=profiles,
         advice=advice,
-        positions=all_positions[mask],
+        positions=own_positions.loc[own.index],
         sensitivity={role: sensitivity(own, role, config, draws=draws) for role in ROLES} if len(own) else {},
         coverage=wijk_role_coverage(own, advice) if len(own) else pd.DataFrame(columns=list(ROLES)),
         gap=reach_gap(own),
