@@ -34,3 +34,13 @@ def test_small_counts_of_young_people_are_suppressed(value, text):
 def test_threshold_is_configurable():
     assert show_count(12, threshold=15) == "<15"
     assert not is_suppressed(12, threshold=10)
+
+
+def test_letters_and_missing_are_one_helper_each():
+    import pandas as pd
+
+    from buitenbeeld.formatting import format_letters, is_missing
+
+    assert [format_letters(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
+    assert all(is_missing(v) for v in (None, float("nan"), pd.NA)) and not is_missing(0)
+    assert format_count(pd.NA) == "."

@@ -11,13 +11,12 @@ A zero is shown as ``0``: a true zero is not disclosive. A missing value is ``.`
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pandas as pd
 
 from .errors import BuitenbeeldError
-from .formatting import format_count
+from .formatting import format_count, is_missing
 
 __all__ = [
     "DEFAULT_THRESHOLD", "SECONDARY", "DisclosureError",
@@ -34,18 +33,14 @@ class DisclosureError(BuitenbeeldError, ValueError):
     """A table that cannot be protected as given: an unknown total label or a value that is no count."""
 
 
-def _missing(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def is_suppressed(value, threshold: int = DEFAULT_THRESHOLD) -> bool:
     """True when ``value`` is a count too small to show (``0 < value < threshold``)."""
-    return not _missing(value) and 0 < value < threshold
+    return not is_missing(value) and 0 < value < threshold
 
 
 def show_count(value, threshold: int = DEFAULT_THRESHOLD) -> str:
     """A count of young people as a report shows it: ``<10`` when small, else Dutch-formatted."""
-    if _missing(value):
+    if is_missing(value):
         return format_count(None)
     return f"<{threshold}" if is_suppressed(value, threshold) else format_count(value)
 

@@ -22,6 +22,7 @@ from typing import Any, Callable
 import pandas as pd
 from . import values
 from .errors import InputError, RowProblem, UnknownGemeenteError
+from .formatting import format_letters
 from .gemeenten import resolve_gemeente
 from .readers import list_sheets, read_rows
 from .sources import INTERVIEW_SHEET, is_synthetic
@@ -202,21 +203,13 @@ def _find_header(rows: list[tuple]) -> int | None:
     return best
 
 
-def _column_letter(position: int) -> str:
-    letters, position = "", position + 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def _map_headers(rows: list[tuple], at: int, file: str, sheet: str | None) -> tuple[dict[int, Column], list[RowProblem]]:
     mapping: dict[int, Column] = {}
     problems: list[RowProblem] = []
     for position, raw in enumerate(rows[at]):
         if _is_empty(raw):
             if any(position < len(r) and not _is_empty(r[position]) for r in rows[at + 1:]):
-                letter = _column_letter(position)
+                letter = format_letters(position)
                 problems.append(RowProblem(
                     file, sheet, at + 1, letter, None,
                     f"column {letter} has data but no name in the header row (merged header cells?)",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .formatting import format_letters
 from .values import ORGANISATION_TYPES
 
 __all__ = ["NO_WIJK", "display_names", "count_by_type", "count_by_wijk", "wijk_type_table"]
@@ -26,19 +27,9 @@ def display_names(organisaties: pd.DataFrame) -> pd.Series:
         if bool(row.toestemming_publicatie):
             labels.append(row.naam)
         else:
-            labels.append(f"Organisatie {_letters(letter)} ({row.type})")
+            labels.append(f"Organisatie {format_letters(letter)} ({row.type})")
             letter += 1
     return pd.Series(labels, index=organisaties.index, name="weergavenaam")
-
-
-def _letters(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    text = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        text = chr(ord("A") + rest) + text
-    return text
 
 
 def count_by_type(organisaties: pd.DataFrame) -> pd.Series:
