@@ -32,7 +32,7 @@ __all__ = ["ENGINE_NAME", "WarmKernelEngine", "KernelPool", "POOL", "PRELOAD"]
 
 ENGINE_NAME = "buitenbeeld_warm"
 #: Imported once per kernel, right after it starts: what every report imports anyway.
-PRELOAD = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "seaborn", "IPython.display",
+PRELOAD = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "IPython.display",
            "buitenbeeld.report", "buitenbeeld.plots", "buitenbeeld.compare", "buitenbeeld.sociale_kaart")
 
 _SNAPSHOT = """

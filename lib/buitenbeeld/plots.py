@@ -1,19 +1,20 @@
-"""Figures for the reports and notebooks, in Dutch, with a title and a source line.
+"""Figures for the reports and notebooks, in Dutch, each with a title and a source line.
 
-Colours come from seaborn's colour-blind palette. Each function returns a
-closed matplotlib Figure: nothing is shown twice in a notebook and no figures
-pile up in a batch; ``display(fig)`` shows it (pyplot makes the figure so that
-the notebook's inline backend is set up to draw it).
+Every function returns a :class:`~buitenbeeld.svg.Chart` (SVG, see
+:mod:`buitenbeeld.svg` for why not matplotlib). Colours come from seaborn's
+colour-blind palette (:data:`PALETTE`); a value that is unknown is written as
+"onbekend", never drawn as zero. ``show(chart)`` displays a chart in a notebook.
 """
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+import math
+from typing import Callable, Sequence
+
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
 
-from .formatting import format_share
+from .formatting import format_count, format_share, is_missing
+from .svg import GRID, MUTED, Canvas, Chart, Scale, blend, nice_ticks, readable_on, text_width
 
 __all__ = [
     "PALETTE", "show", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
@@ -21,206 +22,294 @@ __all__ = [
     "plot_comparable",
 ]
 
-PALETTE = sns.color_palette("colorblind")
+#: seaborn's "colorblind" palette (a test checks it against seaborn).
+PALETTE = ("#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494", "#ece133",
+           "#56b4e9")
 _SYNTHETIC_NOTE = " (SYNTHETISCHE DEMODATA)"
-
-
-def _finish(fig: Figure, source: str, synthetic: bool, bottom: float) -> Figure:
-    """Add the source line, lay out, and close the figure (it stays displayable).
-
-    The figure keeps a Dutch description (its title and source) for screen readers;
-    :func:`show` hands it to the report as the image's alt text.
-    """
-    line = "Bron: " + source + (_SYNTHETIC_NOTE if synthetic else "")
-    fig.text(0.01, 0.01, line, fontsize=8, color="#444444")
-    fig.tight_layout(rect=(0, bottom, 1, 1))
-    titles = [fig._suptitle.get_text()] if fig._suptitle else [ax.get_title(loc="left") for ax in fig.axes[:1]]
-    fig.beschrijving = "Figuur: " + "; ".join(t for t in titles if t) + ". " + line
-    plt.close(fig)
-    return fig
-
-
-def show(fig: Figure) -> None:
-    """Display a figure in a notebook with its description as alt text."""
-    from IPython.display import display
-
-    display(fig, metadata={"image/png": {"alt": getattr(fig, "beschrijving", "Figuur")}})
-
-
-def plot_youth_share(naam: str, share: float, national_share: float, peiljaar: int | None,
-                     source: str, synthetic: bool = False) -> Figure:
-    """Bars of the gemeente's share of young people buiten beeld against the national share."""
-    fig, ax = plt.subplots(figsize=(7, 2.4))
-    labels, shares = [naam, "Nederland"], [share, national_share]
-    ax.barh(labels, shares, color=[PALETTE[0], PALETTE[7]])
-    for y, value in enumerate(shares):
-        ax.text(value, y, " " + format_share(value), va="center")
-    ax.invert_yaxis()
-    ax.set_xlim(0, max(s for s in shares if s == s) * 1.3)
-    ax.xaxis.set_major_formatter(lambda x, _: format_share(x, 0))
-    ax.set_xlabel("aandeel jongeren (15-27 jaar) buiten beeld")
-    ax.set_title(f"Jongeren buiten beeld, {peiljaar or 'peiljaar onbekend'}", loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, source, synthetic, 0.07)
-
-
-def plot_type_counts(counts: pd.Series, naam: str, source: str, synthetic: bool = False) -> Figure:
-    """Horizontal bars: organisations per type (all six types, zeros shown)."""
-    fig, ax = plt.subplots(figsize=(7, 3))
-    ax.barh(counts.index, counts.values, color=PALETTE[: len(counts)])
-    for y, value in enumerate(counts.values):
-        ax.text(value, y, f" {value}", va="center")
-    ax.invert_yaxis()
-    ax.set_xlabel("aantal organisaties")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(f"Sociale kaart {naam}: organisaties per type", loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, source, synthetic, 0.07)
-
-
-def plot_wijk_type(table: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Figure:
-    """Heatmap of organisations per wijk and type; empty cells show where no such organisation works."""
-    height = max(2.5, 0.4 * len(table) + 1.8)
-    fig, ax = plt.subplots(figsize=(8, height))
-    sns.heatmap(table, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5,
-                linecolor="white", ax=ax, vmin=0)
-    ax.set_xlabel("type organisatie")
-    ax.set_ylabel("wijk")
-    ax.tick_params(axis="x", rotation=30)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
-    ax.set_title(f"Sociale kaart {naam}: organisaties per wijk en type", loc="left")
-    return _finish(fig, source, synthetic, 0.05)
-
-
-def plot_ingest_counts(files: pd.DataFrame, synthetic: bool = False) -> Figure:
-    """Per file: rows loaded and rejected, stacked, so a glance shows where the problems are."""
-    labels = files["file"].tolist()
-    fig, ax = plt.subplots(figsize=(8, max(2.2, 0.45 * len(labels) + 1.4)))
-    ax.barh(labels, files["loaded"], color=PALETTE[2], label="geladen")
-    ax.barh(labels, files["rejected"], left=files["loaded"], color=PALETTE[3], label="afgewezen")
-    for y, (loaded, rejected) in enumerate(zip(files["loaded"], files["rejected"])):
-        ax.text(loaded + rejected, y, f" {loaded} + {rejected}", va="center", fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel("rijen")
-    ax.legend(loc="lower right", frameon=False)
-    ax.set_title("Ingelezen rijen per bestand: geladen en afgewezen", loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, "interviewbestanden in raw/", synthetic, 0.07)
-
-
-def plot_problems_by_column(problems: pd.DataFrame, synthetic: bool = False) -> Figure:
-    """Problems per column, errors and warnings apart: which questions cause trouble."""
-    table = pd.crosstab(problems["column"].fillna("(bestand)"), problems["severity"])
-    table = table.reindex(columns=["error", "warning"], fill_value=0)
-    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
-    fig, ax = plt.subplots(figsize=(8, max(2.2, 0.4 * len(table) + 1.4)))
-    ax.barh(table.index, table["error"], color=PALETTE[3], label="fout (rij afgewezen)")
-    ax.barh(table.index, table["warning"], left=table["error"], color=PALETTE[1], label="waarschuwing (rij geladen)")
-    ax.invert_yaxis()
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("meldingen")
-    ax.legend(loc="lower right", frameon=False)
-    ax.set_title("Meldingen per kolom", loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, "validatie van de interviewbestanden", synthetic, 0.07)
-
-
+_WIDTH = 720
+_ROW = 24
+_LABEL_CHARS = 40
 _ROLE_ORDER = ("bereiken", "activeren", "plaatsen", "behouden")
 
 
-def plot_profiles(profiles: pd.DataFrame, names: pd.Series, titel: str, source: str,
-                  synthetic: bool = False) -> Figure:
-    """Per organisation (a row) its four strengths as bars on 0-10, side by side per role, with the
-    range of its estimates; an unknown strength is written as 'onbekend', never drawn as zero."""
-    count, band = len(profiles), 12.0  # each role gets 0-10 plus a gap
-    y = np.arange(count)
-    fig, ax = plt.subplots(figsize=(8.5, 0.34 * count + 1.7))
-    for k, role in enumerate(_ROLE_ORDER):
-        left = k * band
-        values = profiles[role].to_numpy(dtype=float)
-        known = ~np.isnan(values)
-        ax.barh(y, np.full(count, 10.0), left=left, color="#eeeeee", height=0.7, zorder=0)
-        ax.barh(y[known], values[known], left=left, color=PALETTE[k], height=0.7, zorder=1)
-        low, high = profiles[f"{role}_min"].to_numpy(dtype=float), profiles[f"{role}_max"].to_numpy(dtype=float)
-        ranged = known & (high > low)
-        ax.hlines(y[ranged], left + low[ranged], left + high[ranged], color="#222222", lw=1.3, zorder=2)
-        for row in y[~known]:
-            ax.text(left + 0.4, row, "onbekend", va="center", fontsize=7, color="#444444", style="italic")
-    ax.set_yticks(y, [str(names[i])[:36] for i in profiles.index], fontsize=8)
-    ax.set_ylim(count - 0.5, -0.5)
-    ax.set_xticks([k * band + 5 for k in range(4)], list(_ROLE_ORDER))
-    ax.xaxis.tick_top()
-    ax.tick_params(axis="x", length=0)
-    ax.set_xlim(-0.3, 3 * band + 10.3)
-    ax.spines[["top", "right", "bottom", "left"]].set_visible(False)
-    ax.set_title(titel + " (0-10 per rol)", loc="left", pad=22)
-    return _finish(fig, source + "; lijn = bereik van geschatte antwoorden", synthetic, 0.04)
+def show(chart: Chart) -> None:
+    """Display a chart in a notebook (as SVG, with its description as title and plain text)."""
+    from IPython.display import display
+
+    display(chart)
 
 
-def plot_coverage(coverage: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Figure:
-    """Heatmap wijk x role: organisations that fit the role; 0 shows a gap in the wijk."""
-    fig, ax = plt.subplots(figsize=(6.5, max(2.5, 0.4 * len(coverage) + 1.6)))
-    sns.heatmap(coverage, annot=True, fmt="d", cmap="Greens", cbar=False, linewidths=0.5, linecolor="white",
-                ax=ax, vmin=0)
-    ax.set_xlabel("rol (organisaties waarvoor de rol past)")
-    ax.set_ylabel("wijk")
-    ax.set_title(f"Welke rollen zijn per wijk gedekt? {naam}", loc="left")
-    return _finish(fig, source, synthetic, 0.05)
+def _label(text: object) -> str:
+    text = str(text)
+    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
 
 
-def plot_rank_intervals(sensitivity: pd.DataFrame, names: pd.Series, role: str, naam: str, source: str,
-                        synthetic: bool = False) -> Figure:
-    """Per organisation its position for one role, with the interval from the sensitivity analysis."""
-    known = sensitivity.dropna(subset=["rang"]).sort_values(["rang", "rang_laag"])
-    fig, ax = plt.subplots(figsize=(7, max(2.5, 0.32 * len(known) + 1.4)))
-    y = np.arange(len(known))
-    ax.hlines(y, known["rang_laag"], known["rang_hoog"], color=PALETTE[0], lw=5, alpha=0.4)
-    ax.plot(known["rang"], y, "o", color=PALETTE[0])
-    ax.set_yticks(range(len(known)), [str(names[i])[:34] for i in known.index], fontsize=8)
-    ax.invert_yaxis()
-    ax.invert_xaxis()
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("positie in de gemeente (1 = sterkst op deze rol); balk = 90%-interval")
-    ax.set_title(f"{role.capitalize()}: hoe vast ligt de positie? {naam}", loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, source, synthetic, 0.06)
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    lines, line = [], ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}".strip()
+        if line and text_width(candidate, size) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return lines + [line]
 
 
-def plot_reach_gap(gap: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Figure:
-    """The gemeente's prior estimate of young people buiten beeld against the interview answer."""
-    fig, ax = plt.subplots(figsize=(5.5, 5))
-    estimated = gap["interview_geschat"].astype(bool)
-    ax.scatter(gap.loc[~estimated, "interview"], gap.loc[~estimated, "inschatting_gemeente"], color=PALETTE[0],
-               label="interview: precies getal")
-    ax.scatter(gap.loc[estimated, "interview"], gap.loc[estimated, "inschatting_gemeente"], color=PALETTE[1],
-               marker="s", label="interview: schatting")
-    top = float(max(gap["interview"].max(), gap["inschatting_gemeente"].max(), 1)) * 1.1
-    ax.plot([0, top], [0, top], color="#777777", lw=1, ls="--", label="inschatting = interview")
-    ax.set_xlim(0, top)
-    ax.set_ylim(0, top)
-    ax.set_xlabel("jongeren buiten beeld volgens het interview")
-    ax.set_ylabel("inschatting van de gemeente vooraf")
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
-    ax.set_title(f"Inschatting vooraf en interview, {naam}", loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, source + "; boven de lijn: gemeente schatte hoger", synthetic, 0.07)
+class _Frame:
+    """A canvas with the title on top and the source line(s) below, and the room in between."""
+
+    def __init__(self, title: str, source: str, synthetic: bool, body: float, *, width: float = _WIDTH,
+                 legend: Sequence[tuple[str, str]] = ()):
+        self.title = title
+        self.source = "Bron: " + source + (_SYNTHETIC_NOTE if synthetic else "")
+        self.source_lines = _wrap(self.source, width - 20, 10)
+        self.top = 40 + (22 if legend else 0)
+        self.canvas = Canvas(width, self.top + body + 14 * len(self.source_lines) + 14)
+        self.canvas.text(10, 18, title, size=14, bold=True)
+        if legend:
+            self.canvas.legend(10, 46, legend)
+
+    def finish(self) -> Chart:
+        bottom = self.canvas.height - 14 * len(self.source_lines) - 4
+        for k, line in enumerate(self.source_lines):
+            self.canvas.text(10, bottom + 14 * k, line, size=10, colour=MUTED)
+        return self.canvas.finish(f"Figuur: {self.title}. {self.source}")
+
+
+def _count_ticks(high: float) -> list[float]:
+    """Whole-number ticks from 0 (counts of organisations, rows, messages)."""
+    return [t for t in nice_ticks(0, max(high, 1) * 1.05) if float(t).is_integer()] or [0, 1]
+
+
+def _hbars(title: str, labels: Sequence[object], stacks: Sequence[tuple[Sequence[float], object, str | None]], *,
+           source: str, synthetic: bool, x_label: str, fmt: Callable[[float], str] = format_count,
+           value_text: Sequence[str] | None = None, reference: tuple[float, str, str] | None = None,
+           ticks: Callable[[float], list[float]] = _count_ticks) -> Chart:
+    """Horizontal bars, one row per label, each row a stack of ``(values, colour(s), legend label)``.
+
+    ``value_text`` is written after each bar; a row whose values are all unknown reads "onbekend".
+    ``reference`` is ``(value, label, colour)``: a dashed line across all rows.
+    """
+    values = np.array([[np.nan if is_missing(v) else float(v) for v in stack[0]] for stack in stacks], dtype=float)
+    totals = np.nansum(values, axis=0)
+    unknown = np.isnan(values).all(axis=0)
+    legend = [(colour, name) for _, colour, name in stacks if name]
+    shown = [_label(label) for label in labels]
+    texts = list(value_text) if value_text is not None else [""] * len(shown)
+    texts = ["onbekend" if gone else text for text, gone in zip(texts, unknown)]
+    head = 18 if reference else 0
+    frame = _Frame(title, source, synthetic, head + _ROW * len(shown) + 46, legend=legend)
+    canvas, top = frame.canvas, frame.top + head
+    left = min(max((text_width(s, 12) for s in shown), default=0) + 18, _WIDTH * 0.42)
+    right = _WIDTH - max((text_width(t, 11) for t in texts), default=0) - 16
+    high = max([*totals, reference[0] if reference else 0, 0])
+    marks = ticks(high)
+    scale = Scale(0, marks[-1], left, right)
+    axis_y = top + _ROW * len(shown) + 4
+    canvas.x_axis(scale, marks, axis_y, frame.top, x_label, fmt)
+    for row, label in enumerate(shown):
+        middle = top + _ROW * row + _ROW / 2
+        canvas.text(left - 8, middle, label, anchor="end")
+        start = 0.0
+        for k, (_, colour, _name) in enumerate(stacks):
+            value = values[k, row]
+            if np.isnan(value):
+                continue
+            fill = colour[row] if isinstance(colour, (list, tuple)) else colour
+            canvas.rect(scale(start), middle - 8, scale(start + value) - scale(start), 16, fill)
+            start += value
+        if texts[row]:
+            canvas.text(scale(start) + 4, middle, texts[row], size=11, italic=bool(unknown[row]),
+                        colour=MUTED if unknown[row] else "#222222")
+    if reference:
+        value, label, colour = reference
+        canvas.line(scale(value), frame.top + 6, scale(value), axis_y, colour, 1.5, dash="5 3")
+        canvas.text(scale(value) + 4, frame.top + 8, label, size=11, colour=colour)
+    return frame.finish()
+
+
+def _heatmap(title: str, table: pd.DataFrame, *, dark: str, x_label: str, y_label: str, source: str,
+             synthetic: bool) -> Chart:
+    """Counts per row and column as coloured cells with the number in each; 0 stays visible as a gap."""
+    rows, columns = [_label(r) for r in table.index], [str(c) for c in table.columns]
+    cell_w = max(56.0, min(90.0, max((text_width(c, 11) for c in columns), default=0) * 0.6))
+    header = max((text_width(c, 11) for c in columns), default=0) * 0.5 + 16  # labels at 30 degrees
+    left = max((text_width(r, 12) for r in rows), default=0) + 18
+    width = max(_WIDTH * 0.6, left + cell_w * len(columns) + 60)
+    frame = _Frame(title, source, synthetic, header + 26 * len(rows) + 30, width=width)
+    canvas = frame.canvas
+    top = frame.top + header
+    high = float(np.nanmax(table.to_numpy(dtype=float))) if table.size else 0.0
+    canvas.text(left - 8, top - 10, y_label, size=11, anchor="end", colour=MUTED, italic=True)
+    for j, column in enumerate(columns):
+        x = left + cell_w * j + cell_w / 2
+        canvas.text(x - 4, top - 8, column, size=11, rotate=-30)
+    for i, row in enumerate(rows):
+        y = top + 26 * i
+        canvas.text(left - 8, y + 13, row, anchor="end")
+        for j, value in enumerate(table.iloc[i]):
+            fill = blend("#f7fbff", dark, float(value) / high if high else 0.0)
+            canvas.rect(left + cell_w * j + 1, y + 1, cell_w - 2, 24, fill, tooltip=f"{row}, {columns[j]}: {value}")
+            canvas.text(left + cell_w * j + cell_w / 2, y + 13, format_count(value), anchor="middle",
+                        colour=readable_on(fill))
+    canvas.text(left + cell_w * len(columns) / 2, top + 26 * len(rows) + 14, x_label, size=11, anchor="middle",
+                colour=MUTED)
+    return frame.finish()
+
+
+def _share_ticks(high: float) -> list[float]:
+    return nice_ticks(0, max(high, 0.01) * 1.15)
+
+
+def plot_youth_share(naam: str, share: float, national_share: float, peiljaar: int | None,
+                     source: str, synthetic: bool = False) -> Chart:
+    """Bars of the gemeente's share of young people buiten beeld against the national share."""
+    shares = [share, national_share]
+    return _hbars(f"Jongeren buiten beeld, {peiljaar or 'peiljaar onbekend'}", [naam, "Nederland"],
+                  [(shares, [PALETTE[0], PALETTE[7]], None)], source=source, synthetic=synthetic,
+                  x_label="aandeel jongeren (15-27 jaar) buiten beeld", fmt=lambda x: format_share(x, 0),
+                  value_text=[format_share(s) for s in shares], ticks=_share_ticks)
 
 
 def plot_comparable(table: pd.DataFrame, national_share: float, peiljaar: int | None, source: str,
-                    synthetic: bool = False) -> Figure:
-    """Share buiten beeld of the gemeente beside gemeenten of similar size, with the national share."""
-    fig, ax = plt.subplots(figsize=(7, 0.3 * len(table) + 1.5))
+                    synthetic: bool = False) -> Chart:
+    """Share buiten beeld of the gemeente (in colour) beside gemeenten of similar size, with the national share."""
     colours = [PALETTE[0] if own else "#b0b0b0" for own in table["eigen"]]
-    y = np.arange(len(table))
-    ax.barh(y, table["aandeel"], color=colours)
-    if national_share is not None:
-        ax.axvline(national_share, color=PALETTE[3], lw=1.5, ls="--")
-        ax.text(national_share, -0.8, f" Nederland {format_share(national_share)}", color=PALETTE[3], fontsize=8)
-    ax.set_yticks(y, table["gemeentenaam"], fontsize=8)
-    ax.set_ylim(len(table) - 0.5, -1.2)
-    ax.xaxis.set_major_formatter(lambda x, _: format_share(x, 0))
-    ax.set_xlabel("aandeel jongeren (15-27 jaar) buiten beeld")
-    ax.set_title(f"Vergelijkbare gemeenten (naar aantal jongeren), {peiljaar or ''}", loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, source, synthetic, 0.06)
+    reference = None
+    if not is_missing(national_share):
+        reference = (float(national_share), f"Nederland {format_share(national_share)}", PALETTE[3])
+    return _hbars(f"Vergelijkbare gemeenten (naar aantal jongeren), {peiljaar or ''}".rstrip(", "),
+                  table["gemeentenaam"].tolist(), [(table["aandeel"].tolist(), colours, None)], source=source,
+                  synthetic=synthetic, x_label="aandeel jongeren (15-27 jaar) buiten beeld",
+                  fmt=lambda x: format_share(x, 0), value_text=[format_share(s) for s in table["aandeel"]],
+                  reference=reference, ticks=_share_ticks)
+
+
+def plot_type_counts(counts: pd.Series, naam: str, source: str, synthetic: bool = False) -> Chart:
+    """Horizontal bars: organisations per type (all six types, zeros shown)."""
+    colours = [PALETTE[k % len(PALETTE)] for k in range(len(counts))]
+    return _hbars(f"Sociale kaart {naam}: organisaties per type", counts.index.tolist(),
+                  [(counts.tolist(), colours, None)], source=source, synthetic=synthetic,
+                  x_label="aantal organisaties", value_text=[format_count(v) for v in counts])
+
+
+def plot_ingest_counts(files: pd.DataFrame, synthetic: bool = False) -> Chart:
+    """Per file: rows loaded and rejected, stacked, so a glance shows where the problems are."""
+    return _hbars("Ingelezen rijen per bestand: geladen en afgewezen", files["file"].tolist(),
+                  [(files["loaded"].tolist(), PALETTE[2], "geladen"), (files["rejected"].tolist(), PALETTE[3], "afgewezen")],
+                  source="interviewbestanden in raw/", synthetic=synthetic, x_label="rijen",
+                  value_text=[f"{format_count(a)} + {format_count(b)}" for a, b in zip(files["loaded"], files["rejected"])])
+
+
+def plot_problems_by_column(problems: pd.DataFrame, synthetic: bool = False) -> Chart:
+    """Messages per column, errors and warnings apart: which questions cause trouble."""
+    table = pd.crosstab(problems["column"].fillna("(bestand)"), problems["severity"])
+    table = table.reindex(columns=["error", "warning"], fill_value=0)
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    return _hbars("Meldingen per kolom", table.index.tolist(),
+                  [(table["error"].tolist(), PALETTE[3], "fout (rij afgewezen)"),
+                   (table["warning"].tolist(), PALETTE[1], "waarschuwing (rij geladen)")],
+                  source="validatie van de interviewbestanden", synthetic=synthetic, x_label="meldingen",
+                  value_text=[format_count(v) for v in table.sum(axis=1)])
+
+
+def plot_wijk_type(table: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Chart:
+    """Heat map of organisations per wijk and type; a 0 shows where no such organisation works."""
+    return _heatmap(f"Sociale kaart {naam}: organisaties per wijk en type", table, dark="#08306b",
+                    x_label="type organisatie", y_label="wijk", source=source, synthetic=synthetic)
+
+
+def plot_coverage(coverage: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Chart:
+    """Heat map wijk x role: organisations that fit the role; a 0 shows a gap in the wijk."""
+    return _heatmap(f"Welke rollen zijn per wijk gedekt? {naam}", coverage, dark="#00441b",
+                    x_label="rol (organisaties waarvoor de rol past)", y_label="wijk", source=source,
+                    synthetic=synthetic)
+
+
+def plot_profiles(profiles: pd.DataFrame, names: pd.Series, titel: str, source: str,
+                  synthetic: bool = False) -> Chart:
+    """Per organisation (a row) its four strengths as bars on 0-10, side by side per role, with the
+    range its estimated answers allow; an unknown strength reads 'onbekend', never drawn as zero."""
+    labels = [_label(names[i]) for i in profiles.index]
+    left = max((text_width(s, 11) for s in labels), default=0) + 16
+    band = (_WIDTH - left - 10) / 4
+    frame = _Frame(f"{titel} (0-10 per rol)", source + "; lijn = bereik van geschatte antwoorden", synthetic,
+                   24 + 22 * len(labels))
+    canvas, top = frame.canvas, frame.top + 24
+    for k, role in enumerate(_ROLE_ORDER):
+        scale = Scale(0, 10, left + band * k, left + band * k + band - 14)
+        canvas.text((scale.start + scale.end) / 2, top - 12, role, anchor="middle", bold=True)
+        values = profiles[role].to_numpy(dtype=float)
+        low = profiles[f"{role}_min"].to_numpy(dtype=float)
+        high = profiles[f"{role}_max"].to_numpy(dtype=float)
+        for row in range(len(labels)):
+            middle = top + 22 * row + 11
+            canvas.rect(scale.start, middle - 7, scale.end - scale.start, 14, "#eeeeee")
+            if math.isnan(values[row]):
+                canvas.text(scale.start + 4, middle, "onbekend", size=10, italic=True, colour=MUTED)
+                continue
+            canvas.rect(scale.start, middle - 7, scale(values[row]) - scale.start, 14, PALETTE[k],
+                        tooltip=f"{labels[row]}, {role}: {values[row]:.1f}".replace(".", ","))
+            if high[row] > low[row]:
+                canvas.line(scale(low[row]), middle, scale(high[row]), middle, "#222222", 1.5)
+    for row, label in enumerate(labels):
+        canvas.text(left - 8, top + 22 * row + 11, label, size=11, anchor="end")
+    return frame.finish()
+
+
+def plot_rank_intervals(sensitivity: pd.DataFrame, names: pd.Series, role: str, naam: str, source: str,
+                        synthetic: bool = False) -> Chart:
+    """Per organisation its position for one role (1 = strongest), with the 90% interval of the sensitivity analysis."""
+    known = sensitivity.dropna(subset=["rang"]).sort_values(["rang", "rang_laag"], kind="stable")
+    labels = [_label(names[i]) for i in known.index]
+    left = max((text_width(s, 11) for s in labels), default=0) + 16
+    frame = _Frame(f"{role.capitalize()}: hoe vast ligt de positie? {naam}", source, synthetic,
+                   22 * len(labels) + 50)
+    canvas, top = frame.canvas, frame.top
+    high = float(max(known["rang_hoog"].max(), known["rang"].max(), 1)) if len(known) else 1.0
+    marks = [1] + [t for t in nice_ticks(1, high) if float(t).is_integer() and 1 < t <= high]
+    scale = Scale(0.5, high + 0.5, left, _WIDTH - 20)
+    axis_y = top + 22 * len(labels) + 4
+    canvas.x_axis(scale, marks, axis_y, top, "positie in de gemeente (1 = sterkst op deze rol); "
+                  "balk = 90%-interval", format_count)
+    for row, (label, item) in enumerate(zip(labels, known.itertuples())):
+        middle = top + 22 * row + 11
+        canvas.text(left - 8, middle, label, size=11, anchor="end")
+        canvas.rect(scale(item.rang_laag - 0.3), middle - 5, scale(item.rang_hoog + 0.3) - scale(item.rang_laag - 0.3),
+                    10, PALETTE[0], opacity=0.35)
+        canvas.circle(scale(item.rang), middle, 5, PALETTE[0],
+                      tooltip=f"{label}: positie {item.rang:g} (90%: {item.rang_laag:g} tot {item.rang_hoog:g})")
+    return frame.finish()
+
+
+def plot_reach_gap(gap: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Chart:
+    """The gemeente's prior estimate of young people buiten beeld against the interview answer."""
+    size, left = 380.0, 70.0
+    legend = [(PALETTE[0], "interview: precies getal"), (PALETTE[1], "interview: schatting"),
+              ("#777777", "stippellijn: inschatting = interview")]
+    frame = _Frame(f"Inschatting vooraf en interview, {naam}", source + "; boven de lijn: gemeente schatte hoger",
+                   synthetic, size + 50, width=max(_WIDTH * 0.75, left + size + 40), legend=legend)
+    canvas, top = frame.canvas, frame.top + 6
+    x_values = gap["interview"].astype(float)
+    y_values = gap["inschatting_gemeente"].astype(float)
+    high = float(np.nanmax([x_values.max(), y_values.max(), 1]))
+    marks = nice_ticks(0, high * 1.05)
+    x_scale = Scale(0, marks[-1], left, left + size)
+    y_scale = Scale(0, marks[-1], top + size, top)
+    canvas.x_axis(x_scale, marks, top + size, top, "jongeren buiten beeld volgens het interview", format_count)
+    for tick in marks:
+        canvas.line(left, y_scale(tick), left + size, y_scale(tick), GRID)
+        canvas.text(left - 6, y_scale(tick), format_count(tick), size=11, anchor="end", colour=MUTED)
+    canvas.line(left, top, left, top + size, MUTED)
+    canvas.text(16, top + size / 2, "inschatting van de gemeente vooraf", size=11, anchor="middle", colour=MUTED,
+                rotate=-90)
+    canvas.line(x_scale(0), y_scale(0), x_scale(marks[-1]), y_scale(marks[-1]), "#777777", 1, dash="5 3")
+    for x, y, estimated in zip(x_values, y_values, gap["interview_geschat"].astype(bool)):
+        if math.isnan(x) or math.isnan(y):
+            continue
+        if estimated:
+            canvas.rect(x_scale(x) - 4.5, y_scale(y) - 4.5, 9, 9, PALETTE[1])
+        else:
+            canvas.circle(x_scale(x), y_scale(y), 5, PALETTE[0])
+    return frame.finish()

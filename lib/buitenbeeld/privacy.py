@@ -238,6 +238,24 @@ def _value_pattern(value: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + " ".join(words) + r"(?!\w)", re.IGNORECASE)
 
 
+_PHONE_SEPARATORS = re.compile(r"[ ()./-]")
+_ASCII_RUN = re.compile(r"[a-z0-9]{3,}")
+# Under re.IGNORECASE these two also match an ASCII letter, and lower() leaves them.
+_FOLD = str.maketrans({"\u0131": "i", "\u017f": "s"})
+
+
+def _could_match(value: str, lowered: str, joined_digits: str) -> bool:
+    """A cheap necessary condition for ``_value_pattern(value)`` to match the text.
+
+    ``lowered`` is the text in lower case (see ``_FOLD``), ``joined_digits`` the
+    text without phone separators. Most personal values are not in a report, and
+    a substring test is far cheaper than a regular expression over the whole text.
+    """
+    if _is_phone(value):
+        return re.sub(r"\D", "", value) in joined_digits
+    return all(run in lowered for run in _ASCII_RUN.findall(value.lower()))
+
+
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
@@ -305,8 +323,10 @@ def scan_html(html: str, values: dict[str, str]) -> list[Finding]:
     """
     text = _searchable(html)
     matches: list[tuple[int, int, int, str, str | None]] = []  # start, end, priority, kind, column
+    lowered, joined_digits = text.lower().translate(_FOLD), _PHONE_SEPARATORS.sub("", text)
     for value, column in values.items():
-        matches += [(m.start(), m.end(), 0, PERSONAL, column) for m in _value_pattern(value).finditer(text)]
+        if _could_match(value, lowered, joined_digits):
+            matches += [(m.start(), m.end(), 0, PERSONAL, column) for m in _value_pattern(value).finditer(text)]
     matches += [(m.start(), m.end(), 1, EMAIL, None) for m in _EMAIL.finditer(text)]
     matches += [(a, b, 1, PHONE, None) for a, b in _phones(text)]
     accepted: list[tuple[int, int, int, str, str | None]] = []

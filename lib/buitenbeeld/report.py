@@ -288,7 +288,7 @@ def accountability(data: ReportData, config, parameters: dict, generated: str) -
     files = [(p, "interviews") for p in data.kaart_sources] + [(data.youth.path, "CBS-cijfers")]
     inputs = pd.DataFrame([{"bestand": p.name, "soort": kind, "sha256": hash_file(p)} for p, kind in files if p.exists()])
     packages = pd.DataFrame([{"pakket": name, "versie": version(name)}
-                             for name in ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert")]
+                             for name in ("pandas", "numpy", "babel", "papermill", "nbconvert")]
                             + [{"pakket": "buitenbeeld", "versie": __version__}])
     return {
         "bronnen": pd.DataFrame([

@@ -1,0 +1,168 @@
+"""The report's figures: geometry that matches the numbers, unknowns never drawn as zero, descriptions."""
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import pytest
+
+from buitenbeeld import plots
+from buitenbeeld.plots import PALETTE
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def _root(chart) -> ET.Element:
+    return ET.fromstring(chart.svg)
+
+
+def _rects(root: ET.Element, fill: str) -> list[dict[str, float]]:
+    return [{k: float(r.get(k)) for k in ("x", "y", "width", "height")}
+            for r in root.iter(f"{NS}rect") if r.get("fill") == fill]
+
+
+def _bars(root: ET.Element, fill: str) -> list[dict[str, float]]:
+    """Bars of the bar charts (16 px high), not the legend's squares."""
+    return [r for r in _rects(root, fill) if r["height"] == 16]
+
+
+def _texts(root: ET.Element) -> list[str]:
+    return [t.text for t in root.iter(f"{NS}text")]
+
+
+def _axis_end(root: ET.Element) -> float:
+    """The x where the horizontal axis line ends (the axis is drawn in the muted colour)."""
+    return max(float(line.get("x2")) for line in root.iter(f"{NS}line")
+               if line.get("stroke") == "#555555" and line.get("y1") == line.get("y2"))
+
+
+def test_palette_is_seaborns_colourblind_palette():
+    sns = pytest.importorskip("seaborn")
+    assert list(PALETTE) == sns.color_palette("colorblind").as_hex()
+
+
+def test_type_counts_bars_are_proportional_and_inside_the_axis():
+    chart = plots.plot_type_counts(pd.Series([2, 4, 0], index=["commercieel", "formeel", "leefgebieden"]),
+                                   "Almere", "interviews", synthetic=True)
+    root = _root(chart)
+    short, = _rects(root, PALETTE[0])
+    long, = _rects(root, PALETTE[1])
+    empty, = _rects(root, PALETTE[2])
+    assert long["width"] == pytest.approx(2 * short["width"], abs=0.2)
+    assert empty["width"] == 0
+    assert long["x"] + long["width"] <= _axis_end(root) + 0.1
+    assert ["2", "4", "0"] == [t.strip() for t in _texts(root) if t.strip() in {"0", "2", "4"}][-3:]
+    assert chart.beschrijving == ("Figuur: Sociale kaart Almere: organisaties per type. "
+                                  "Bron: interviews (SYNTHETISCHE DEMODATA)")
+    assert root.find(f"{NS}title").text == chart.beschrijving
+
+
+def test_stacked_bars_continue_where_the_first_part_ends():
+    files = pd.DataFrame({"file": ["a.xlsx", "b.ods"], "loaded": [8, 3], "rejected": [2, 0]})
+    root = _root(plots.plot_ingest_counts(files))
+    loaded, rejected = _bars(root, PALETTE[2]), _bars(root, PALETTE[3])
+    assert loaded[0]["x"] + loaded[0]["width"] == pytest.approx(rejected[0]["x"], abs=0.2)
+    assert rejected[0]["width"] == pytest.approx(loaded[0]["width"] / 4, abs=0.2)  # 2 against 8
+    assert "8 + 2" in _texts(root) and "3 + 0" in _texts(root)
+    assert {"geladen", "afgewezen"} <= set(_texts(root))  # the legend
+
+
+def test_problems_by_column_counts_errors_and_warnings_apart():
+    problems = pd.DataFrame({"column": ["telefoon", "telefoon", None, "naam"],
+                             "severity": ["error", "warning", "error", "warning"]})
+    root = _root(plots.plot_problems_by_column(problems))
+    assert [t for t in _texts(root) if t in {"telefoon", "(bestand)", "naam"}] == ["telefoon", "(bestand)", "naam"]
+    errors, warnings = _bars(root, PALETTE[3]), _bars(root, PALETTE[1])
+    assert [e["width"] > 0 for e in errors] == [True, True, False]  # telefoon 1, (bestand) 1, naam 0
+    assert [w["width"] > 0 for w in warnings] == [True, False, True]
+
+
+def test_unknown_share_reads_onbekend_and_draws_no_bar():
+    root = _root(plots.plot_youth_share("Almere", None, 0.054, 2013, "CBS"))
+    assert "onbekend" in _texts(root)
+    assert _rects(root, PALETTE[0]) == []
+    assert "5,4%" in _texts(root)
+
+
+def test_comparable_marks_own_gemeente_and_the_national_line():
+    table = pd.DataFrame({"gemeentenaam": ["Almere", "Breda & Co <x>"], "aandeel": [0.064, 0.06],
+                          "eigen": [True, False]})
+    chart = plots.plot_comparable(table, 0.054, 2013, "CBS", synthetic=False)
+    root = _root(chart)
+    assert len(_rects(root, PALETTE[0])) == 1 and len(_rects(root, "#b0b0b0")) == 1
+    assert "Nederland 5,4%" in _texts(root)
+    assert "Breda & Co <x>" in _texts(root)  # escaped in the SVG, read back intact
+    own, = _rects(root, PALETTE[0])
+    assert own["x"] + own["width"] <= _axis_end(root) + 0.1  # 6,4% fits: the axis reaches 8%
+    assert "SYNTHETISCH" not in chart.svg
+
+
+def test_heatmap_cells_show_counts_and_colour_by_size():
+    table = pd.DataFrame([[0, 3], [1, 0]], index=pd.Index(["Noord", "Zuid"], name="wijk"),
+                         columns=["formeel", "commercieel"])
+    root = _root(plots.plot_wijk_type(table, "Venlo", "interviews"))
+    cells = [r for r in root.iter(f"{NS}rect") if r.find(f"{NS}title") is not None]
+    assert [c.find(f"{NS}title").text for c in cells] == [
+        "Noord, formeel: 0", "Noord, commercieel: 3", "Zuid, formeel: 1", "Zuid, commercieel: 0"]
+    assert cells[1].get("fill") == "#08306b"  # the largest count is the darkest
+    assert cells[0].get("fill") == "#f7fbff"  # a gap stays visible as a pale 0
+    assert [t for t in _texts(root) if t in {"0", "1", "3"}] == ["0", "3", "1", "0"]
+
+
+def test_coverage_uses_the_green_scale():
+    coverage = pd.DataFrame([[2, 0]], index=["Centrum"], columns=["bereiken", "plaatsen"])
+    root = _root(plots.plot_coverage(coverage, "Venlo", "interviews"))
+    assert any(r.get("fill") == "#00441b" for r in root.iter(f"{NS}rect"))
+
+
+def _profiles() -> tuple[pd.DataFrame, pd.Series]:
+    profiles = pd.DataFrame({
+        "bereiken": [5.0, 10.0], "bereiken_min": [5.0, 8.0], "bereiken_max": [5.0, 10.0],
+        "activeren": [math.nan, 2.5], "activeren_min": [math.nan, 2.5], "activeren_max": [math.nan, 2.5],
+        "plaatsen": [0.0, 1.0], "plaatsen_min": [0.0, 1.0], "plaatsen_max": [0.0, 1.0],
+        "behouden": [7.5, 7.5], "behouden_min": [7.5, 7.5], "behouden_max": [7.5, 7.5],
+    }, index=[10, 11])
+    return profiles, pd.Series({10: "Boksschool", 11: "Moskee"})
+
+
+def test_profiles_draw_values_on_0_to_10_and_unknown_as_text():
+    profiles, names = _profiles()
+    root = _root(plots.plot_profiles(profiles, names, "Profielen", "interviews"))
+    background = _rects(root, "#eeeeee")
+    assert len(background) == 8  # two organisations x four roles
+    full = background[0]["width"]
+    bereiken = _rects(root, PALETTE[0])
+    assert [b["width"] for b in bereiken] == pytest.approx([full / 2, full], abs=0.2)
+    assert _texts(root).count("onbekend") == 1  # Boksschool's activeren
+    assert [b["width"] for b in _rects(root, PALETTE[1])] == pytest.approx([full / 4], abs=0.2)  # only Moskee
+    assert [b["width"] for b in _rects(root, PALETTE[2])] == pytest.approx([0, full / 10], abs=0.2)  # 0 is drawn
+    ranges = [line for line in root.iter(f"{NS}line") if line.get("stroke") == "#222222"]
+    assert len(ranges) == 1  # only Moskee's bereiken has a range (8 to 10)
+    assert float(ranges[0].get("x2")) - float(ranges[0].get("x1")) == pytest.approx(full / 5, abs=0.2)
+
+
+def test_rank_intervals_skip_unranked_and_order_by_rank():
+    sensitivity = pd.DataFrame({"rang": [2.0, 1.0, math.nan], "rang_laag": [1.0, 1.0, math.nan],
+                                "rang_hoog": [2.0, 2.0, math.nan]}, index=[1, 2, 3])
+    names = pd.Series({1: "Tweede", 2: "Eerste", 3: "Onbekend"})
+    root = _root(plots.plot_rank_intervals(sensitivity, names, "bereiken", "Venlo", "interviews"))
+    dots = list(root.iter(f"{NS}circle"))
+    assert [d.find(f"{NS}title").text for d in dots] == [
+        "Eerste: positie 1 (90%: 1 tot 2)", "Tweede: positie 2 (90%: 1 tot 2)"]
+    assert float(dots[0].get("cx")) < float(dots[1].get("cx"))  # position 1 on the left
+    assert "Onbekend" not in _texts(root)
+
+
+def test_reach_gap_marks_exact_and_estimated_answers_apart():
+    gap = pd.DataFrame({"interview": [10.0, 20.0, 30.0, math.nan], "inschatting_gemeente": [20.0, 20.0, 5.0, 4.0],
+                        "interview_geschat": [False, False, True, False]})
+    root = _root(plots.plot_reach_gap(gap, "Venlo", "interviews"))
+    circles = list(root.iter(f"{NS}circle"))
+    assert len(circles) == 2  # the row without an interview answer is not drawn
+    squares = [r for r in _rects(root, PALETTE[1]) if r["width"] == 9]
+    assert len(squares) == 1
+    diagonal = [line for line in root.iter(f"{NS}line") if line.get("stroke-dasharray")]
+    assert len(diagonal) == 1
+    first, second = (float(c.get("cy")) for c in circles)
+    assert first == pytest.approx(second)  # both estimated at 20 by the gemeente
