@@ -9,9 +9,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= data
 GEO_DIR ?= ../shared/data/geo
+# Boundary files for the report maps: <data>/raw/geo (where `buitenbeeld grenzen`
+# puts them), else GEO_DIR when it has them; without them the reports say so.
+GRENZEN ?= $(patsubst %/,%,$(dir $(firstword $(wildcard $(DATA)/raw/geo/gemeente_2026.topojson $(GEO_DIR)/gemeente_2026.topojson))))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test lab bench demo-data reference-data clean
+.PHONY: help setup reports test lab bench demo-data reference-data crosswalk clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -27,7 +30,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## Create .venv with the pinned dependencies, the package and the kernel
 
 reports: $(STAMP) ## Render a report per gemeente from $(DATA)/ (the demo data) into reports/
-	$(BIN)/buitenbeeld rapporten --data $(DATA)
+	$(BIN)/buitenbeeld rapporten --data $(DATA) $(if $(GRENZEN),--grenzen $(GRENZEN))
 
 test: $(STAMP) ## Run the whole test suite: unit tests, notebooks through papermill and nbval
 	$(BIN)/python -m pytest tests --nbval-lax notebooks
@@ -43,6 +46,9 @@ demo-data: $(STAMP) ## Regenerate the synthetic demo data in data/raw/demo
 
 reference-data: ## Regenerate the gemeente code lists from the CBS geo files in GEO_DIR
 	$(PYTHON) scripts/build_reference_data.py $(GEO_DIR)
+
+crosswalk: $(STAMP) ## Regenerate the 2013->2026 gemeente crosswalk from the CBS boundary files in GEO_DIR
+	$(BIN)/python scripts/build_crosswalk.py $(GEO_DIR)
 
 clean: ## Remove the virtualenv, caches and rendered reports
 	rm -rf $(VENV) .pytest_cache reports/*/ reports/index.html

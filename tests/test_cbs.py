@@ -1,13 +1,15 @@
-"""Reading CBS youth-figure tables: header found, symbols kept, Nederland apart."""
+"""Reading CBS youth-figure tables: header found, symbols kept, Nederland apart, problems listed per row."""
 from __future__ import annotations
 
 import math
 
 import pytest
 from conftest import write_workbook, youth_table_rows
+from openpyxl import Workbook
 
-from buitenbeeld.cbs import looks_like_youth_table, read_youth_table, select_youth_table
+from buitenbeeld.cbs import load_column_mapping, looks_like_youth_table, read_youth_table, select_youth_table
 from buitenbeeld.errors import InputError, MissingDataError
+from buitenbeeld.gemeenten import list_gemeenten
 
 
 @pytest.fixture
@@ -54,3 +56,176 @@ def test_selecting_a_missing_year_says_which_years_exist(table_path):
     with pytest.raises(MissingDataError, match=r"peiljaar 2020.*jongeren.xlsx \(2013\)"):
         select_youth_table([table_path], 2020)
     assert select_youth_table([table_path], 2013).peiljaar == 2013
+
+
+# --------------------------------------------------------------------------- CBS maatwerk layouts
+
+
+def cbs_workbook(path, rows, merges=()):
+    """An xlsx as CBS publishes it: one sheet, merged header cells (only the first cell keeps its text)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Tabel 1"
+    for row in rows:
+        sheet.append(row)
+    for cells in merges:
+        sheet.merge_cells(cells)
+    workbook.save(path)
+    return path
+
+
+FOOTNOTES = [
+    ["1) Geen onderwijs, geen werk, geen uitkering en niet bij UWV ingeschreven."],
+    ["Bron: CBS, maatwerktabel."],
+    [],
+    ["Verklaring van tekens"],
+    [". = gegevens ontbreken"],
+    ["x = geheim"],
+]
+
+
+@pytest.fixture
+def maatwerk(tmp_path):
+    """Title rows, a two-row header with merged group headings, text counts, symbols, footnotes."""
+    rows = [
+        ["Jongeren buiten beeld 2013"],
+        ["Jongeren van 15 tot 27 jaar op 1 oktober 2013, per gemeente (maatwerk 2015/49)"],
+        [],
+        ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld 1)", None,
+         "Jongeren buiten beeld naar geslacht"],
+        [None, None, None, "totaal", "waarvan zonder bekende reden", "man", "vrouw"],
+        ["NL01", "Nederland", "2.489.440", "134.430", "65.910", 72000, "62.430"],
+        ["GM0518", "'s-Gravenhage", "90.000", "6.300", 3150, 3400, 2900],
+        ["GM0983", "Venlo", 17000, 850, "x", 460, 390],
+        ["GM0034", "Almere", 36000, "1.810", ".", "-", "x"],
+        *FOOTNOTES,
+    ]
+    return cbs_workbook(tmp_path / "maatwerk.xlsx", rows, ["A4:A5", "B4:B5", "C4:C5", "D4:E4", "F4:G4"])
+
+
+def test_two_row_header_with_merged_group_headings(maatwerk):
+    table = read_youth_table(maatwerk)
+    assert table.columns == {
+        "jongeren_15_27": "jongeren 15 tot 27 jaar", "buiten_beeld": "jongeren buiten beeld totaal",
+        "zonder_bekende_reden": "jongeren buiten beeld waarvan zonder bekende reden",
+        "buiten_beeld_man": "jongeren buiten beeld naar geslacht man",
+        "buiten_beeld_vrouw": "jongeren buiten beeld naar geslacht vrouw"}
+    assert (table.peiljaar, table.indeling, table.title) == (2013, 2013, "Jongeren buiten beeld 2013")
+    rows = table.gemeenten.set_index("gemeentecode")
+    assert rows.loc["GM0518", ["jongeren_15_27", "buiten_beeld", "zonder_bekende_reden"]].tolist() == [90000, 6300, 3150]
+    assert rows.loc["GM0034", "buiten_beeld"] == 1810  # thousands separator in text
+    assert rows.loc["GM0034", "buiten_beeld_man"] == 0 and rows.loc["GM0034", "buiten_beeld_man_symbool"] == "-"
+    assert math.isnan(rows.loc["GM0034", "zonder_bekende_reden"]) and rows.loc["GM0034", "zonder_bekende_reden_symbool"] == "."
+    assert rows.loc["GM0983", "zonder_bekende_reden_symbool"] == "x"
+    assert (table.nederland["buiten_beeld"], table.nederland["buiten_beeld_vrouw"]) == (134430, 62430)
+    assert table.footnotes[0].startswith("1) Geen onderwijs") and table.footnotes[-1] == "x = geheim"
+    assert table.problems == [] and table.rows_read == table.rows_loaded == 4
+
+
+def test_codes_only_with_the_national_row_last(tmp_path):
+    rows = [["Tabel 3. Jongeren buiten beeld, 2013"], [],
+            [None, "Jongeren (15 tot 27 jaar)", "Buiten beeld"], ["Regio's", 2013, "2013"],  # a row of periods
+            ["GM0363", 145000, 9800], ["GM0080", 18900, 1200], ["GM1680", 3700, "x"], ["NL01", 2489440, 134430]]
+    table = read_youth_table(cbs_workbook(tmp_path / "codes.xlsx", rows))
+    assert list(table.gemeenten["gemeentenaam"]) == ["Amsterdam", "Leeuwarden", "Aa en Hunze"]
+    assert table.gemeenten["buiten_beeld"].tolist()[:2] == [9800, 1200]
+    assert table.nederland["jongeren_15_27"] == 2489440
+
+
+def test_names_only_as_users_write_them(tmp_path):
+    rows = [["Jongeren buiten beeld op 1 oktober 2013"], ["Gemeente", "Jongeren 15-27 jaar", "Jongeren buiten beeld"],
+            ["Nederland", 2489440, 134430], ["Den Haag", 90000, 6300], ["den bosch", 27900, 1500], ["Venlo 1)", 17000, 850],
+            ["1) Inclusief jongeren in instellingen."]]
+    table = read_youth_table(cbs_workbook(tmp_path / "namen.xlsx", rows))
+    assert list(zip(table.gemeenten["gemeentecode"], table.gemeenten["gemeentenaam"])) == [
+        ("GM0518", "'s-Gravenhage"), ("GM0796", "'s-Hertogenbosch"), ("GM0983", "Venlo")]
+    assert table.footnotes == ["1) Inclusief jongeren in instellingen."]
+
+
+def test_a_2013_gemeente_that_no_longer_exists_keeps_its_2013_code_and_name(tmp_path):
+    rows = [["Jongeren buiten beeld per gemeente"], [],  # the year is in the file name only
+            ["Gemeentecode", "Gemeentenaam", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld"],
+            ["NL01", "Nederland", 2489440, 134430], ["GM0381", "Bussum", 4700, 180], ["", "Naarden", 2700, 90],
+            ["GM0017", "Haren", 4000, 120]]
+    table = read_youth_table(cbs_workbook(tmp_path / "jongeren_buiten_beeld_2013.xlsx", rows))
+    assert (table.peiljaar, table.indeling) == (2013, 2013)
+    assert list(zip(table.gemeenten["gemeentecode"], table.gemeenten["gemeentenaam"])) == [
+        ("GM0381", "Bussum"), ("GM0425", "Naarden"), ("GM0017", "Haren")]
+    assert table.problems == []
+
+
+def test_a_table_in_a_later_layout_is_checked_against_that_list(tmp_path):
+    rows = [["Jongeren buiten beeld, 1 oktober 2013 (gemeentelijke indeling 2026)"],
+            ["Gemeentecode", "Gemeente", "Jongeren buiten beeld"], ["GM1942", "Gooise Meren", 520], ["GM0381", "Bussum", 180]]
+    table = read_youth_table(cbs_workbook(tmp_path / "t.xlsx", rows), strict=False)
+    assert (table.peiljaar, table.indeling) == (2013, 2026)
+    assert list(table.gemeenten["gemeentecode"]) == ["GM1942"]
+    (problem,) = table.problems
+    assert (problem.row, problem.column, problem.value) == (4, "gemeente", "GM0381")
+    assert "does not exist in 2026" in problem.reason and "Bussum in 2013" in problem.reason
+
+
+def test_unreadable_rows_are_listed_never_lost(tmp_path):
+    rows = [["Jongeren buiten beeld 2013"], ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld"],
+            ["NL01", "Nederland", 2489440, 134430], ["GM0363", "Amsterdam", 145000, "veel"], ["", "Amsterdm", 1000, 10],
+            ["PV27", "Noord-Holland (PV)", 440000, 23000], ["GM0080", "Venlo", 18900, 1200], ["GM0983", "Venlo", 17000, 850]]
+    path = cbs_workbook(tmp_path / "fouten.xlsx", rows)
+    table = read_youth_table(path, strict=False)
+    assert table.rows_read == 6 == table.rows_loaded + len(table.rejected_rows)
+    assert table.rejected_rows == [4, 5, 6]
+    messages = [p.message() for p in table.problems]
+    assert "fouten.xlsx', sheet 'Tabel 1', row 4, column 'buiten_beeld'" in messages[0] and "'veel'" in messages[0]
+    assert "row 5, column 'gemeente'" in messages[1] and "Did you mean: Amsterdam?" in messages[1]
+    assert table.problems[2].severity == "warning" and "not a gemeente" in messages[2]
+    assert table.problems[3].severity == "warning" and "code GM0080 (Leeuwarden in 2013); the code is used" in messages[3]
+    assert list(table.gemeenten["gemeentenaam"]) == ["Leeuwarden", "Venlo"]
+    with pytest.raises(InputError, match="row 4, column 'buiten_beeld'"):
+        read_youth_table(path)  # strict: the first row that cannot be read
+
+
+def _complete_2013_rows(national_extra: int) -> list[list]:
+    gemeenten = list_gemeenten(2013)
+    rows = [[c, n, 10 * (300 + i), 10 * (15 + i % 7)] for i, (c, n) in enumerate(zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"]))]
+    national = ["NL01", "Nederland", sum(r[2] for r in rows), sum(r[3] for r in rows) + national_extra]
+    return [["Jongeren buiten beeld, 2013"], ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld"],
+            national, *rows]
+
+
+def test_gemeenten_add_up_to_nederland_within_rounding(tmp_path):
+    # 408 gemeenten rounded to tens: the sum may differ from the total by (408 + 1) x 5 = 2045
+    table = read_youth_table(cbs_workbook(tmp_path / "som.xlsx", _complete_2013_rows(2040)))
+    assert len(table.gemeenten) == 408 and table.problems == []
+
+
+def test_a_total_that_does_not_add_up_names_the_column(tmp_path):
+    table = read_youth_table(cbs_workbook(tmp_path / "som.xlsx", _complete_2013_rows(3000)))
+    (problem,) = table.problems
+    assert (problem.column, problem.row, problem.severity) == ("buiten_beeld", 3, "warning")
+    assert "difference -3,000" in problem.reason and "within 2,045" in problem.reason
+
+
+def test_a_partial_table_may_not_exceed_the_national_row(tmp_path):
+    rows = youth_table_rows()
+    rows[4][3] = 5000  # Nederland below the sum of its gemeenten
+    table = read_youth_table(write_workbook(tmp_path / "deel.xlsx", {"Tabel": rows}))
+    assert [(p.column, p.severity) for p in table.problems] == [("buiten_beeld", "warning")]
+    assert "at most within" in table.problems[0].reason
+
+
+def test_own_mapping_file(tmp_path):
+    mapping = tmp_path / "kolommen.toml"
+    mapping.write_text("[kolommen.buiten_beeld]\npatronen = ['\\bneet\\b']\nverplicht = true\n"
+                       "[kolommen.jongeren_15_27]\npatronen = ['inwoners']\n", encoding="utf-8")
+    rows = [["NEET 2013"], ["Gemeente", "Inwoners 15-26", "NEET-jongeren"], ["Venlo", 17000, 850]]
+    table = read_youth_table(cbs_workbook(tmp_path / "neet.xlsx", rows), mapping=mapping)
+    assert table.gemeenten[["jongeren_15_27", "buiten_beeld"]].values.tolist() == [[17000, 850]]
+    with pytest.raises(InputError, match=r"no header matches required column\(s\) buiten_beeld"):
+        read_youth_table(cbs_workbook(tmp_path / "neet.xlsx", rows))
+
+
+def test_a_broken_mapping_file_names_the_section(tmp_path):
+    mapping = tmp_path / "kolommen.toml"
+    mapping.write_text("[kolommen.buiten_beeld]\npatronen = ['(buiten']\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"kolommen.toml', column '\[kolommen.buiten_beeld\]': invalid pattern"):
+        load_column_mapping(mapping)
+    assert [r.name for r in load_column_mapping()][-2:] == ["buiten_beeld", "jongeren_15_27"]

@@ -125,3 +125,50 @@ def test_valideer_on_a_csv_without_header_exits_2_without_a_traceback(tmp_path, 
     assert main(["valideer", str(path)]) == 2
     captured = capsys.readouterr()
     assert "no header row" in captured.out and "Traceback" not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("subcommand", [["grenzen"], ["cbs"]])
+def test_data_option_on_the_download_commands(subcommand):
+    assert build_parser().parse_args([*subcommand, "--data", "elders"]).data == "elders"
+
+
+def test_grenzen_offline_without_cache_says_how_to_get_them(tmp_path, monkeypatch, capsys):
+    import urllib.error
+    import urllib.request
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    assert main(["grenzen", "--data", str(tmp_path), "--jaar", "2026"]) == 2
+    err = capsys.readouterr().err
+    assert "gemeente_2026.topojson" in err and "buitenbeeld grenzen --jaar 2026" in err
+    assert str(tmp_path / "raw" / "geo") in err
+    assert "Traceback" not in err
+
+
+def test_grenzen_uses_the_file_already_there_without_the_network(tmp_path, monkeypatch, capsys):
+    import urllib.request
+
+    geo = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo" / "gemeente_2026.topojson"
+    if not geo.exists():
+        pytest.skip("../shared/data/geo is not beside the repository")
+    folder = tmp_path / "raw" / "geo"
+    folder.mkdir(parents=True)
+    shutil.copy(geo, folder / geo.name)
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("went to the network"))
+    assert main(["grenzen", "--data", str(tmp_path), "--jaar", "2026"]) == 0
+    assert "already in place" in capsys.readouterr().out
+
+
+def test_cbs_offline_without_cache_says_how_to_get_the_data(tmp_path, monkeypatch, capsys):
+    import types
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network")
+
+    monkeypatch.setitem(sys.modules, "cbsodata", types.SimpleNamespace(get_meta=offline, get_data=offline,
+                                                                        __version__="test"))
+    assert main(["cbs", "--data", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "86087NED" in err and "buitenbeeld cbs" in err and "Traceback" not in err

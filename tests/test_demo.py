@@ -178,26 +178,29 @@ def test_cbs_table_layout(contents):
     assert rows[3] == ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld",
                        "Waarvan zonder bekende reden"]
     assert rows[4] == NATIONAL
-    gemeenten = rows[5:5 + 342]
-    assert {r[0] for r in gemeenten} == set(list_gemeenten(2026)["gemeentecode"])
+    assert rows[0][0].endswith("(gemeentelijke indeling 2013)")
+    gemeenten = rows[5:5 + 408]
+    assert {r[0] for r in gemeenten} == set(list_gemeenten(2013)["gemeentecode"])
     assert [r[1] for r in gemeenten] == sorted((r[1] for r in gemeenten), key=str.casefold)
-    assert rows[5 + 342] == [] and rows[-3][0].startswith("Bron: synthetische")
+    assert rows[5 + 408] == [] and rows[-3][0].startswith("Bron: synthetische")
     symbols = [(r[0], v) for r in gemeenten for v in r[2:] if isinstance(v, str)]
     assert 3 <= sum(v == "x" for _, v in symbols) <= 6
     assert sum(v == "." for _, v in symbols) == 1
     assert not {code for code, _ in symbols} & set(PILOT_GEMEENTEN)
+    assert not {code for code, _ in symbols} & {"GM0381", "GM0424", "GM0425"}  # nor a part of one
 
 
 def test_youth_figures_sum_to_national_totals():
     figures = _youth_figures(DEMO_SEED)
-    assert len(figures) == 342
+    assert len(figures) == 408  # the gemeenten of 2013, as the CBS maatwerk table of 2013
     for column in (2, 3, 4):
         assert sum(r[column] for r in figures) == NATIONAL[column]
     assert all(v % 10 == 0 for r in figures for v in r[2:])
     assert all(r[4] <= r[3] <= r[2] for r in figures)
     youth = {r[0]: r[2] for r in figures}
     assert 140_000 <= youth["GM0363"] <= 160_000
-    assert 8_000 <= youth["GM1942"] <= 10_000
+    assert 8_000 <= youth["GM0381"] + youth["GM0424"] + youth["GM0425"] <= 10_000  # Gooise Meren's parts
+    assert youth["GM0381"] > youth["GM0425"] > youth["GM0424"]  # Bussum, Naarden, Muiden
 
 
 def _rollen_gemeente(record: dict) -> set[str]:

@@ -111,3 +111,25 @@ def test_every_figure_has_a_dutch_description_for_screen_readers(rendered):
     assert "No description has been provided" not in html
     assert not re.search(r"<img\b", html)
     assert any("Profielen, &#39;s-Gravenhage" in t or "Profielen, 's-Gravenhage" in t for t in charts)
+
+
+def test_demo_report_of_gooise_meren_has_the_map_and_the_2013_figures_of_its_parts(tmp_path):
+    """Issue 6: the national map with the gemeente outlined, and 2013 figures through the crosswalk."""
+    from pathlib import Path
+
+    from buitenbeeld.render import RenderOptions
+    from buitenbeeld.settings import PROJECT_ROOT
+
+    geo = PROJECT_ROOT.parent / "shared" / "data" / "geo"
+    if not geo.exists():
+        pytest.skip("../shared/data/geo is not beside the repository")
+    html = render_report(resolve_gemeente("Gooise Meren"), PROJECT_ROOT / "data", tmp_path,
+                         options=RenderOptions(pdf=False, grenzen=str(geo))).read_text(encoding="utf-8")
+    assert "Voor Gooise Meren zijn ze opgeteld uit: Bussum, Muiden, Naarden." in html
+    assert "<title>Figuur: Aandeel jongeren buiten beeld per gemeente, 2013." in html
+    outlined = [tag for tag in re.findall(r"<path [^>]*>", html) if 'stroke-width="2.5"' in tag]
+    assert len(outlined) == 1 and 'fill="none"' in outlined[0]  # the gemeente outlined on the map
+    assert "SYNTHETISCH" in html
+    without = render_report(resolve_gemeente("Gooise Meren"), PROJECT_ROOT / "data", tmp_path / "zonder",
+                            options=RenderOptions(pdf=False, grenzen=str(tmp_path / "leeg")))
+    assert "Geen landkaart" in Path(without).read_text(encoding="utf-8")

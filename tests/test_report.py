@@ -85,3 +85,101 @@ def test_report_reads_the_processed_tables_not_the_raw_files(data_dir):
     frame.to_parquet(table, index=False)
     names = set(load_report_data("Den Haag", 2013, data_dir).organisaties["naam"])
     assert "Kapsalon Gewijzigd" in names
+
+
+def _data_with_2013_parts(tmp_path, interview_file):
+    """A 2013 table with Bussum, Muiden and Naarden (Gooise Meren since 2016) and Littenseradiel (split in 2018)."""
+    from conftest import write_workbook
+
+    rows = [
+        ["Jongeren buiten beeld, 1 oktober 2013, per gemeente (gemeentelijke indeling 2013)"], [],
+        ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld", "Waarvan zonder bekende reden"],
+        ["NL01", "Nederland", 2489440, 134430, 65910],
+        ["GM0381", "Bussum", 5000, 250, 120],
+        ["GM0424", "Muiden", 1000, 40, "x"],
+        ["GM0425", "Naarden", 2500, 110, 60],
+        ["GM0080", "Leeuwarden", 20000, 1200, 500],
+        ["GM0081", "Leeuwarderadeel", 1500, 70, 30],
+        ["GM0055", "Boarnsterhim", 3000, 100, 40],
+        ["GM0140", "Littenseradiel", 2000, 100, 50],
+        [], ["Bron: test."],
+    ]
+    write_workbook(tmp_path / "raw" / "cbs" / "jongeren.xlsx", {"Tabel": rows})
+    return tmp_path
+
+
+def test_gooise_meren_gets_the_2013_figures_of_bussum_muiden_and_naarden(tmp_path, interview_file):
+    from buitenbeeld.report import layout_note
+
+    data = load_report_data("Gooise Meren", 2013, _data_with_2013_parts(tmp_path, interview_file))
+    assert data.youth_row["jongeren_15_27"] == 5000 + 1000 + 2500
+    assert data.youth_row["buiten_beeld"] == 250 + 40 + 110
+    assert data.youth_row["zonder_bekende_reden"] != data.youth_row["zonder_bekende_reden"]  # Muiden's part is secret
+    assert data.youth_row["zonder_bekende_reden_symbool"] == "x"
+    assert not data.youth_row["geschat"]
+    note = layout_note(data)
+    assert "Bussum, Muiden, Naarden" in note and "schatting" not in note
+    assert "omgerekend naar de gemeentelijke indeling 2026" in data.youth_source
+    assert youth_figures_table(data).loc["waarvan zonder bekende reden", "Gooise Meren"] == "x"
+
+
+def test_a_split_gemeente_is_shared_out_by_area_and_called_an_estimate(tmp_path, interview_file):
+    from buitenbeeld.crosswalk import successors
+    from buitenbeeld.report import layout_note
+
+    data = load_report_data("Leeuwarden", 2013, _data_with_2013_parts(tmp_path, interview_file))
+    share = {link.code_2026: link.aandeel for link in successors("GM0140")}["GM0080"]
+    boarn = {link.code_2026: link.aandeel for link in successors("GM0055")}["GM0080"]
+    assert data.youth_row["jongeren_15_27"] == round(20000 + 1500 + 3000 * boarn + 2000 * share)
+    assert data.youth_row["geschat"]
+    note = layout_note(data)
+    assert "Littenseradiel (deels" in note and "schatting" in note
+
+
+def test_a_gemeente_that_did_not_change_gets_no_layout_note(data_dir):
+    from buitenbeeld.report import layout_note
+
+    assert layout_note(load_report_data("Den Haag", 2013, data_dir)) is None
+
+
+def test_comparable_gemeenten_by_urbanisation_when_the_table_has_it(data_dir):
+    import pandas as pd
+
+    from buitenbeeld.report import comparable_gemeenten, comparable_rule
+
+    data = load_report_data("Den Haag", 2013, data_dir)
+    assert comparable_rule(data) == "alleen op grootte vergelijkbaar"
+    table = pd.DataFrame({
+        "gemeentecode": ["GM0518", "GM0001", "GM0002", "GM0003"],
+        "gemeentenaam": ["'s-Gravenhage", "Groot maar landelijk", "Stedelijk klein", "Stedelijk groot"],
+        "jongeren_15_27": [90000, 88000, 20000, 60000], "buiten_beeld": [6300, 4000, 800, 3000],
+        "stedelijkheid": [1, 4, 1, 1],
+    })
+    data.youth.gemeenten = table
+    data.youth_row = table.iloc[0].to_dict()
+    assert comparable_rule(data).startswith("zelfde stedelijkheid (klasse 1)")
+    assert list(comparable_gemeenten(data, count=1)["gemeentenaam"]) == ["'s-Gravenhage", "Stedelijk groot"]
+    data.youth.gemeenten = table.drop(columns="stedelijkheid")
+    assert list(comparable_gemeenten(data, count=1)["gemeentenaam"]) == ["'s-Gravenhage", "Groot maar landelijk"]
+
+
+def test_report_maps_without_boundaries_say_how_to_get_them(data_dir, tmp_path):
+    from buitenbeeld.report import report_maps
+
+    maps = report_maps(load_report_data("Den Haag", 2013, data_dir), tmp_path / "leeg")
+    assert maps.land is None and "buitenbeeld grenzen --jaar 2026" in maps.land_note
+    assert maps.wijken is None and "wijk_<jaar>.topojson" in maps.wijken_note
+
+
+def test_report_maps_with_boundaries_suppress_small_shares(data_dir):
+    from pathlib import Path
+
+    from buitenbeeld.report import report_maps
+
+    geo = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
+    if not geo.exists():
+        pytest.skip("../shared/data/geo is not beside the repository")
+    maps = report_maps(load_report_data("Den Haag", 2013, data_dir), geo)
+    assert maps.land is not None and maps.land_note is None
+    assert "&#x27;s-Gravenhage: 7,0%" in maps.land.svg
+    assert "Almere: onbekend" in maps.land.svg  # 5 buiten beeld: below the threshold, so its share is hidden too

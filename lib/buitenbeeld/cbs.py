@@ -1,52 +1,163 @@
 """CBS tables of youth figures per gemeente, as CBS publishes them in Excel.
 
-A table has title rows above a header row, one row per gemeente (code and/or
-name), a ``Nederland`` row, and footnotes below. Cells hold counts or the CBS
-symbols: ``.`` unknown, unreliable or secret; ``x`` secret; ``-`` nil; blank
-cannot occur. A symbol becomes a missing value (``-`` becomes 0) and the
-symbol is kept beside it as the reason.
+The reader finds the table itself: title and explanation rows above a header of
+one to three rows (a merged group heading such as "Jongeren buiten beeld" above
+the sub-headings "totaal" and "waarvan zonder bekende reden"), one row per
+gemeente (code and/or name), a ``Nederland`` row, and footnotes below ("1)",
+"Bron:", "Verklaring van tekens"). Which column is which comes from a mapping
+file (``config/cbs_kolommen.toml``, see :func:`load_column_mapping`).
+
+Cells hold counts (numbers, or text with thousands separators such as
+``1.234``) or the CBS symbols: ``.`` unknown, unreliable or secret; ``x``
+secret; ``-`` nil; blank cannot occur. A symbol becomes a missing value (``-``
+becomes 0) and the symbol is kept beside it as the reason.
+
+Gemeenten are checked against the CBS list of the table's year (a 2013 table
+against the 2013 list, so Bussum GM0381 stays Bussum GM0381). Problems are
+collected per row as :class:`~buitenbeeld.errors.RowProblem`: a row that cannot
+be read is rejected and listed, never lost, so that rows read = rows loaded +
+rows rejected. The gemeente rows are checked against the national row within
+CBS rounding (see :func:`check_totals`).
 """
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+import tomllib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
 from .errors import InputError, MissingDataError, RowProblem, UnknownGemeenteError
-from .gemeenten import AVAILABLE_YEARS, resolve_gemeente
+from .gemeenten import AVAILABLE_YEARS, list_gemeenten, resolve_gemeente
 from .readers import list_sheets, read_rows
 from .sources import is_synthetic
+from .values import normalise_header
 
 __all__ = [
+    "DEFAULT_MAPPING",
     "FIGURE_COLUMNS",
     "CBS_SYMBOLS",
+    "ColumnRule",
     "YouthTable",
+    "check_totals",
+    "load_column_mapping",
     "looks_like_youth_table",
     "read_youth_table",
     "select_youth_table",
+    "in_current_layout",
 ]
 
-#: Tidy column -> pattern that finds it in a CBS header (checked in this order).
-FIGURE_COLUMNS = {
-    "zonder_bekende_reden": re.compile(r"zonder\s+bekende\s+reden", re.I),
-    "buiten_beeld": re.compile(r"buiten\s+beeld", re.I),
-    "jongeren_15_27": re.compile(r"15\s*(tot|-|–)\s*27", re.I),
-}
-_CODE_HEADER = re.compile(r"(gemeente|regio)\s*code|^code$", re.I)
-_NAME_HEADER = re.compile(r"^(gemeente|gemeentenaam|regio|regio's|gemeenten)$", re.I)
+#: The shipped mapping of CBS headers to tidy columns.
+DEFAULT_MAPPING = Path(__file__).with_name("config") / "cbs_kolommen.toml"
 CBS_SYMBOLS = {".": "onbekend of geheim", "x": "geheim", "-": "nihil", "": "kan niet voorkomen"}
 _SCAN_ROWS = 30
+_MAX_HEADER_ROWS = 3
+_CODE = re.compile(r"^(GM\s*\d{1,4}|NL0?\d|(PV|LD|CR)\s*\d{1,2})$", re.I)
+_NATIONAL = re.compile(r"^(nederland|nl0?[01]|totaal nederland)$", re.I)
+_NOT_A_GEMEENTE = re.compile(r"^(PV|LD|CR)\s*\d{1,2}$|\((pv|ld|cr)\)$", re.I)
+_LABEL_HEADER = re.compile(r"^(gemeente(code|naam|n)?|regio(code|'s)?|code|naam)$", re.I)
+_PERIOD_HEADER = re.compile(r"(perioden?|jaar|onderwerpen?|eenheid)\b", re.I)
+_SECTION = re.compile(r"^(gemeenten|provincies|landsdelen|corop[- ]?gebieden|regio's|regio)$", re.I)
+_FOOTNOTE = re.compile(
+    r"^\s*(\(?\d{1,2}\)|\*|bron\b|verklaring|toelichting|noot|voetnoot|opmerking|cijfers zijn|"
+    r"[.x-]\s*[=:]|©|centraal bureau voor de statistiek)", re.I)
+_MARKER = re.compile(r"\s*(\(\d{1,2}\)|\d{1,2}\)|[\u00b9\u00b2\u00b3\u2070-\u2079]+|\*+)\s*$")
+_YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?![\d/])")
+_INDELING = re.compile(r"indeling\s+(?:van\s+)?((?:19|20)\d\d)", re.I)
+_TOLERANCE_NOTE = (
+    "CBS rounds every cell, so a sum of n rounded cells may differ from the rounded total by at "
+    "most (n + 1) x half the rounding unit")
+
+
+@dataclass(frozen=True)
+class ColumnRule:
+    """One section of the mapping file: which header becomes tidy column ``name``."""
+
+    name: str
+    patterns: tuple[re.Pattern, ...]
+    exclude: tuple[re.Pattern, ...] = ()
+    required: bool = False
+    description: str = ""
+
+    def matches(self, header: str) -> bool:
+        """True when every pattern and no exclude pattern matches the normalised ``header``."""
+        return all(p.search(header) for p in self.patterns) and not any(p.search(header) for p in self.exclude)
+
+    @property
+    def regex(self) -> re.Pattern:
+        """The rule as one pattern (lookaheads), for :data:`FIGURE_COLUMNS`."""
+        ahead = "".join(f"(?=.*?(?:{p.pattern}))" for p in self.patterns)
+        ahead += "".join(f"(?!.*?(?:{p.pattern}))" for p in self.exclude)
+        return re.compile(f"^{ahead}", re.I | re.S)
+
+
+def load_column_mapping(path: str | Path | None = None) -> tuple[ColumnRule, ...]:
+    """Read a mapping file of tidy column names to header patterns.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A TOML file in the format of the shipped ``config/cbs_kolommen.toml``
+        (which documents it); default that file.
+
+    Returns
+    -------
+    tuple of ColumnRule
+        In file order, which is the order of precedence.
+
+    Raises
+    ------
+    InputError
+        When the file is missing, not TOML, or a section has no valid patterns;
+        the message names the file and the section.
+    """
+    path = Path(path) if path else DEFAULT_MAPPING
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise InputError(RowProblem(str(path), None, None, None, None, "mapping file not found",
+                                    "Give the path of a copy of config/cbs_kolommen.toml")) from error
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(RowProblem(path.name, None, None, None, None, f"not valid TOML ({error})")) from error
+    rules = []
+    for name, section in raw.get("kolommen", {}).items():
+        where = f"[kolommen.{name}]"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or not isinstance(section, dict):
+            raise InputError(RowProblem(path.name, None, None, where, name,
+                                        "a column name has lowercase letters, digits and _ only"))
+        try:
+            patterns = tuple(re.compile(p, re.I) for p in section.get("patronen", []))
+            exclude = tuple(re.compile(p, re.I) for p in section.get("niet", []))
+        except (re.error, TypeError) as error:
+            raise InputError(RowProblem(path.name, None, None, where, None, f"invalid pattern ({error})",
+                                        "Write each pattern as a Python regular expression in single quotes")) from error
+        if not patterns:
+            raise InputError(RowProblem(path.name, None, None, where, None, "no patronen",
+                                        "List at least one header pattern"))
+        rules.append(ColumnRule(name, patterns, exclude, bool(section.get("verplicht", False)),
+                                str(section.get("omschrijving", ""))))
+    if not rules:
+        raise InputError(RowProblem(path.name, None, None, None, None, "no [kolommen.<naam>] sections"))
+    return tuple(rules)
+
+
+#: Tidy column -> pattern that finds it in a normalised CBS header (the shipped mapping, in order).
+FIGURE_COLUMNS = {rule.name: rule.regex for rule in load_column_mapping()}
 
 
 @dataclass
 class YouthTable:
     """A tidy CBS youth-figures table.
 
-    ``gemeenten`` has ``gemeentecode``, ``gemeentenaam`` and per figure a value
-    column plus ``<figure>_symbool`` (the CBS symbol where the value is
-    missing); ``nederland`` is the national row as a dict.
+    ``gemeenten`` has ``gemeentecode`` and ``gemeentenaam`` (the CBS name in the
+    list of year ``indeling``), ``peiljaar``, ``rij`` (the spreadsheet row) and
+    per figure a value column plus ``<figure>_symbool`` (the CBS symbol where the
+    value is missing); ``nederland`` is the national row as a dict. ``problems``
+    lists every row problem; ``rows_read`` counts the rows between header and
+    footnotes, of which ``rejected_rows`` were not loaded.
     """
 
     path: Path
@@ -56,16 +167,136 @@ class YouthTable:
     nederland: dict[str, Any]
     footnotes: list[str]
     synthetic: bool
+    indeling: int | None = None
+    sheet: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+    rows_read: int = 0
+    rejected_rows: list[int] = field(default_factory=list)
+    omgerekend_van: int | None = None
+
+    @property
+    def rows_loaded(self) -> int:
+        """Gemeente rows plus the national row."""
+        return len(self.gemeenten) + bool(self.nederland)
+
+    def problems_table(self) -> pd.DataFrame:
+        """The problems as a table (file, sheet, row, column, value, reason, hint, severity)."""
+        return pd.DataFrame([p.as_record() for p in self.problems],
+                            columns=list(RowProblem.__dataclass_fields__))
 
 
-def _find_header(rows: list[tuple]) -> int | None:
-    for index, row in enumerate(rows[:_SCAN_ROWS]):
-        texts = [str(v) for v in row if isinstance(v, str)]
-        if any(FIGURE_COLUMNS["buiten_beeld"].search(t) for t in texts) and any(
-            _NAME_HEADER.match(t.strip()) or _CODE_HEADER.search(t) for t in texts
-        ):
-            return index
-    return None
+# --------------------------------------------------------------------------- layout
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else " ".join(str(value).split())
+
+
+def _count_or_symbol(value: Any) -> bool:
+    try:
+        _cell(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_count(value: Any) -> bool:
+    try:
+        return _cell(value)[1] is None and value is not None
+    except ValueError:
+        return False
+
+
+def _is_data_row(row: tuple) -> bool:
+    """A label (code or name) followed by counts and symbols only, at least one count."""
+    cells = [(i, v) for i, v in enumerate(row) if _text(v)]
+    first_count = next((i for i, v in cells if _is_count(v)), None)
+    if first_count is None:
+        return False
+    labels = [_text(v) for i, v in cells if i < first_count]
+    return (bool(labels) and isinstance(row[cells[0][0]], str)
+            and not any(p.match(labels[0]) for p in (_SECTION, _LABEL_HEADER, _PERIOD_HEADER))
+            and all(_count_or_symbol(v) for i, v in cells if i > first_count))
+
+
+def _header_rows(rows: list[tuple], data_at: int) -> list[int]:
+    """The rows of the header block directly above the first data row."""
+    block: list[int] = []
+    for index in range(data_at - 1, max(-1, data_at - 1 - _MAX_HEADER_ROWS), -1):
+        filled = [i for i, v in enumerate(rows[index]) if _text(v)]
+        if not filled or (block and filled == [0] and not _LABEL_HEADER.match(_text(rows[index][0]))):
+            break
+        block.insert(0, index)
+    return block
+
+
+def _header_texts(rows: list[tuple], block: list[int]) -> list[str]:
+    """One normalised header per column: the header rows joined, merged group headings spread."""
+    width = max((len(rows[i]) for i in block), default=0)
+    grid = [[_MARKER.sub("", _text(rows[i][c])) if c < len(rows[i]) else "" for c in range(width)] for i in block]
+    for level in range(len(grid) - 1):
+        below = [any(grid[k][c] for k in range(level + 1, len(grid))) for c in range(width)]
+        for c in range(1, width):
+            # a merged group heading sits in its first cell: spread it over the sub-headings beside it
+            if not grid[level][c] and grid[level][c - 1] and below[c] and below[c - 1]:
+                grid[level][c] = grid[level][c - 1]
+    return [normalise_header(" ".join(grid[k][c] for k in range(len(grid))).replace("%", " procent "))
+            .replace("_", " ") for c in range(width)]
+
+
+def _map_figures(headers: list[str], rules: tuple[ColumnRule, ...]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        rule = next((r for r in rules if header and r.matches(header)), None)
+        if rule is not None:
+            columns.setdefault(rule.name, position)  # a second match of a taken rule is left out
+    return columns
+
+
+def _label_columns(rows: list[tuple], data_at: int, before: int) -> dict[str, int]:
+    """Which columns left of the figures hold gemeente codes and names, judged from the data."""
+    codes: dict[int, int] = {}
+    names: dict[int, int] = {}
+    for row in rows[data_at:data_at + 40]:
+        for c in range(min(before, len(row))):
+            text = _text(row[c])
+            if not text or not isinstance(row[c], str):
+                continue
+            bucket = codes if _CODE.match(text) else names
+            bucket[c] = bucket.get(c, 0) + 1
+    labels = {}
+    if codes:
+        labels["gemeentecode"] = max(codes, key=lambda c: (codes[c], -c))
+    names.pop(labels.get("gemeentecode", -1), None)
+    if names:
+        labels["gemeentenaam"] = max(names, key=lambda c: (names[c], -c))
+    return labels
+
+
+@dataclass
+class _Layout:
+    data_at: int
+    headers: list[str]
+    figures: dict[str, int]
+    labels: dict[str, int]
+    title_rows: list[str]
+
+
+def _locate(rows: list[tuple], rules: tuple[ColumnRule, ...]) -> _Layout | None:
+    data_at = next((i for i, row in enumerate(rows[:_SCAN_ROWS + _MAX_HEADER_ROWS]) if _is_data_row(row)), None)
+    if data_at is None:
+        return None
+    block = _header_rows(rows, data_at)
+    headers = _header_texts(rows, block)
+    figures = _map_figures(headers, rules)
+    if not figures:
+        return None
+    labels = _label_columns(rows, data_at, min(figures.values()))
+    if not labels:
+        return None
+    titles = [" ".join(_text(v) for v in rows[i] if _text(v)) for i in range(block[0] if block else data_at)]
+    return _Layout(data_at, headers, figures, labels, [t for t in titles if t])
 
 
 def _first_sheet(path: Path) -> tuple[str, list[tuple]]:
@@ -77,114 +308,294 @@ def _first_sheet(path: Path) -> tuple[str, list[tuple]]:
 
 
 def looks_like_youth_table(path: Path) -> bool:
-    """True when the first sheet has a header with a gemeente and a 'buiten beeld' column."""
-    return _find_header(_first_sheet(path)[1][:_SCAN_ROWS]) is not None
+    """True when the first sheet has a table of gemeenten with a 'buiten beeld' column."""
+    layout = _locate(_first_sheet(Path(path))[1][:_SCAN_ROWS + _MAX_HEADER_ROWS + 40], load_column_mapping())
+    return layout is not None and "buiten_beeld" in layout.figures
 
 
-def _map_columns(header: tuple) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for position, cell in enumerate(header):
-        text = "" if cell is None else str(cell).strip()
-        if _CODE_HEADER.search(text):
-            columns.setdefault("gemeentecode", position)
-        elif _NAME_HEADER.match(text):
-            columns.setdefault("gemeentenaam", position)
-        else:
-            for name, pattern in FIGURE_COLUMNS.items():
-                if pattern.search(text) and name not in columns:
-                    columns[name] = position
-                    break
-    return columns
+# --------------------------------------------------------------------------- cells and rows
 
 
 def _cell(value: Any) -> tuple[float | None, str | None]:
     if isinstance(value, bool):
         raise ValueError("a yes/no value where a count was expected")
     if isinstance(value, (int, float)):
+        if math.isnan(value):
+            return None, ""
         return float(value), None
-    text = "" if value is None else str(value).strip()
+    text = _text(value).lower().replace("\u2013", "-").replace("\u2014", "-")
     if text in CBS_SYMBOLS:
         return (0.0 if text == "-" else None), text
-    number = text.replace(".", "").replace(" ", "")
-    if re.fullmatch(r"\d+", number):
-        return float(number), None
+    number = text.replace(" ", "").replace("\u00a0", "")
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+|\d+", number):
+        return float(number.replace(".", "")), None
+    if re.fullmatch(r"\d+,\d+", number):
+        return float(number.replace(",", ".")), None
     raise ValueError(f"expected a count or a CBS symbol ({', '.join(repr(s) for s in CBS_SYMBOLS if s)})")
 
 
-def read_youth_table(path: Path) -> YouthTable:
+def _years(title_rows: list[str], path: Path) -> tuple[int | None, int | None]:
+    """(peiljaar, indeling) from the title rows, else from the file name."""
+    for text in [*title_rows, path.stem.replace("_", " ")]:
+        indeling = _INDELING.search(text)
+        rest = _INDELING.sub(" ", text)
+        years = _YEAR.findall(rest)
+        if years or indeling:
+            return (int(years[0]) if years else None), (int(indeling.group(1)) if indeling else None)
+    return None, None
+
+
+def _list_years(year: int | None) -> tuple[int, ...]:
+    """The gemeente lists to try for a table of ``year``: its own, else the nearest first."""
+    if year in AVAILABLE_YEARS:
+        return (year,)
+    return tuple(sorted(AVAILABLE_YEARS, key=lambda y: abs(y - (year or AVAILABLE_YEARS[-1]))))
+
+
+class _RowReader:
+    """Reads the gemeente rows of one table and collects their problems."""
+
+    def __init__(self, path: Path, sheet: str, layout: _Layout, list_years: tuple[int, ...]):
+        self.path, self.sheet, self.layout, self.list_years = path, sheet, layout, list_years
+        self.problems: list[RowProblem] = []
+        self.seen: dict[str, int] = {}
+
+    def problem(self, number: int, column: str | None, value: Any, reason: str, hint: str = "",
+                severity: str = "error") -> None:
+        self.problems.append(RowProblem(self.path.name, self.sheet, number, column, value, reason, hint, severity))
+
+    def at(self, row: tuple, name: str) -> Any:
+        position = self.layout.labels.get(name, self.layout.figures.get(name))
+        return row[position] if position is not None and position < len(row) else None
+
+    def read(self, number: int, row: tuple) -> dict[str, Any] | None:
+        """The row as a record, or None when it is rejected (its problems are recorded)."""
+        code = _MARKER.sub("", _text(self.at(row, "gemeentecode")))
+        name = _MARKER.sub("", _text(self.at(row, "gemeentenaam")))
+        record: dict[str, Any] = {"rij": number}
+        errors = len([p for p in self.problems if p.severity == "error"])
+        national = bool(_NATIONAL.match(code) or _NATIONAL.match(name))
+        if not national:
+            if _NOT_A_GEMEENTE.search(code) or _NOT_A_GEMEENTE.search(name):
+                self.problem(number, "gemeente", code or name, "a province or region row, not a gemeente; left out",
+                             severity="warning")
+                return None
+            gemeente = self._gemeente(number, code, name)
+            if gemeente is not None:
+                record.update(gemeentecode=gemeente.code, gemeentenaam=gemeente.naam)
+        for figure in self.layout.figures:
+            try:
+                record[figure], record[f"{figure}_symbool"] = _cell(self.at(row, figure))
+            except ValueError as error:
+                self.problem(number, figure, self.at(row, figure), str(error),
+                             "Correct the cell, or use a CBS symbol (. x -)")
+        if len([p for p in self.problems if p.severity == "error"]) > errors:
+            return None
+        record["_nederland"] = national
+        return record
+
+    def _gemeente(self, number: int, code: str, name: str):
+        label = code or name
+        found, error = None, None
+        for year in self.list_years:
+            try:
+                found = resolve_gemeente(label, year)
+                break
+            except UnknownGemeenteError as failure:
+                error = error or failure
+        if found is None:
+            self.problem(number, "gemeente", label, str(error),
+                         f"Check the code or name against the CBS list of {self.list_years[0]}")
+            return None
+        if found.code in self.seen:
+            self.problem(number, "gemeente", label, f"{found} appears twice (also row {self.seen[found.code]})",
+                         "Remove one of the two rows")
+            return None
+        self.seen[found.code] = number
+        if code and name and not self._same(name, found):
+            self.problem(number, "gemeentenaam", name, f"the name does not match code {found.code} "
+                         f"({found.naam} in {found.jaar}); the code is used", severity="warning")
+        return found
+
+    @staticmethod
+    def _same(name: str, gemeente) -> bool:
+        try:
+            return resolve_gemeente(name, gemeente.jaar).code == gemeente.code
+        except UnknownGemeenteError:
+            return False
+
+
+def _is_footnote(row: tuple) -> bool:
+    cells = [_text(v) for v in row if _text(v)]
+    return bool(cells) and (bool(_FOOTNOTE.match(cells[0])) or (len(cells) == 1 and len(cells[0]) > 40))
+
+
+# --------------------------------------------------------------------------- totals
+
+
+def _rounding_unit(values: list[float]) -> int:
+    """The largest of 1000, 100, 10 and 5 that divides every value, else 1."""
+    return next((u for u in (1000, 100, 10, 5) if all(v % u == 0 for v in values)), 1)
+
+
+def check_totals(table: YouthTable, rounding: int | None = None) -> list[RowProblem]:
+    """Check per figure that the gemeente rows add up to the national row within CBS rounding.
+
+    CBS rounds every cell (to tens or hundreds) on its own, so the sum of ``n``
+    rounded gemeente cells may differ from the rounded national cell by up to
+    ``(n + 1) * unit / 2``; that is the tolerance. The unit is ``rounding``, or
+    the largest of 1000, 100, 10 and 5 that divides every value of the column
+    (1, no tolerance, when the figures are not rounded). A table with fewer
+    gemeenten than the CBS list of its year is only checked not to exceed the
+    national row. A column is skipped where a symbol (``.``, ``x``, blank) hides
+    a value, where a row was rejected, or without a national row.
+
+    Returns
+    -------
+    list of RowProblem
+        Warnings naming the column, the sum, the national value and the tolerance.
+    """
+    problems = []
+    frame = table.gemeenten
+    listed = len(list_gemeenten(table.indeling)) if table.indeling in AVAILABLE_YEARS else None
+    for figure in table.columns:
+        national = table.nederland.get(figure)
+        if national is None or (isinstance(national, float) and math.isnan(national)) or table.rejected_rows:
+            continue
+        if frame.empty or frame[figure].isna().any():
+            continue
+        values = [float(v) for v in frame[figure]] + [float(national)]
+        unit = rounding or _rounding_unit(values)
+        tolerance = (len(frame) + 1) * unit / 2 if unit > 1 else 0.0
+        total = sum(values[:-1])
+        complete = listed is None or len(frame) >= listed
+        difference = total - national
+        if abs(difference) > tolerance if complete else difference > tolerance:
+            expectation = "equal" if complete else "at most"
+            problems.append(RowProblem(
+                table.path.name, table.sheet, int(table.nederland.get("rij", 0)) or None, figure, None,
+                f"the {len(frame)} gemeenten add up to {total:,.0f}, the Nederland row says {national:,.0f} "
+                f"(difference {difference:+,.0f}); expected {expectation} within {tolerance:,.0f} "
+                f"({_TOLERANCE_NOTE}, here {unit})",
+                "Check for missing, doubled or shifted rows in this column", "warning"))
+    return problems
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_youth_table(path: Path, *, year: int | None = None, mapping: str | Path | None = None,
+                     indeling: int | None = None, rounding: int | None = None, strict: bool = True) -> YouthTable:
     """Read a CBS table of youth figures per gemeente (xlsx, ods or CSV).
+
+    Parameters
+    ----------
+    path : Path
+        The table; the first sheet is read.
+    year : int, optional
+        The peiljaar; default the first year in the title rows, else in the file name.
+    mapping : str or Path, optional
+        A mapping file of tidy columns to headers (default ``config/cbs_kolommen.toml``).
+    indeling : int, optional
+        The year of the gemeente list the codes and names are checked against;
+        default "gemeentelijke indeling <year>" in the title, else the peiljaar.
+    rounding : int, optional
+        The CBS rounding unit for :func:`check_totals`; default detected.
+    strict : bool, default True
+        Raise the first row that cannot be read; False collects every problem in
+        ``problems`` and loads the other rows.
 
     Raises
     ------
     InputError
-        When no header row is found, a cell is neither a count nor a CBS symbol,
-        or a gemeente is not in the CBS list; the message names the row and column.
+        When no table is found or a required column is missing; with ``strict``
+        also for a cell that is neither a count nor a CBS symbol and for a gemeente
+        that is not in the CBS list. The message names the row and column.
     """
     path = Path(path)
+    rules = load_column_mapping(mapping)
     sheet, rows = _first_sheet(path)
-    header_at = _find_header(rows)
-    if header_at is None:
+    layout = _locate(rows, rules)
+    if layout is None:
         raise InputError(RowProblem(path.name, sheet, None, None, None,
-                                    "no header row with a gemeente column and a 'buiten beeld' column",
-                                    "Keep the CBS header row"))
-    columns = _map_columns(rows[header_at])
-    title = next((str(r[0]).strip() for r in rows[:header_at] if r and r[0]), path.stem)
-    years = re.findall(r"\b(20\d\d|19\d\d)\b", title)
-    records, footnotes, nederland = [], [], {}
-    ended = False
-    for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
-        if all(v is None or str(v).strip() == "" for v in row):
-            ended = bool(records)
+                                    "no table found: no header with a 'buiten beeld' column above rows of "
+                                    "gemeenten (codes like GM0518 or names) with counts",
+                                    "Keep the CBS header and the gemeente column"))
+    missing = [r.name for r in rules if r.required and r.name not in layout.figures]
+    if missing:
+        found = "; ".join(h for h in layout.headers if h) or "none"
+        raise InputError(RowProblem(path.name, sheet, layout.data_at, ", ".join(missing), None,
+                                    f"no header matches required column(s) {', '.join(missing)} (headers: {found})",
+                                    "Adjust the patterns in the mapping file (config/cbs_kolommen.toml)"))
+    found_year, found_indeling = _years(layout.title_rows, path)
+    peiljaar = year or found_year
+    indeling = indeling or found_indeling or peiljaar
+    reader = _RowReader(path, sheet, layout, _list_years(indeling))
+    if indeling not in AVAILABLE_YEARS:
+        reader.problem(None, None, indeling, f"no CBS gemeente list for {indeling or 'an unknown year'}; gemeenten "
+                       f"checked against {' and '.join(map(str, reader.list_years))}",
+                       "Give the year of the table", "warning")
+    records, footnotes, nederland, rejected, read = [], [], {}, [], 0
+    for number, row in enumerate(rows[layout.data_at:], start=layout.data_at + 1):
+        if footnotes or _is_footnote(row):
+            if any(_text(v) for v in row):
+                footnotes.append(" ".join(_text(v) for v in row if _text(v)))
             continue
-        if ended:
-            footnotes.append(" ".join(str(v) for v in row if v is not None))
+        if not any(_text(v) for v in row) or (len([v for v in row if _text(v)]) == 1 and _SECTION.match(_text(row[0]))):
             continue
-        record = _read_row(path, sheet, number, row, columns)
-        if record.pop("_nederland"):
+        read += 1
+        record = reader.read(number, row)
+        if record is None:
+            rejected.append(number)
+        elif record.pop("_nederland"):
             nederland = record
         else:
-            records.append(record)
-    return YouthTable(path, title, int(years[0]) if years else None, pd.DataFrame(records),
-                      nederland, footnotes, is_synthetic(path))
+            records.append({**record, "peiljaar": peiljaar})
+    errors = [p for p in reader.problems if p.severity == "error"]
+    if strict and errors:
+        raise InputError(errors[0])
+    figures = list(layout.figures)
+    frame = pd.DataFrame(records, columns=["gemeentecode", "gemeentenaam", "peiljaar", "rij",
+                                           *[c for f in figures for c in (f, f"{f}_symbool")]])
+    title = layout.title_rows[0] if layout.title_rows else path.stem
+    table = YouthTable(path, title, peiljaar, frame, nederland, footnotes, is_synthetic(path), indeling, sheet,
+                       {f: layout.headers[p] for f, p in layout.figures.items()}, reader.problems, read, rejected)
+    table.problems.extend(check_totals(table, rounding))
+    return table
 
 
-def _read_row(path: Path, sheet: str, number: int, row: tuple, columns: dict[str, int]) -> dict[str, Any]:
-    def at(name: str) -> Any:
-        position = columns.get(name)
-        return row[position] if position is not None and position < len(row) else None
+def in_current_layout(table: YouthTable) -> YouthTable:
+    """The table in today's gemeente layout (2026): a 2013 table is converted through the crosswalk.
 
-    code, name = at("gemeentecode"), at("gemeentenaam")
-    label = str(code or name or "").strip()
-    record: dict[str, Any] = {"_nederland": label.lower() in {"nederland", "nl01", "nl00"} or
-                              str(name or "").strip().lower() == "nederland"}
-    if not record["_nederland"]:
-        try:
-            gemeente = resolve_gemeente(label)
-        except UnknownGemeenteError:
-            try:  # a table in an older layout: gemeenten that have merged since (issue: crosswalk)
-                gemeente = resolve_gemeente(label, AVAILABLE_YEARS[0])
-            except UnknownGemeenteError as error:
-                raise InputError(RowProblem(path.name, sheet, number, "gemeente", label, str(error))) from error
-        record.update(gemeentecode=gemeente.code, gemeentenaam=gemeente.naam)
-    for figure in FIGURE_COLUMNS:
-        if figure not in columns:
-            continue
-        try:
-            record[figure], record[f"{figure}_symbool"] = _cell(at(figure))
-        except ValueError as error:
-            raise InputError(RowProblem(path.name, sheet, number, figure, at(figure), str(error))) from error
-    return record
+    Merged gemeenten get the sum of their parts (Gooise Meren: Bussum, Muiden and
+    Naarden); a part of a gemeente that was split is shared out by area and the
+    row is marked ``geschat`` (estimates are rounded to whole numbers). The
+    columns ``voorgangers`` and ``<figure>_toelichting`` say where each figure
+    came from; ``omgerekend_van`` is set to 2013. Tables in another layout are
+    returned as they are.
+    """
+    if table.indeling != 2013:
+        return table
+    from .crosswalk import convert_to_2026
+
+    columns = [c for c in FIGURE_COLUMNS if c in table.gemeenten.columns]
+    converted = convert_to_2026(table.gemeenten, columns)
+    converted[columns] = converted[columns].round()
+    converted["peiljaar"] = table.peiljaar
+    return replace(table, gemeenten=converted, indeling=2026, omgerekend_van=2013)
 
 
-def select_youth_table(paths: list[Path], peiljaar: int) -> YouthTable:
+def select_youth_table(paths: list[Path], peiljaar: int, **options: Any) -> YouthTable:
     """Return the table among ``paths`` for ``peiljaar``.
+
+    ``options`` go to :func:`read_youth_table` (``mapping``, ``strict``, ...).
 
     Raises
     ------
     MissingDataError
         When no table of that year is present; says which years are.
     """
-    tables = [read_youth_table(p) for p in paths]
+    tables = [read_youth_table(p, **options) for p in paths]
     for table in tables:
         if table.peiljaar == peiljaar:
             return table

@@ -46,7 +46,7 @@ def _cmd_rapporten(args: argparse.Namespace) -> int:
     if not args.geen_pdf and not find_chromium():
         print("PDF: no headless Chromium found, writing HTML only (apt-get install chromium for PDF).")
     options = RenderOptions(peiljaar=args.peiljaar, configuratie=str(_absolute(args.configuratie) or ""),
-                            drempel=args.drempel, pdf=not args.geen_pdf)
+                            drempel=args.drempel, pdf=not args.geen_pdf, grenzen=str(_absolute(args.grenzen) or ""))
     output = _absolute(args.uit) or REPORTS_DIR
     summary = render_reports(
         data_dir=_absolute(args.data),
@@ -58,6 +58,27 @@ def _cmd_rapporten(args: argparse.Namespace) -> int:
     print(summary.table())
     print(f"index: {output / 'index.html'}")
     return 0 if summary.ok else 1
+
+
+def _cmd_grenzen(args: argparse.Namespace) -> int:
+    from .geo import download_boundaries, geo_dir
+
+    folder = _absolute(args.map) or geo_dir(_absolute(args.data))
+    for jaar in args.jaar or [2013, 2026]:
+        print(download_boundaries(jaar, folder, refresh=args.opnieuw).message)
+    return 0
+
+
+def _cmd_cbs(args: argparse.Namespace) -> int:
+    from .statline import fetch_buiten_beeld
+
+    result = fetch_buiten_beeld(args.tabel, data_dir=_absolute(args.data), refresh=args.vernieuw)
+    years = sorted(result.gemeenten["jaar"].unique()) if len(result.gemeenten) else []
+    print(f"{result.table_id}: {result.status}; {result.gemeenten['gemeentecode'].nunique()} gemeenten, "
+          f"jaren {years[0] if years else '-'}-{years[-1] if years else '-'}; cache: {result.cache_file}")
+    for problem in result.problems:
+        print(f"  {problem}")
+    return 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -153,7 +174,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--configuratie", metavar="FILE", default=None, help="scoring configuration (default: the shipped one)")
     p.add_argument("--drempel", type=int, default=10, help="counts of young people below this are shown as <N (default: %(default)s)")
     p.add_argument("--geen-pdf", action="store_true", help="do not write PDFs, even when Chromium is present")
+    p.add_argument("--grenzen", metavar="DIR", default=None,
+                   help="folder with the CBS boundary files for the maps (default: <data>/raw/geo; "
+                        "without them the reports say where to get them)")
     p.set_defaults(func=_cmd_rapporten)
+
+    p = sub.add_parser("cbs", help="fetch the StatLine series 'Arbeidsmarktsituatie jongeren; regio' (cached in <data>/raw/cbs)")
+    _data_argument(p)
+    from .statline import DEFAULT_TABLE, TABLES
+
+    p.add_argument("--tabel", default=DEFAULT_TABLE, choices=list(TABLES),
+                   help="StatLine table (default: %(default)s, " + TABLES[DEFAULT_TABLE] + ")")
+    p.add_argument("--vernieuw", action="store_true", help="download again even when a cached copy is there")
+    p.set_defaults(func=_cmd_cbs)
+
+    p = sub.add_parser("grenzen", help="download the CBS gemeente boundaries (for the maps) into <data>/raw/geo")
+    _data_argument(p)
+    p.add_argument("--jaar", type=int, action="append", help="layout year; repeat for more (default: 2013 and 2026)")
+    p.add_argument("--map", metavar="DIR", default=None, help="folder to keep them in (default: <data>/raw/geo)")
+    p.add_argument("--opnieuw", action="store_true", help="download again even when the file is there")
+    p.set_defaults(func=_cmd_grenzen)
 
     p = sub.add_parser("demo", help="(re)generate the synthetic demo data in <data>/raw/demo")
     _data_argument(p)

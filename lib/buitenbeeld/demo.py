@@ -379,10 +379,10 @@ def _allocate(total: int, weights: list[float]) -> list[int]:
     return units
 
 
-def _youth_figures(seed: int = DEMO_SEED) -> list[list]:
-    """Per gemeente of 2026 (sorted by name): code, name, youth 15-27, buiten beeld, zonder bekende reden.
+def _youth_figures_2026(seed: int = DEMO_SEED) -> dict[str, tuple[int, int, int]]:
+    """Per gemeente of 2026: youth 15-27, buiten beeld, zonder bekende reden, in units of ten.
 
-    Every figure is a multiple of ten and each column sums exactly to the national row.
+    Each column sums exactly to the national row.
     """
     rng = random.Random(f"{seed}-cbs")
     gemeenten = list_gemeenten(2026)
@@ -399,21 +399,55 @@ def _youth_figures(seed: int = DEMO_SEED) -> list[list]:
     shares = [.028 + .055 * (math.log(y) - low) / (high - low) + rng.uniform(-.008, .008) for y in youth]
     buiten = _allocate(_NATIONAL[3] // 10, [y * s for y, s in zip(youth, shares)])
     zonder = _allocate(_NATIONAL[4] // 10, [b * rng.uniform(.42, .58) for b in buiten])
-    return [[c, n, 10 * y, 10 * b, 10 * z] for (c, n), y, b, z in zip(rows, youth, buiten, zonder)]
+    return {c: (y, b, z) for (c, _), y, b, z in zip(rows, youth, buiten, zonder)}
+
+
+def _youth_figures(seed: int = DEMO_SEED) -> list[list]:
+    """Per gemeente of 2013 (sorted by name): code, name, youth 15-27, buiten beeld, zonder bekende reden.
+
+    The CBS maatwerk table of 2013 counts the gemeenten of 2013 (Bussum, Muiden and
+    Naarden, not Gooise Meren). The figures are made per gemeente of 2026 and shared
+    out over its 2013 parts through the crosswalk, so that a report converts them
+    back. Every figure is a multiple of ten and each column sums exactly to the
+    national row.
+    """
+    from .crosswalk import load_crosswalk
+
+    rng = random.Random(f"{seed}-cbs-2013")
+    links = load_crosswalk()
+    size = {code: rng.lognormvariate(0, .5) for code in sorted(set(links["code_2013"]))}
+    size.update({"GM0381": 3.3, "GM0425": 1.7, "GM0424": 0.65})  # Bussum, Naarden, Muiden: as their populations
+    parts: dict[str, list[int]] = {code: [0, 0, 0] for code in size}
+    for code_2026, (youth, buiten, zonder) in _youth_figures_2026(seed).items():
+        own = links[links["code_2026"] == code_2026]
+        codes = list(own["code_2013"])
+        # a gemeente that kept its code is by far the largest part of what it became
+        youth_parts = _allocate(youth, [20.0 if c == code_2026 else a * size[c] for a, c in zip(own["aandeel"], codes)])
+        buiten_parts = _allocate(buiten, [y or 1e-9 for y in youth_parts])
+        zonder_parts = _allocate(zonder, [b or 1e-9 for b in buiten_parts])
+        for code, y, b, z in zip(codes, youth_parts, buiten_parts, zonder_parts):
+            parts[code] = [parts[code][0] + y, parts[code][1] + b, parts[code][2] + z]
+    gemeenten = list_gemeenten(2013)
+    rows = sorted(zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"]), key=lambda r: (r[1].casefold(), r[0]))
+    return [[c, n, *(10 * v for v in parts[c])] for c, n in rows]
 
 
 def _cbs_rows(seed: int) -> list[list]:
     figures = [list(r) for r in _youth_figures(seed)]
     rng = random.Random(f"{seed}-cbs-symbols")
     # Secret cells only in the smallest gemeenten, never in a pilot gemeente.
-    smallest = sorted((r for r in figures if r[0] not in PILOT_GEMEENTEN and r[3]), key=lambda r: (r[2], r[0]))[:6]
+    from .crosswalk import load_crosswalk
+
+    links = load_crosswalk()
+    pilot_parts = set(links.loc[links["code_2026"].isin(list(PILOT_GEMEENTEN)), "code_2013"])
+    smallest = sorted((r for r in figures if r[0] not in pilot_parts and r[3]), key=lambda r: (r[2], r[0]))[:6]
     chosen = rng.sample(smallest, rng.randint(2, 4) + 1)
     for row in chosen[:-1]:
         row[4] = "x"
     chosen[0][3] = "x"  # buiten beeld too, or the total would reveal the secret part
     chosen[-1][4] = "."
     return [
-        ["Jongeren buiten beeld, 1 oktober 2013, per gemeente (gemeentelijke indeling 2026)"],
+        ["Jongeren buiten beeld, 1 oktober 2013, per gemeente (gemeentelijke indeling 2013)"],
         ["SYNTHETISCHE DEMONSTRATIEGEGEVENS: de cijfers per gemeente zijn verzonnen; alleen de landelijke "
          "totalen zijn echt (CBS maatwerk 2015/49)."],
         [],

@@ -17,7 +17,7 @@ from .formatting import format_count, format_share, is_missing
 from .svg import GRID, MUTED, Canvas, Chart, Scale, blend, nice_ticks, readable_on, text_width
 
 __all__ = [
-    "PALETTE", "show", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
+    "PALETTE", "Frame", "show", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
     "plot_problems_by_column", "plot_profiles", "plot_coverage", "plot_rank_intervals", "plot_reach_gap",
     "plot_comparable",
 ]
@@ -56,7 +56,7 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
     return lines + [line]
 
 
-class _Frame:
+class Frame:
     """A canvas with the title on top and the source line(s) below, and the room in between."""
 
     def __init__(self, title: str, source: str, synthetic: bool, body: float, *, width: float = _WIDTH,
@@ -99,7 +99,7 @@ def _hbars(title: str, labels: Sequence[object], stacks: Sequence[tuple[Sequence
     texts = list(value_text) if value_text is not None else [""] * len(shown)
     texts = ["onbekend" if gone else text for text, gone in zip(texts, unknown)]
     head = 18 if reference else 0
-    frame = _Frame(title, source, synthetic, head + _ROW * len(shown) + 46, legend=legend)
+    frame = Frame(title, source, synthetic, head + _ROW * len(shown) + 46, legend=legend)
     canvas, top = frame.canvas, frame.top + head
     left = min(max((text_width(s, 12) for s in shown), default=0) + 18, _WIDTH * 0.42)
     right = _WIDTH - max((text_width(t, 11) for t in texts), default=0) - 16
@@ -137,7 +137,7 @@ def _heatmap(title: str, table: pd.DataFrame, *, dark: str, x_label: str, y_labe
     header = max((text_width(c, 11) for c in columns), default=0) * 0.5 + 16  # labels at 30 degrees
     left = max((text_width(r, 12) for r in rows), default=0) + 18
     width = max(_WIDTH * 0.6, left + cell_w * len(columns) + 60)
-    frame = _Frame(title, source, synthetic, header + 26 * len(rows) + 30, width=width)
+    frame = Frame(title, source, synthetic, header + 26 * len(rows) + 30, width=width)
     canvas = frame.canvas
     top = frame.top + header
     high = float(np.nanmax(table.to_numpy(dtype=float))) if table.size else 0.0
@@ -234,7 +234,7 @@ def plot_profiles(profiles: pd.DataFrame, names: pd.Series, titel: str, source: 
     labels = [_label(names[i]) for i in profiles.index]
     left = max((text_width(s, 11) for s in labels), default=0) + 16
     band = (_WIDTH - left - 10) / 4
-    frame = _Frame(f"{titel} (0-10 per rol)", source + "; lijn = bereik van geschatte antwoorden", synthetic,
+    frame = Frame(f"{titel} (0-10 per rol)", source + "; lijn = bereik van geschatte antwoorden", synthetic,
                    24 + 22 * len(labels))
     canvas, top = frame.canvas, frame.top + 24
     for k, role in enumerate(_ROLE_ORDER):
@@ -264,7 +264,7 @@ def plot_rank_intervals(sensitivity: pd.DataFrame, names: pd.Series, role: str, 
     known = sensitivity.dropna(subset=["rang"]).sort_values(["rang", "rang_laag"], kind="stable")
     labels = [_label(names[i]) for i in known.index]
     left = max((text_width(s, 11) for s in labels), default=0) + 16
-    frame = _Frame(f"{role.capitalize()}: hoe vast ligt de positie? {naam}", source, synthetic,
+    frame = Frame(f"{role.capitalize()}: hoe vast ligt de positie? {naam}", source, synthetic,
                    22 * len(labels) + 50)
     canvas, top = frame.canvas, frame.top
     high = float(max(known["rang_hoog"].max(), known["rang"].max(), 1)) if len(known) else 1.0
@@ -288,7 +288,7 @@ def plot_reach_gap(gap: pd.DataFrame, naam: str, source: str, synthetic: bool = 
     size, left = 380.0, 70.0
     legend = [(PALETTE[0], "interview: precies getal"), (PALETTE[1], "interview: schatting"),
               ("#777777", "stippellijn: inschatting = interview")]
-    frame = _Frame(f"Inschatting vooraf en interview, {naam}", source + "; boven de lijn: gemeente schatte hoger",
+    frame = Frame(f"Inschatting vooraf en interview, {naam}", source + "; boven de lijn: gemeente schatte hoger",
                    synthetic, size + 50, width=max(_WIDTH * 0.75, left + size + 40), legend=legend)
     canvas, top = frame.canvas, frame.top + 6
     x_values = gap["interview"].astype(float)

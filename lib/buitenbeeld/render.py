@@ -135,6 +135,7 @@ class RenderOptions:
     configuratie: str = ""
     drempel: int = DEFAULT_THRESHOLD
     gegenereerd_op: str = ""
+    grenzen: str = ""  # folder with the CBS boundary files; empty: <data>/raw/geo
     pdf: bool = True
     engine: str | None = ENGINE_NAME
 
@@ -176,6 +177,7 @@ def render_report(
                     "configuratie": options.configuratie,
                     "drempel": int(options.drempel),
                     "gegenereerd_op": options.gegenereerd_op,
+                    "grenzen_map": options.grenzen,
                 },
                 cwd=str(NOTEBOOKS_DIR),
                 progress_bar=False,

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cbs import YouthTable, select_youth_table
+from .cbs import YouthTable, in_current_layout, select_youth_table
 from .disclosure import DEFAULT_THRESHOLD, is_suppressed, show_count
 from .errors import MissingDataError
 from .formatting import format_count, format_date, format_share
@@ -27,8 +27,11 @@ __all__ = [
     "load_report_data",
     "header_markdown",
     "shares",
+    "layout_note",
+    "report_maps",
     "rejects_table",
     "comparable_gemeenten",
+    "comparable_rule",
     "summary_points",
     "accountability",
     "key_figures",
@@ -72,7 +75,9 @@ class ReportData:
     @property
     def youth_source(self) -> str:
         """A short source line for the youth figures."""
-        return f"{self.youth.title} ({self.youth.path.name})"
+        converted = (f", omgerekend naar de gemeentelijke indeling {self.youth.indeling}"
+                     if self.youth.omgerekend_van else "")
+        return f"{self.youth.title} ({self.youth.path.name}{converted})"
 
 
 def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None = None,
@@ -97,7 +102,7 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
             f"No CBS youth-figures table under {paths.raw}. Put the CBS table (xlsx) there, "
             "or run 'buitenbeeld demo' to write the synthetic demo data."
         )
-    youth = select_youth_table(build.inputs.youth_tables, peiljaar)
+    youth = in_current_layout(select_youth_table(build.inputs.youth_tables, peiljaar, strict=False))
     kaart = build.result
     organisaties = kaart.organisaties
     if not organisaties.empty:
@@ -130,6 +135,77 @@ def _share(row: dict | None, threshold: int | None = None) -> float | None:
     return None if value != value else value
 
 
+def layout_note(data: ReportData) -> str | None:
+    """A sentence on how the gemeente's CBS figures were put together from the gemeenten of the table's year.
+
+    None when the figures are the gemeente's own (no merger or split since).
+    """
+    from .crosswalk import predecessors
+
+    if not data.youth.omgerekend_van or data.youth_row is None:
+        return None
+    parts = predecessors(data.gemeente.code)
+    if len(parts) == 1 and parts[0].code_2013 == data.gemeente.code and parts[0].exact:
+        return None
+    names = ", ".join(f"{p.naam_2013}" + ("" if p.exact else f" (deels, {format_share(p.aandeel, 0)})")
+                      for p in parts)
+    sentence = (f"De CBS-cijfers van {data.peiljaar} gaan over de gemeenten van toen. Voor {data.gemeente.naam} "
+                f"zijn ze opgeteld uit: {names}.")
+    if data.youth_row.get("geschat"):
+        sentence += (" Een gemeente die over meer gemeenten is verdeeld, telt mee naar het deel van haar "
+                     "oppervlakte: die cijfers zijn een schatting.")
+    return sentence
+
+
+@dataclass
+class ReportMaps:
+    """The maps a report can draw, and for each one it cannot, a sentence saying why and what to do."""
+
+    land: object | None = None
+    wijken: object | None = None
+    land_note: str | None = None
+    wijken_note: str | None = None
+
+
+def report_maps(data: ReportData, grenzen: str | Path | None = None, data_dir: str | Path | None = None) -> ReportMaps:
+    """The national map of shares buiten beeld (the gemeente outlined) and the map of its wijken.
+
+    The boundary files are read from ``grenzen`` (default ``<data>/raw/geo``, where
+    ``buitenbeeld grenzen`` puts them); a share that the disclosure rule hides is
+    drawn as unknown. Without boundary files the report gets a note instead.
+    """
+    from .errors import MissingDataError
+    from .geo import find_wijk_file, geo_dir, read_boundaries, read_wijken
+    from .maps import plot_share_map, plot_wijk_map
+    from .sociale_kaart import count_by_wijk
+
+    folder = Path(grenzen) if grenzen else geo_dir(data_dir or None)
+    result = ReportMaps()
+    year = data.youth.indeling or data.gemeente.jaar
+    try:
+        boundaries = read_boundaries(year, folder)
+    except MissingDataError:
+        result.land_note = (
+            f"Geen landkaart: de gemeentegrenzen van {year} staan niet in {folder}. Haal ze op met "
+            f"`buitenbeeld grenzen --jaar {year}` (CBS/Kadaster via PDOK, CC BY 4.0) of geef de map met "
+            "`buitenbeeld rapporten --grenzen MAP`.")
+    else:
+        table = data.youth.gemeenten
+        values = {row["gemeentecode"]: _share(row, data.drempel) for row in table.to_dict("records")}
+        result.land = plot_share_map(boundaries, values, data.gemeente.code, data.gemeente.naam, data.peiljaar,
+                                     data.youth_source, data.synthetic)
+    wijken = read_wijken(data.gemeente.code, folder)
+    if wijken:
+        result.wijken = plot_wijk_map(wijken, count_by_wijk(data.organisaties).to_dict(), data.gemeente.naam,
+                                      f"interviews sociale kaart {data.gemeente.naam}", data.synthetic)
+    else:
+        where = find_wijk_file(folder)
+        missing = (f"het wijkbestand {where.name} heeft geen wijken van {data.gemeente.naam}" if where
+                   else f"geen wijkgrenzen (wijk_<jaar>.topojson) in {folder}")
+        result.wijken_note = f"Geen wijkkaart: {missing}. De tabel per wijk hierboven geeft dezelfde aantallen."
+    return result
+
+
 def youth_figures_table(data: ReportData) -> pd.DataFrame:
     """The gemeente's youth figures beside the national ones, formatted for display."""
     national = data.youth.nederland
@@ -138,7 +214,9 @@ def youth_figures_table(data: ReportData) -> pd.DataFrame:
                        ("Jongeren buiten beeld", "buiten_beeld"),
                        ("waarvan zonder bekende reden", "zonder_bekende_reden")]:
         own = (data.youth_row or {}).get(key)
-        rows.append({"": label, data.gemeente.naam: show_count(own, data.drempel),
+        symbol = (data.youth_row or {}).get(f"{key}_symbool")
+        shown = symbol if own != own and symbol in ("x", ".") else show_count(own, data.drempel)  # CBS's own symbol
+        rows.append({"": label, data.gemeente.naam: shown,
                      "Nederland": format_count(national.get(key))})
     rows.append({"": "Aandeel buiten beeld", data.gemeente.naam: format_share(_share(data.youth_row, data.drempel)),
                  "Nederland": format_share(_share(national))})
@@ -199,6 +277,12 @@ def data_quality_notes(data: ReportData) -> list[str]:
             f"De CBS-tabel ({data.youth.path.name}) heeft geen cijfers voor {data.gemeente} "
             f"in de indeling van het peiljaar {data.peiljaar}."
         )
+    if data.youth.problems:
+        rejected = len(data.youth.rejected_rows)
+        notes.append(
+            f"De CBS-tabel ({data.youth.path.name}) gaf {len(data.youth.problems)} melding(en); "
+            f"{rejected} rij(en) niet geladen. " + " ".join(sorted({p.reason for p in data.youth.problems})[:3])
+        )
     notes.append("Onbekende antwoorden tellen als onbekend, nooit als nul; schattingen (zoals 'ca. 40' of '30-50') "
                  "zijn gemarkeerd en het midden van een bereik wordt gebruikt.")
     return notes
@@ -215,15 +299,22 @@ def rejects_table(data: ReportData) -> pd.DataFrame:
 
 
 def comparable_gemeenten(data: ReportData, count: int = 10) -> pd.DataFrame:
-    """The gemeenten closest in number of young people (15-27), with their share buiten beeld.
+    """The gemeente with the ``count`` gemeenten most like it, with their share buiten beeld.
 
-    Comparable by size only; the own gemeente is included (``eigen`` True). Shares
-    of gemeenten with a suppressed or unknown figure are left out.
+    The rule (the report's caption says which part applied, see :func:`comparable_rule`):
+    when the CBS table has a degree of urbanisation (``stedelijkheid``, CBS classes
+    1-5), only gemeenten of the same class are candidates; among the candidates, the
+    ones closest in number of young people (15-27), on a log scale, so 10.000 is as
+    far from 20.000 as from 5.000. Without urbanisation, size alone. The own
+    gemeente is included (``eigen`` True). Gemeenten with a suppressed or unknown
+    figure are left out.
     """
     table = data.youth.gemeenten.dropna(subset=["jongeren_15_27", "buiten_beeld"])
     table = table[(table["jongeren_15_27"] > 0) & (table["buiten_beeld"] >= data.drempel)]  # no small counts
     if data.youth_row is None or table.empty or shares(data)[0] is None:
         return pd.DataFrame(columns=["gemeentenaam", "jongeren_15_27", "aandeel", "eigen"])
+    if comparable_rule(data) != _SIZE_ONLY:
+        table = table[table["stedelijkheid"] == data.youth_row["stedelijkheid"]]
     own = data.youth_row["jongeren_15_27"]
     distance = (np.log(table["jongeren_15_27"]) - np.log(own)).abs()
     nearest = table.loc[distance.sort_values(kind="stable").index[: count + 1]]
@@ -233,6 +324,17 @@ def comparable_gemeenten(data: ReportData, count: int = 10) -> pd.DataFrame:
         "aandeel": nearest["buiten_beeld"] / nearest["jongeren_15_27"],
         "eigen": nearest["gemeentecode"] == data.gemeente.code,
     }).sort_values("aandeel", ascending=False).reset_index(drop=True)
+
+
+_SIZE_ONLY = "alleen op grootte vergelijkbaar"
+
+
+def comparable_rule(data: ReportData) -> str:
+    """In Dutch, which rule :func:`comparable_gemeenten` applied for this gemeente."""
+    own = (data.youth_row or {}).get("stedelijkheid")
+    if "stedelijkheid" in data.youth.gemeenten.columns and own is not None and own == own:
+        return f"zelfde stedelijkheid (klasse {own:g}) en vergelijkbaar aantal jongeren"
+    return _SIZE_ONLY
 
 
 def summary_points(data: ReportData, comparison) -> list[str]:
