@@ -12,7 +12,10 @@ then times, side by side in one run:
 Aim: the batch at least 8 times faster per report than the plain loop, and under
 0.6 s per report on a 2-core machine.
 
-    .venv/bin/python bench/bench_reports.py [--gemeenten 342] [--sample 4] [--workers N]
+    .venv/bin/python bench/bench_reports.py [--gemeenten 342] [--sample 4] [--workers N] [--zonder-kaart]
+
+Both ways draw the national map (boundary files from ``../shared/data/geo``), as
+``make reports`` does; ``--zonder-kaart`` leaves it out of both.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from buitenbeeld.render import RenderOptions, default_workers, render_reports
 
 REPO = Path(__file__).resolve().parents[1]
 GEO = REPO.parent / "shared" / "data" / "geo" / "gemeenten_2026.csv"
+GRENZEN = GEO.parent
 BIN = Path(sys.executable).parent
 
 
@@ -65,13 +69,14 @@ def generate(data: Path, gemeenten: list[tuple[str, str]]) -> None:
     shutil.copy(REPO / "data" / "raw" / "demo" / cbs, data / "raw" / cbs)
 
 
-def plain_loop(data: Path, sample: list[tuple[str, str]], out: Path) -> float:
+def plain_loop(data: Path, sample: list[tuple[str, str]], out: Path, grenzen: str) -> float:
     """Seconds per report: papermill CLI, then nbconvert CLI for the HTML, one after another."""
     start = time.perf_counter()
     for code, _ in sample:
         notebook = out / f"{code}.ipynb"
         subprocess.run([str(BIN / "papermill"), str(REPO / "notebooks" / "gemeente_rapport.ipynb"), str(notebook),
-                        "-p", "gemeente", code, "-p", "data_map", str(data), "--cwd", str(REPO / "notebooks"),
+                        "-p", "gemeente", code, "-p", "data_map", str(data), "-p", "grenzen_map", grenzen,
+                        "--cwd", str(REPO / "notebooks"),
                         "--no-progress-bar"], check=True, capture_output=True)
         subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(notebook)],
                        check=True, capture_output=True)
@@ -83,11 +88,14 @@ def main() -> None:
     parser.add_argument("--gemeenten", type=int, default=342)
     parser.add_argument("--sample", type=int, default=4, help="reports for the plain loop")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--zonder-kaart", action="store_true", help="leave the national map out (no boundary files)")
     args = parser.parse_args()
     if not GEO.exists():
         sys.exit(f"{GEO} not found: the benchmark needs ../shared/data/geo beside the repository")
     gemeenten = _gemeenten(args.gemeenten)
     workers = args.workers or default_workers()
+    grenzen = "" if args.zonder_kaart else str(GRENZEN)
+    options = RenderOptions(pdf=False, grenzen=grenzen or str(REPO / "bench" / "geen-grenzen"))
     with tempfile.TemporaryDirectory() as folder:
         data, out = Path(folder) / "data", Path(folder) / "plain"
         out.mkdir()
@@ -95,15 +103,15 @@ def main() -> None:
         generate(data, gemeenten)
         print(f"generated data for {len(gemeenten)} gemeenten in {time.perf_counter() - start:.1f} s")
         render_reports(data, Path(folder) / "warmup", gemeenten=[gemeenten[0][0]], workers=1,
-                       options=RenderOptions(pdf=False), progress=False)  # processed tables built once, outside the timing
-        plain = plain_loop(data, gemeenten[: args.sample], out)
+                       options=options, progress=False)  # processed tables built once, outside the timing
+        plain = plain_loop(data, gemeenten[: args.sample], out, options.grenzen)
         start = time.perf_counter()
-        summary = render_reports(data, Path(folder) / "reports", workers=workers,
-                                 options=RenderOptions(pdf=False), progress=True)
+        summary = render_reports(data, Path(folder) / "reports", workers=workers, options=options, progress=True)
         batch_total = time.perf_counter() - start
         failed = sum(not r.ok for r in summary.results)
     batch = batch_total / len(gemeenten)
-    print(f"\n{'way':<44} {'reports':>8} {'s per report':>13}")
+    print(f"\nnational map: {'no' if args.zonder_kaart else 'yes'}")
+    print(f"{'way':<44} {'reports':>8} {'s per report':>13}")
     print(f"{'papermill CLI + nbconvert CLI, in a loop':<44} {args.sample:>8} {plain:>13.2f}")
     print(f"{f'buitenbeeld batch ({workers} workers, warm kernels)':<44} {len(gemeenten):>8} {batch:>13.2f}")
     print(f"\nspeed-up {plain / batch:.1f}x (aim >= 8x); batch {batch:.2f} s per report (aim < 0.6 s); "
