@@ -46,7 +46,9 @@ def test_data_option_on_every_subcommand_that_reads_data(subcommand):
 def test_demo_writes_the_demo_files_into_the_chosen_data_folder(tmp_path, capsys):
     assert main(["demo", "--data", str(tmp_path)]) == 0
     written = sorted(p.relative_to(tmp_path / "raw" / "demo").as_posix() for p in (tmp_path / "raw" / "demo").rglob("*.xlsx"))
-    assert written == sorted(demo_contents())
+    from buitenbeeld.demo_pilot import pilot_contents
+
+    assert written == sorted([*demo_contents(), *pilot_contents()])
     assert "synthetic" in capsys.readouterr().out
 
 
@@ -172,3 +174,33 @@ def test_cbs_offline_without_cache_says_how_to_get_the_data(tmp_path, monkeypatc
     assert main(["cbs", "--data", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "86087NED" in err and "buitenbeeld cbs" in err and "Traceback" not in err
+
+
+def _pilot_with_identifiers(path: Path) -> Path:
+    from conftest import write_workbook
+
+    return write_workbook(path, {"contacten": [
+        ["jongere_id", "naam", "bsn", "gemeente", "datum", "stap", "opmerking"],
+        ["J1", "Piet Jansen", "111222333", "Venlo", "2017-03-01", "bereikt", "bel hem op 06-12345678"],
+        ["J1", "Piet Jansen", "111222333", "Venlo", "2017-04-01", "geactiveerd", None],
+    ]})
+
+
+def test_valideer_refuses_a_pilot_file_with_identifiers_and_pseudonimiseer_makes_a_clean_copy(tmp_path, monkeypatch,
+                                                                                              capsys):
+    monkeypatch.setenv("BUITENBEELD_PSEUDONIEM_KEY", str(tmp_path / "sleutel" / "pseudoniem.key"))
+    source = _pilot_with_identifiers(tmp_path / "pilot.xlsx")
+    before = source.read_bytes()
+    assert main(["valideer", str(source)]) == 2
+    out = capsys.readouterr().out
+    assert "naam" in out and "bsn" in out and "buitenbeeld pseudonimiseer" in out
+    assert "Piet" not in out and "111222333" not in out and "12345678" not in out  # the message repeats no value
+    assert main(["pseudonimiseer", str(source), str(tmp_path / "schoon.xlsx")]) == 0
+    assert source.read_bytes() == before  # the original is untouched
+    capsys.readouterr()
+    assert main(["valideer", "--json", str(tmp_path / "schoon.xlsx")]) == 0
+    import json
+
+    report = json.loads(capsys.readouterr().out)
+    assert report["total"] == {"read": 2, "loaded": 2, "rejected": 0, "problems": 0}
+    assert [entry["sheet"] for entry in report["files"]] == ["contacten"]

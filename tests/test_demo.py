@@ -60,8 +60,16 @@ def test_committed_files_match_generator(contents):
 
 
 def test_no_stray_workbooks_in_demo_folder(contents):
+    from buitenbeeld.demo_pilot import pilot_contents
+
     found = {p.relative_to(DEMO_DIR).as_posix() for p in DEMO_DIR.rglob("*.xlsx")}
-    assert found == set(contents)
+    assert found == set(contents) | set(pilot_contents())
+
+
+def test_write_demo_data_writes_the_committed_pilots_too(tmp_path):
+    written = {p.relative_to(tmp_path).as_posix() for p in write_demo_data(tmp_path)}
+    assert {"pilots/pilot_den_haag.xlsx", "pilots/pilot_venlo.xlsx", "pilots/pilot_leeuwarden.xlsx"} <= written
+    assert all((tmp_path / r).read_bytes() == (DEMO_DIR / r).read_bytes() for r in written)
 
 
 def test_generator_is_deterministic(contents):
@@ -72,10 +80,13 @@ def test_generator_is_deterministic(contents):
 def test_round_trip_and_stable_bytes(tmp_path, contents):
     first = write_demo_data(tmp_path / "a")
     second = write_demo_data(tmp_path / "b")
-    assert [p.relative_to(tmp_path / "a").as_posix() for p in first] == list(contents)
+    from buitenbeeld.demo_pilot import pilot_contents
+
+    everything = {**contents, **pilot_contents()}
+    assert [p.relative_to(tmp_path / "a").as_posix() for p in first] == list(everything)
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes()
-        assert read_workbook_values(a) == contents[a.relative_to(tmp_path / "a").as_posix()]
+        assert read_workbook_values(a) == everything[a.relative_to(tmp_path / "a").as_posix()]
 
 
 def test_every_workbook_is_marked_synthetic(contents):

@@ -103,6 +103,16 @@ def test_demo_data_goes_through_the_same_path(tmp_path):
     assert len(files) == 7 and files["synthetic"].all()
     assert files["rejected"].sum() == 3
     assert build.result.organisaties.groupby("gemeentecode").size().min() >= 15
+    # the pilot workbooks are recognised as pilots (their contacten sheet is not an interview sheet)
+    assert [p.name for p in build.inputs.pilots] == ["pilot_den_haag.xlsx", "pilot_leeuwarden.xlsx", "pilot_venlo.xlsx"]
+    pilots = build.pilots
+    assert (pilots.sheets["read"] == pilots.sheets["loaded"] + pilots.sheets["rejected"]).all()
+    assert set(pilots.contacten["gemeentecode"]) == {"GM0518", "GM0080", "GM0983"}
+    assert "opmerking" not in pilots.contacten.columns  # free text never reaches the processed tables
+    again = build_processed(tmp_path)  # read back from processed/, not rebuilt
+    assert not again.rebuilt
+    pd.testing.assert_frame_equal(again.pilots.contacten, pilots.contacten)
+    assert "# Validatie pilotbestanden" in (tmp_path / "processed" / "validatie.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("engine", ["calamine", "openpyxl"])

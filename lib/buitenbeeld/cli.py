@@ -101,31 +101,54 @@ def _cmd_inlezen(args: argparse.Namespace) -> int:
 def _cmd_valideer(args: argparse.Namespace) -> int:
     import json
 
-    from .interviews import load_interviews
+    import pandas as pd
 
-    result = load_interviews([Path(f) for f in args.bestanden], engine=args.engine)
-    problems = result.problems.assign(message=[
+    from .interviews import load_interviews
+    from .pilot import is_pilot_workbook, load_pilots
+
+    paths = [Path(f) for f in args.bestanden]
+    pilot_paths = [p for p in paths if p.is_file() and is_pilot_workbook(p)]
+    interviews = load_interviews([p for p in paths if p not in pilot_paths], engine=args.engine)
+    pilots = load_pilots(pilot_paths, engine=args.engine)
+    # one row per file (interviews) or per file and sheet (pilots), with its counts
+    counts = pd.concat([interviews.files.assign(sheet=None), pilots.sheets], ignore_index=True) \
+        if len(pilots.sheets) else interviews.files.assign(sheet=None)
+    all_problems = pd.concat([frame for frame in (interviews.problems, pilots.problems) if len(frame)]
+                             or [interviews.problems], ignore_index=True)
+    problems = all_problems.assign(message=[
         RowProblem(**{k: r[k] for k in RowProblem.__dataclass_fields__}).message()
-        for r in result.problems.to_dict("records")
+        for r in all_problems.to_dict("records")
     ])
     if args.json:
         keys = ["file", "sheet", "row", "column", "value", "severity", "message"]
         records = [{k: (None if v != v else v) for k, v in r.items()} for r in problems[keys].to_dict("records")]
-        totals = result.files[["read", "loaded", "rejected"]].sum()
+        totals = counts[["read", "loaded", "rejected"]].sum()
         report = {
             "files": [{**{k: row[k] for k in ("file", "read", "loaded", "rejected", "unusable")},
-                       "problems": [p for p in records if p["file"] == row["file"]]}
-                      for row in result.files.to_dict("records")],
+                       **({"sheet": row["sheet"]} if row["sheet"] else {}),
+                       "problems": [p for p in records if p["file"] == row["file"]
+                                    and (not row["sheet"] or p["sheet"] in (row["sheet"], None))]}
+                      for row in counts.to_dict("records")],
             "total": {k: int(totals[k]) for k in ("read", "loaded", "rejected")} | {"problems": len(records)},
         }
         print(json.dumps(report, indent=2, ensure_ascii=False, default=_json_value))
     else:
         for message, severity in zip(problems["message"], problems["severity"]):
             print(f"{severity}: {message}")
-        print("\n".join(result.summary_lines()))
-    if result.files["unusable"].any():
+        print("\n".join(interviews.summary_lines() if len(interviews.files) else []))
+        print("\n".join(pilots.summary_lines()))
+    if counts["unusable"].astype(bool).any():
         return 2
-    return 1 if len(result.problems) else 0
+    return 1 if len(problems) else 0
+
+
+def _cmd_pseudonimiseer(args: argparse.Namespace) -> int:
+    from .pseudonym import pseudonymise
+
+    result = pseudonymise(_absolute(args.bron), _absolute(args.doel), key_path=_absolute(args.sleutel),
+                          overwrite=args.overschrijven)
+    print("\n".join(result.summary_lines()))
+    return 0
 
 
 def _json_value(value):
@@ -205,11 +228,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--opnieuw", action="store_true", help="rebuild even when the inputs did not change")
     p.set_defaults(func=_cmd_inlezen)
 
-    p = sub.add_parser("valideer", help="check interview files without loading them (exit 0 clean, 1 problems, 2 unusable)")
-    p.add_argument("bestanden", nargs="+", metavar="FILE", help="interview files (xlsx, ods, csv)")
+    p = sub.add_parser("valideer", help="check interview and pilot files without loading them "
+                                        "(exit 0 clean, 1 problems, 2 unusable)")
+    p.add_argument("bestanden", nargs="+", metavar="FILE", help="interview or pilot files (xlsx, ods, csv)")
     p.add_argument("--json", action="store_true", help="print one JSON object with counts and problems")
     _engine_argument(p)
     p.set_defaults(func=_cmd_valideer)
+
+    p = sub.add_parser("pseudonimiseer", help="write a copy of a pilot file with names, BSN, birth dates, addresses, "
+                                              "phone numbers and e-mail replaced (keyed codes, ages); the original stays")
+    p.add_argument("bron", metavar="BRON", help="the file with direct identifiers")
+    p.add_argument("doel", metavar="DOEL", help="the new file (.xlsx, or .csv for a file with one sheet)")
+    p.add_argument("--sleutel", metavar="PAD", default=None,
+                   help="key file, outside the project folder (default: $BUITENBEELD_PSEUDONIEM_KEY or "
+                        "~/.config/buitenbeeld/pseudoniem.key; made on first use)")
+    p.add_argument("--overschrijven", action="store_true", help="replace DOEL when it exists")
+    p.set_defaults(func=_cmd_pseudonimiseer)
 
     p = sub.add_parser("template", help="write an empty interview workbook to fill in")
     p.add_argument("soort", choices=["interviews"], help="which template")

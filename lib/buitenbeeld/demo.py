@@ -25,7 +25,7 @@ from openpyxl.writer.excel import ExcelWriter
 from .gemeenten import list_gemeenten
 from .sources import SYNTHETIC_SUBJECT
 
-__all__ = ["DEMO_SEED", "PILOT_GEMEENTEN", "SYNTHETIC_MARKER", "demo_contents", "write_demo_data",
+__all__ = ["DEMO_SEED", "PILOT_GEMEENTEN", "SYNTHETIC_MARKER", "demo_contents", "write_demo_data", "write_workbooks",
            "read_workbook_values"]
 
 DEMO_SEED = 20131001
@@ -533,11 +533,20 @@ def write_demo_data(target_dir: Path, seed: int = DEMO_SEED) -> list[Path]:
     Returns
     -------
     list of Path
-        The files written, in the order of :func:`demo_contents`. Writing twice with the
-        same seed gives byte-identical files.
+        The files written: the interview and CBS workbooks in the order of
+        :func:`demo_contents`, then the pilot workbooks of
+        :mod:`buitenbeeld.demo_pilot`. Writing twice with the same seed gives
+        byte-identical files.
     """
+    from .demo_pilot import pilot_contents  # it builds on this module's interview data
+
+    return write_workbooks(target_dir, {**demo_contents(seed), **pilot_contents(seed)})
+
+
+def write_workbooks(target_dir: Path, contents: dict[str, dict[str, list[list]]]) -> list[Path]:
+    """Write each ``relative path -> sheets`` of ``contents`` under ``target_dir`` as a byte-stable synthetic workbook."""
     written = []
-    for relative, sheets in demo_contents(seed).items():
+    for relative, sheets in contents.items():
         path = Path(target_dir) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_workbook_bytes(sheets, f"buitenbeeld demo: {Path(relative).stem}"))

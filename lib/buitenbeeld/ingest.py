@@ -1,8 +1,8 @@
-"""Rebuilding ``processed/`` from ``raw/``: the one path every interview file takes.
+"""Rebuilding ``processed/`` from ``raw/``: the one path every input file takes.
 
 ``buitenbeeld inlezen`` (and every report, before it reads) calls
-:func:`build_processed`. It reads every interview file under ``raw/``, checks
-it, and writes:
+:func:`build_processed`. It reads every interview file and every pilot file
+(:mod:`buitenbeeld.pilot`) under ``raw/``, checks them, and writes:
 
 - ``organisaties.parquet``: the analysis table, without personal columns;
 - ``problemen.parquet`` and ``afgewezen.csv``: every problem with file, sheet,
@@ -10,6 +10,10 @@ it, and writes:
 - ``bestanden.parquet``: per file the rows read, loaded and rejected;
 - ``conflicten.parquet``: answers that differ between files, side by side;
 - ``validatie.md``: all of that as a summary a person can read;
+- ``pilot_contacten.parquet``, ``pilot_scouts.parquet``, ``pilot_problemen.parquet``,
+  ``pilot_bladen.parquet``: the pilots' steps of young people (pseudonymous codes,
+  never the free-text remarks) and scouts; a pilot file that carries direct
+  identifiers is refused whole by the privacy gate and listed with the reason;
 - ``persoonlijk/contactgegevens.parquet``: the personal columns, apart; no
   analysis or report code reads this folder;
 - ``manifest.json``: what the tables were built from. When the inputs, the
@@ -29,6 +33,7 @@ import pandas as pd
 
 from . import __version__
 from .interviews import IngestResult, load_interviews
+from .pilot import PILOT_TABLES, PilotResult, load_pilots
 from .settings import data_paths
 from .sources import Inputs, discover_inputs, hash_file, is_candidate
 
@@ -41,6 +46,7 @@ __all__ = [
     "BuildResult",
     "build_processed",
     "read_processed",
+    "read_processed_pilots",
     "validation_markdown",
 ]
 
@@ -70,6 +76,14 @@ class BuildResult:
     processed: Path
     inputs: Inputs
     _result: IngestResult | None = None
+    _pilots: PilotResult | None = None
+
+    @property
+    def pilots(self) -> PilotResult:
+        """The pilot files' steps and scouts; read from ``processed/`` on first use when nothing was rebuilt."""
+        if self._pilots is None:
+            self._pilots = read_processed_pilots(processed=self.processed)
+        return self._pilots
 
     @property
     def result(self) -> IngestResult:
@@ -81,7 +95,8 @@ class BuildResult:
     def summary_lines(self) -> list[str]:
         """The counts per file and in total, and where the validation report is."""
         state = "rebuilt" if self.rebuilt else "up to date (inputs unchanged)"
-        return [*self.result.summary_lines(), f"processed tables {state}: {self.processed}",
+        pilots = self.pilots.summary_lines() if self.inputs.pilots else []
+        return [*self.result.summary_lines(), *pilots, f"processed tables {state}: {self.processed}",
                 f"validation report: {self.processed / VALIDATION_REPORT}"]
 
 
@@ -98,14 +113,19 @@ def _candidates(raw: Path) -> dict[str, Path]:
 
 
 def _manifest(raw: Path, inputs: Inputs, engine: str) -> dict:
-    kinds = {**{p: "interviews" for p in inputs.interviews}, **{p: "cbs" for p in inputs.youth_tables},
-             **{p: "onbekend" for p in inputs.unrecognised}}
+    kinds = {**{p: kind for kind, paths in _by_kind(inputs).items() for p in paths}}
     return {
         "buitenbeeld": __version__,
         "engine": engine,
         "inputs": {p.relative_to(raw).as_posix(): {"sha256": hash_file(p), "soort": kind, "stat": _stat(p)}
                    for p, kind in sorted(kinds.items())},
     }
+
+
+def _by_kind(inputs: Inputs) -> dict[str, list[Path]]:
+    """The manifest's name for each kind of input, with the list that holds them."""
+    return {"interviews": inputs.interviews, "cbs": inputs.youth_tables, "pilot": inputs.pilots,
+            "pilot-scouts": inputs.pilot_scouts, "onbekend": inputs.unrecognised}
 
 
 def _content(manifest: dict) -> dict:
@@ -116,7 +136,7 @@ def _content(manifest: dict) -> dict:
 def _inputs_from(raw: Path, manifest: dict) -> Inputs:
     inputs = Inputs()
     for relative, entry in manifest["inputs"].items():
-        {"interviews": inputs.interviews, "cbs": inputs.youth_tables}.get(entry["soort"], inputs.unrecognised).append(raw / relative)
+        _by_kind(inputs).get(entry["soort"], inputs.unrecognised).append(raw / relative)
     return inputs
 
 
@@ -194,18 +214,21 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
         return BuildResult(False, processed, inputs)
     interviews = inputs.interviews
     result = load_interviews(interviews, engine)
-    for attribute, name in TABLES.items():
-        table = _for_parquet(getattr(result, attribute))
-        _write_atomic(processed / name, lambda p, t=table: t.to_parquet(p, index=False))
+    pilots = load_pilots(inputs.pilots, engine)
+    for source, tables in ((result, TABLES), (pilots, PILOT_TABLES)):
+        for attribute, name in tables.items():
+            table = _for_parquet(getattr(source, attribute))
+            _write_atomic(processed / name, lambda p, t=table: t.to_parquet(p, index=False))
     _write_atomic(processed / PERSONAL_TABLE, lambda p: result.personal.to_parquet(p, index=False))
-    rejects = result.rejects
+    rejects = pd.concat([frame for frame in (result.rejects, pilots.rejects) if len(frame)] or [result.rejects],
+                        ignore_index=True)
     _write_atomic(processed / REJECTS_CSV,
                   lambda p: rejects.to_csv(p, sep=";", index=False, encoding="utf-8-sig"))
     _write_atomic(processed / VALIDATION_REPORT,
-                  lambda p: p.write_text(validation_markdown(result), encoding="utf-8"))
+                  lambda p: p.write_text(validation_markdown(result, pilots), encoding="utf-8"))
     _write_atomic(processed / MANIFEST,
                   lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
-    return BuildResult(True, processed, inputs, result)
+    return BuildResult(True, processed, inputs, result, pilots)
 
 
 def read_processed(data_dir: str | Path | None = None, processed: Path | None = None) -> IngestResult:
@@ -224,6 +247,19 @@ def read_processed(data_dir: str | Path | None = None, processed: Path | None = 
     )
 
 
+def read_processed_pilots(data_dir: str | Path | None = None, processed: Path | None = None) -> PilotResult:
+    """Read the processed pilot tables (empty tables when the data hold no pilot files)."""
+    processed = processed or data_paths(data_dir).processed
+    if not all((processed / name).exists() for name in PILOT_TABLES.values()):
+        return load_pilots([])
+    tables = {attribute: _from_parquet(pd.read_parquet(processed / name)) for attribute, name in PILOT_TABLES.items()}
+    for frame in tables.values():  # parquet keeps milliseconds; the reader makes dates in seconds
+        for column in frame.select_dtypes("datetime").columns:
+            frame[column] = frame[column].astype("datetime64[s]")
+    sheets = tables["sheets"]
+    return PilotResult(**tables, synthetic=bool(sheets["synthetic"].any()) if len(sheets) else False)
+
+
 def _markdown_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "_geen_\n"
@@ -234,8 +270,8 @@ def _markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def validation_markdown(result: IngestResult) -> str:
-    """The validation report: counts, rejected rows, warnings and conflicts, in Dutch."""
+def validation_markdown(result: IngestResult, pilots: PilotResult | None = None) -> str:
+    """The validation report: counts, rejected rows, warnings and conflicts, in Dutch; then the pilots."""
     totals = result.files[["read", "loaded", "rejected"]].sum() if len(result.files) else {"read": 0, "loaded": 0, "rejected": 0}
     columns = {"file": "bestand", "sheet": "blad", "row": "rij", "column": "kolom", "value": "waarde",
                "reason": "reden", "hint": "wat te doen"}
@@ -263,4 +299,17 @@ def validation_markdown(result: IngestResult) -> str:
         "Dezelfde organisatie met verschillende antwoorden in twee bestanden, naast elkaar.\n",
         _markdown_table(result.conflicts),
     ]
+    if pilots is not None and len(pilots.sheets):
+        pilot_problems = pilots.problems.rename(columns=columns)[list(columns.values()) + ["severity"]]
+        parts += [
+            "# Validatie pilotbestanden\n",
+            "Per bestand en blad: gelezen = geladen + afgewezen. Een bestand met directe identificatie "
+            "(namen, BSN, geboortedata, adressen, telefoonnummers, e-mailadressen) wordt in zijn geheel "
+            "geweigerd; maak er eerst een gepseudonimiseerde kopie van met `buitenbeeld pseudonimiseer`.\n",
+            _markdown_table(pilots.sheets.rename(columns={"file": "bestand", "sheet": "blad", "read": "gelezen",
+                                                         "loaded": "geladen", "rejected": "afgewezen",
+                                                         "synthetic": "synthetisch", "unusable": "onbruikbaar"})),
+            "## Meldingen\n",
+            _markdown_table(pilot_problems.rename(columns={"severity": "soort"})),
+        ]
     return "\n".join(parts)

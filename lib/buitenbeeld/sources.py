@@ -38,6 +38,8 @@ class Inputs:
 
     interviews: list[Path] = field(default_factory=list)
     youth_tables: list[Path] = field(default_factory=list)
+    pilots: list[Path] = field(default_factory=list)
+    pilot_scouts: list[Path] = field(default_factory=list)  # a pilot's scouts CSV beside its contacten CSV
     unrecognised: list[Path] = field(default_factory=list)
 
 
@@ -55,13 +57,19 @@ def discover_inputs(raw_dir: Path) -> Inputs:
     """Classify every spreadsheet under ``raw_dir`` (recursively), in a stable order."""
     from .cbs import looks_like_youth_table
     from .interviews import looks_like_interviews
+    from .pilot import is_pilot_companion, is_pilot_workbook
 
     inputs = Inputs()
     if not raw_dir.is_dir():
         return inputs
     for path in sorted(p for p in raw_dir.rglob("*") if is_candidate(p)):
         try:
-            if looks_like_interviews(path):
+            # first: a pilot's contacten sheet has columns an interview sheet has too
+            if is_pilot_workbook(path):
+                inputs.pilots.append(path)
+            elif is_pilot_companion(path):
+                inputs.pilot_scouts.append(path)
+            elif looks_like_interviews(path):
                 inputs.interviews.append(path)
             elif looks_like_youth_table(path):
                 inputs.youth_tables.append(path)
