@@ -204,8 +204,12 @@ def test_show_table_uses_disclosure_control(contacten):
     handover = compare_warm_handover(contacten)
     shown = show_table(handover, ["geactiveerd", "geplaatst"], {"aandeel_geplaatst": ("geplaatst", "geactiveerd")},
                        threshold=2)
-    assert shown["aandeel_geplaatst"].tolist() == ["100%", "67%", "."]
-    assert shown["aandeel_geplaatst (95%)"].iloc[0] == "34% – 100%"
+    # nee: 2 of 3 placed; 67% and 3 would give away the 1 not placed (below the threshold of 2)
+    assert shown["aandeel_geplaatst"].tolist() == ["100%", "x", "."]
+    assert shown["aandeel_geplaatst (95%)"].tolist()[:2] == ["34% – 100%", "x"]
+    shown = show_table(handover, ["geactiveerd", "geplaatst"], {"aandeel_geplaatst": ("geplaatst", "geactiveerd")},
+                       threshold=1)
+    assert shown["aandeel_geplaatst"].tolist()[:2] == ["100%", "67%"]  # no threshold to protect: shown
 
 
 def test_empty_input_gives_empty_tables():

@@ -420,13 +420,15 @@ def summarise_scouts(scouts: pd.DataFrame, contacten: pd.DataFrame | None = None
     answered = frame[list(PROFILE_CRITERIA)].notna().any(axis=1)
     frame["criteria"] = frame[list(PROFILE_CRITERIA)].fillna(False).sum(axis=1).astype("Int64").where(answered)
     frame["waardering"] = frame[list(APPRECIATION)].fillna(False).sum(axis=1).astype(int)
-    columns = ["scout_id", "pilot", "gemeentecode", "organisatie_id", "criteria", *PROFILE_CRITERIA,
+    columns = ["scout_id", "pilot", "gemeentecode", "gemeentenaam", "organisatie_id", "criteria", *PROFILE_CRITERIA,
                "training_gedaan", *APPRECIATION, "waardering"]
     frame = frame[[c for c in columns if c in frame]]
     if contacten is not None and len(contacten):
-        journeys = build_journeys(contacten, "scout_id")
-        reached = journeys.groupby("scout_id")[list(FUNNEL)].sum().rename(columns={"bereikt": "jongeren"})
-        frame = frame.merge(reached.astype(int), how="left", left_on="scout_id", right_index=True)
+        # a scout code is unique within a pilot, not across pilots
+        keys = ["pilot", "scout_id"] if "pilot" in frame and "pilot" in contacten else ["scout_id"]
+        journeys = build_journeys(contacten, keys)
+        reached = journeys.groupby(keys)[list(FUNNEL)].sum().rename(columns={"bereikt": "jongeren"})
+        frame = frame.merge(reached.astype(int), how="left", left_on=keys, right_index=True)
         for column in reached.columns:
             frame[column] = frame[column].fillna(0).astype(int)
     return frame.reset_index(drop=True)
@@ -477,10 +479,19 @@ def compare_pilots(contacten: pd.DataFrame, scouts: pd.DataFrame | None = None, 
 # --------------------------------------------------------------------------- display (disclosure control)
 
 
-def _show_share(share, *counts: str) -> str:
-    """A share as text, or ``x`` when one of the counts it is computed from is not shown."""
+def _show_share(share, *counts: str, threshold: int | None = None) -> str:
+    """A share as text, or ``x`` when one of the counts it is computed from is not shown.
+
+    With ``threshold`` and counts ``(numerator, denominator)``, also ``x`` when the
+    rest (denominator - numerator, say the young people not placed) is a small
+    count: share and denominator together would give it away.
+    """
     if any(not _is_shown_number(c) for c in counts):
         return SECONDARY
+    if threshold is not None and len(counts) == 2:
+        numerator, denominator = (int(str(c).replace(".", "")) for c in counts)
+        if is_suppressed(denominator - numerator, threshold):
+            return SECONDARY
     return format_share(share, 0)
 
 
@@ -542,10 +553,13 @@ def show_table(table: pd.DataFrame, counts: Iterable[str], shares: dict[str, tup
     if counts:
         shown[counts] = suppress_table(table[counts], threshold, total_column=total_column)
     for share, (numerator, denominator) in (shares or {}).items():
-        texts = [_show_share(v, shown.at[i, numerator], shown.at[i, denominator]) for i, v in table[share].items()]
+        texts = [_show_share(v, shown.at[i, numerator], shown.at[i, denominator], threshold=threshold)
+                 for i, v in table[share].items()]
         if f"{share}_laag" in table:
-            intervals = [_show_interval(table.at[i, f"{share}_laag"], table.at[i, f"{share}_hoog"],
-                                        shown.at[i, numerator], shown.at[i, denominator]) for i in table.index]
+            intervals = [SECONDARY if text == SECONDARY else
+                         _show_interval(table.at[i, f"{share}_laag"], table.at[i, f"{share}_hoog"],
+                                        shown.at[i, numerator], shown.at[i, denominator])
+                         for text, i in zip(texts, table.index)]
             shown[f"{share} (95%)"] = intervals
             shown = shown.drop(columns=[f"{share}_laag", f"{share}_hoog"])
         shown[share] = texts

@@ -13,13 +13,13 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .formatting import format_count, format_share, is_missing
+from .formatting import MISSING, format_count, format_share, is_missing
 from .svg import GRID, MUTED, Canvas, Chart, Scale, blend, nice_ticks, readable_on, text_width
 
 __all__ = [
     "PALETTE", "Frame", "show", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
     "plot_problems_by_column", "plot_profiles", "plot_coverage", "plot_rank_intervals", "plot_reach_gap",
-    "plot_comparable",
+    "plot_comparable", "plot_funnel", "plot_per_quarter",
 ]
 
 #: seaborn's "colorblind" palette (a test checks it against seaborn).
@@ -97,7 +97,8 @@ def _hbars(title: str, labels: Sequence[object], stacks: Sequence[tuple[Sequence
     legend = [(colour, name) for _, colour, name in stacks if name]
     shown = [_label(label) for label in labels]
     texts = list(value_text) if value_text is not None else [""] * len(shown)
-    texts = ["onbekend" if gone else text for text, gone in zip(texts, unknown)]
+    # an unknown value reads as what the caller says (a suppressed "<10", "x"), else "onbekend"
+    texts = [("onbekend" if text in ("", MISSING) else text) if gone else text for text, gone in zip(texts, unknown)]
     head = 18 if reference else 0
     frame = Frame(title, source, synthetic, head + _ROW * len(shown) + 46, legend=legend)
     canvas, top = frame.canvas, frame.top + head
@@ -312,4 +313,54 @@ def plot_reach_gap(gap: pd.DataFrame, naam: str, source: str, synthetic: bool = 
             canvas.rect(x_scale(x) - 4.5, y_scale(y) - 4.5, 9, 9, PALETTE[1])
         else:
             canvas.circle(x_scale(x), y_scale(y), 5, PALETTE[0])
+    return frame.finish()
+
+
+def _shown_number(text: str) -> float:
+    """The number a report shows (``1.234``), or NaN for a suppressed or unknown one (``<10``, ``x``, ``.``)."""
+    digits = str(text).replace(".", "")
+    return float(digits) if digits.isdigit() else math.nan
+
+
+def plot_funnel(shown: pd.DataFrame, titel: str, source: str, synthetic: bool = False) -> Chart:
+    """The funnel bereikt -> geactiveerd -> geplaatst -> behouden as bars, from a table as the report shows it.
+
+    ``shown`` has ``stap``, ``jongeren`` (text, suppressed already) and ``van bereikt``;
+    a suppressed stage gets no bar, only its symbol, so the chart reveals no more
+    than the table.
+    """
+    counts = [_shown_number(t) for t in shown["jongeren"]]
+    labels = [f"{text} ({share} van bereikt)" if share and _shown_number(text) == _shown_number(text) else text
+              for text, share in zip(shown["jongeren"], shown["van bereikt"])]
+    return _hbars(titel, shown["stap"].tolist(), [(counts, [PALETTE[k % 4] for k in range(len(counts))], None)],
+                  source=source, synthetic=synthetic, x_label="jongeren", value_text=labels)
+
+
+def plot_per_quarter(per_quarter: pd.DataFrame, titel: str, source: str, synthetic: bool = False) -> Chart:
+    """Per quarter: young people newly reached and placed, as shown (suppressed counts get no bar).
+
+    ``per_quarter`` has ``kwartaal`` and the text columns ``nieuw bereikt`` and ``geplaatst``.
+    """
+    rows = len(per_quarter)
+    frame = Frame(titel, source, synthetic, 24 * rows + 46,
+                  legend=[(PALETTE[0], "nieuw bereikt"), (PALETTE[2], "geplaatst")])
+    canvas, top = frame.canvas, frame.top
+    reached = [_shown_number(t) for t in per_quarter["nieuw bereikt"]]
+    placed = [_shown_number(t) for t in per_quarter["geplaatst"]]
+    marks = _count_ticks(np.nanmax([*reached, *placed, 1]))
+    left = 80.0
+    scale = Scale(0, marks[-1], left, _WIDTH - 60)
+    axis_y = top + 24 * rows + 4
+    canvas.x_axis(scale, marks, axis_y, top, "jongeren", format_count)
+    for row, quarter in enumerate(per_quarter["kwartaal"]):
+        y = top + 24 * row
+        canvas.text(left - 8, y + 12, quarter, anchor="end")
+        for k, (values, texts, colour) in enumerate(((reached, per_quarter["nieuw bereikt"], PALETTE[0]),
+                                                     (placed, per_quarter["geplaatst"], PALETTE[2]))):
+            middle = y + 7 + 10 * k
+            value = values[row]
+            if not math.isnan(value):
+                canvas.rect(left, middle - 4, scale(value) - left, 8, colour)
+            canvas.text((scale(value) if not math.isnan(value) else left) + 4, middle, texts.iloc[row], size=9,
+                        colour=MUTED)
     return frame.finish()

@@ -28,6 +28,7 @@ __all__ = [
     "header_markdown",
     "shares",
     "layout_note",
+    "pilot_evaluation",
     "report_maps",
     "rejects_table",
     "comparable_gemeenten",
@@ -59,11 +60,15 @@ class ReportData:
     youth_row: dict | None
     interview_files: list = field(default_factory=list)
     drempel: int = DEFAULT_THRESHOLD
+    pilots: object | None = None  # the PilotResult of the data folder (all pilots)
+    pilot_files: list = field(default_factory=list)
 
     @property
     def synthetic(self) -> bool:
         """True when any input of the report is synthetic demo data."""
-        return self.kaart.synthetic or self.youth.synthetic
+        return self.kaart.synthetic or self.youth.synthetic or bool(self.pilots is not None and self.pilots.synthetic
+                                                                      and self.gemeente.code in
+                                                                      set(self.pilots.contacten["gemeentecode"]))
 
     @property
     def kaart_sources(self) -> list:
@@ -109,7 +114,17 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
         organisaties = organisaties[organisaties["gemeentecode"] == resolved.code].reset_index(drop=True)
     rows = youth.gemeenten[youth.gemeenten["gemeentecode"] == resolved.code] if len(youth.gemeenten) else []
     youth_row = rows.iloc[0].to_dict() if len(rows) else None
-    return ReportData(resolved, peiljaar, kaart, organisaties, youth, youth_row, list(build.inputs.interviews), drempel)
+    return ReportData(resolved, peiljaar, kaart, organisaties, youth, youth_row, list(build.inputs.interviews), drempel,
+                      build.pilots, list(build.inputs.pilots))
+
+
+def pilot_evaluation(data: ReportData):
+    """The :class:`~buitenbeeld.evaluatie.Evaluation` of this gemeente's pilot, or None when there is none."""
+    from .evaluatie import select_pilots
+
+    if data.pilots is None or data.gemeente.code not in set(data.pilots.contacten["gemeentecode"]):
+        return None
+    return select_pilots(data.pilots, data.gemeente.code)
 
 
 def header_markdown(data: ReportData) -> str:
@@ -387,7 +402,10 @@ def accountability(data: ReportData, config, parameters: dict, generated: str) -
     from . import __version__
     from .sources import hash_file
 
-    files = [(p, "interviews") for p in data.kaart_sources] + [(data.youth.path, "CBS-cijfers")]
+    pilot = pilot_evaluation(data)
+    pilot_names = set(pilot.contacten["bron_bestand"]) if pilot is not None else set()
+    files = [(p, "interviews") for p in data.kaart_sources] + [(data.youth.path, "CBS-cijfers")] + \
+        [(p, "pilot") for p in data.pilot_files if p.name in pilot_names]
     inputs = pd.DataFrame([{"bestand": p.name, "soort": kind, "sha256": hash_file(p)} for p, kind in files if p.exists()])
     packages = pd.DataFrame([{"pakket": name, "versie": version(name)}
                              for name in ("pandas", "numpy", "babel", "papermill", "nbconvert")]
@@ -397,6 +415,8 @@ def accountability(data: ReportData, config, parameters: dict, generated: str) -
             {"bron": "Jongeren buiten beeld", "toelichting": f"{data.youth.title} ({data.youth.path.name})"},
             {"bron": "Sociale kaart", "toelichting": f"interviews met organisaties ({len(data.kaart_sources)} bestand(en))"},
             {"bron": "Gemeentecodes en -namen", "toelichting": "CBS, gemeentelijke indeling 2013 en 2026 (CC BY 4.0)"},
+            *([{"bron": "Pilot jongerenscouts", "toelichting": f"pilotregistratie ({', '.join(sorted(pilot_names))}), "
+                "gepseudonimiseerd; opmerkingen worden nooit gelezen voor een rapport"}] if pilot_names else []),
         ]),
         "scoring": f"{config.path.name}, versie {config.versie}",
         "parameters": pd.DataFrame([{"parameter": k, "waarde": str(v)} for k, v in parameters.items()]),
