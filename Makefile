@@ -14,7 +14,7 @@ GEO_DIR ?= ../shared/data/geo
 GRENZEN ?= $(patsubst %/,%,$(dir $(firstword $(wildcard $(DATA)/raw/geo/gemeente_2026.topojson $(GEO_DIR)/gemeente_2026.topojson))))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test lab bench demo-data reference-data crosswalk clean
+.PHONY: help setup reports test lab bench demo-data reference-data crosswalk training clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -46,6 +46,9 @@ demo-data: $(STAMP) ## Regenerate the synthetic demo data in data/raw/demo
 
 reference-data: ## Regenerate the gemeente code lists from the CBS geo files in GEO_DIR
 	$(PYTHON) scripts/build_reference_data.py $(GEO_DIR)
+
+training: $(STAMP) ## Build the training notebooks as slides and handouts into reports/training
+	$(BIN)/buitenbeeld training --data $(DATA)
 
 crosswalk: $(STAMP) ## Regenerate the 2013->2026 gemeente crosswalk from the CBS boundary files in GEO_DIR
 	$(BIN)/python scripts/build_crosswalk.py $(GEO_DIR)

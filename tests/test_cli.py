@@ -204,3 +204,13 @@ def test_valideer_refuses_a_pilot_file_with_identifiers_and_pseudonimiseer_makes
     report = json.loads(capsys.readouterr().out)
     assert report["total"] == {"read": 2, "loaded": 2, "rejected": 0, "problems": 0}
     assert [entry["sheet"] for entry in report["files"]] == ["contacten"]
+
+
+def test_training_writes_slides_and_handouts(tmp_path, capsys):
+    assert main(["training", "--uit", str(tmp_path), "--geen-pdf"]) == 0
+    out = capsys.readouterr().out
+    names = sorted(p.name for p in tmp_path.glob("*.slides.html"))
+    assert len(names) == 4 and names[0].startswith("1_wie_zijn_jongeren_buiten_beeld")
+    assert all((tmp_path / n.replace(".slides.html", ".html")).exists() for n in names)
+    assert not list(tmp_path.glob("*.pdf"))  # --geen-pdf
+    assert out.count(" ok ") == 4 and str(tmp_path) in out

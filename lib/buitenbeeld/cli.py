@@ -81,6 +81,20 @@ def _cmd_cbs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_training(args: argparse.Namespace) -> int:
+    from .pdf import find_chromium
+    from .training import TRAINING_OUTPUT, build_training
+
+    if not args.geen_pdf and not find_chromium():
+        print("PDF: no headless Chromium found, writing HTML only (apt-get install chromium for PDF).")
+    output = _absolute(args.uit) or TRAINING_OUTPUT
+    results = build_training(output, args.gemeente, _absolute(args.data), pdf=not args.geen_pdf)
+    for result in results:
+        print(f"{result.naam:<40} {'ok' if result.ok else 'MISLUKT':<8} {result.seconds:5.1f} s  {result.message}")
+    print(f"slides and handouts: {output}")
+    return 0 if all(result.ok for result in results) else 1
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import write_demo_data
 
@@ -201,6 +215,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder with the CBS boundary files for the maps (default: <data>/raw/geo; "
                         "without them the reports say where to get them)")
     p.set_defaults(func=_cmd_rapporten)
+
+    p = sub.add_parser("training", help="build the training notebooks as slides (reveal.js) and handouts "
+                                        "(HTML, PDF with Chromium) into reports/training")
+    _data_argument(p)
+    p.add_argument("--uit", metavar="DIR", default=None, help="output folder (default: reports/training)")
+    p.add_argument("--gemeente", metavar="G", default=None,
+                   help="the gemeente whose figures the lessons use (default: each notebook's own)")
+    p.add_argument("--geen-pdf", action="store_true", help="do not write PDFs, even when Chromium is present")
+    p.set_defaults(func=_cmd_training)
 
     p = sub.add_parser("cbs", help="fetch the StatLine series 'Arbeidsmarktsituatie jongeren; regio' (cached in <data>/raw/cbs)")
     _data_argument(p)

@@ -51,6 +51,9 @@ __all__ = [
     "RenderOptions",
     "default_workers",
     "export_html",
+    "prepare_for_export",
+    "exporter",
+    "personal_table",
     "render_report",
     "render_reports",
     "gemeenten_in_data",
@@ -94,31 +97,37 @@ class RenderSummary:
         return "\n".join(lines)
 
 
-@lru_cache(maxsize=1)
-def _exporter() -> HTMLExporter:
-    """One exporter per process: loading the templates costs more than using them."""
-    exporter = HTMLExporter(
-        template_name="rapport",
+@lru_cache(maxsize=4)
+def exporter(kind: type = HTMLExporter, template: str = "rapport"):
+    """The nbconvert exporter of ``kind`` with one of the package's templates: no code, Dutch.
+
+    One per process and kind: loading the templates costs more than using them.
+    """
+    made = kind(
+        template_name=template,
         extra_template_basedirs=[str(_TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    exporter.language_code = "nl"
-    return exporter
+    made.language_code = "nl"
+    return made
 
 
-def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
-    """Write the executed notebook as a standalone Dutch HTML page without code cells."""
+def prepare_for_export(notebook_path: Path, title: str) -> nbformat.NotebookNode:
+    """Read an executed notebook for export: its title set, stable cell ids, no stderr output."""
     nb = nbformat.read(notebook_path, as_version=4)
     nb.metadata["title"] = title
     for index, cell in enumerate(nb.cells):  # papermill's injected cell gets a random id: same input, same HTML
         cell["id"] = f"cel-{index}"
-    for cell in nb.cells:
-        if cell.cell_type == "code":  # warnings are for the analyst, not the council
+        if cell.cell_type == "code":  # warnings are for the analyst, not the reader
             cell.outputs = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"]
-    exporter = _exporter()
-    body, _ = exporter.from_notebook_node(nb)
+    return nb
+
+
+def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
+    """Write the executed notebook as a standalone Dutch HTML page without code cells."""
+    body, _ = exporter().from_notebook_node(prepare_for_export(notebook_path, title))
     html_path.write_text(body, encoding="utf-8")
     return html_path
 
@@ -195,7 +204,7 @@ def render_report(
             raise ReportError(str(gemeente), message, cell) from error
         html = export_html(notebook, work / "rapport.html", f"Jongeren buiten beeld en de sociale kaart: {gemeente.naam}")
         try:
-            check_report(html, _personal_table(paths.processed))
+            check_report(html, personal_table(paths.processed))
         except PersonalDataFound as error:
             raise ReportError(str(gemeente), str(error)) from error
         if options.pdf and find_chromium():
@@ -210,7 +219,7 @@ def render_report(
     return target / "rapport.html"
 
 
-def _personal_table(processed: Path) -> pd.DataFrame:
+def personal_table(processed: Path) -> pd.DataFrame:
     """The personal columns, read only to make sure none of them reached a report."""
     path = processed / PERSONAL_TABLE
     if not path.exists():

@@ -1,0 +1,274 @@
+"""Training notebooks: exercises from the role-advice code, widgets with a static fallback,
+slides and handouts that open offline and hide the code."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill as pm
+import pytest
+
+from buitenbeeld import compare, ingest, roles, scoring, training
+from buitenbeeld.gemeenten import resolve_gemeente
+from buitenbeeld.pdf import find_chromium
+from buitenbeeld.privacy import check_report
+from buitenbeeld.scoring import DEFAULT_CONFIG
+from buitenbeeld.training import TRAINING_DIR, TRAINING_NOTEBOOKS, Question
+
+NOTEBOOKS = [TRAINING_DIR / f"{naam}.ipynb" for naam in TRAINING_NOTEBOOKS]
+ROLES_NOTEBOOK = TRAINING_DIR / "2_informele_organisaties_en_rollen.ipynb"
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+QUESTION = Question("Past de rol bereiken bij een kapper?", ("ja", "mogelijk", "nee"), "mogelijk",
+                    "Het hangt af van de relatie <en> de eigenaar.", ("Type: commercieel",))
+
+
+def _config_with(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the shipped scoring configuration with one line changed."""
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "scoring.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _outputs(notebook: Path, mimetype: str) -> str:
+    executed = nbformat.read(notebook, as_version=4)
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+    return "\n".join(o.get("data", {}).get(mimetype, "") for c in executed.cells for o in c.get("outputs", []))
+
+
+def _run(path: Path, tmp_path: Path, **parameters) -> Path:
+    out = tmp_path / f"{path.stem}-{len(list(tmp_path.glob('*.ipynb')))}.ipynb"
+    pm.execute_notebook(str(path), str(out), parameters=parameters, cwd=str(TRAINING_DIR), progress_bar=False)
+    return out
+
+
+# --------------------------------------------------------------------------- the notebooks as stored
+
+
+def test_four_training_notebooks_in_teaching_order():
+    assert [p.name for p in sorted(TRAINING_DIR.glob("*.ipynb"))] == [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_a_lesson_with_parameters_duration_and_exercises(path):
+    nb = nbformat.read(path, as_version=4)
+    assert "parameters" in nb.cells[0].metadata.get("tags", [])
+    names = {line.split(":")[0] for line in nb.cells[0].source.splitlines()}
+    assert {"data_map", "interactief"} <= names
+    title = nb.cells[1].source
+    minutes = int(re.search(r"duur: ongeveer (\d+) minuten", title).group(1))
+    assert 20 <= minutes <= 40
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "Vraag aan de groep" in text and ("Oefening" in text or "Casus" in text)
+    assert not re.search(r"https?://", text), "a training notebook links nowhere: the handouts must open offline"
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    assert all("slideshow" in c.metadata for c in nb.cells)
+
+
+# --------------------------------------------------------------------------- exercises
+
+
+def test_question_html_has_the_answer_in_a_collapsible_part_and_escapes():
+    text = training.question_html(QUESTION, 3)
+    assert "<strong>Vraag 3.</strong>" in text and "<li>Type: commercieel</li>" in text
+    assert re.search(r"<details><summary>Antwoord</summary>\s*<p><strong>mogelijk</strong>", text)
+    assert "&lt;en&gt;" in text and "<en>" not in text
+
+
+def test_a_question_needs_its_answer_among_the_choices():
+    with pytest.raises(ValueError, match="not one of the choices"):
+        Question("?", ("ja", "nee"), "mogelijk", "")
+
+
+def test_widget_gives_feedback_with_the_reason_on_a_choice():
+    pytest.importorskip("ipywidgets")
+    box = training.build_question_widget(QUESTION, 1)
+    _, choices, feedback = box.children
+    assert choices.value is None and feedback.value == ""
+    choices.value = "nee"
+    assert "Niet helemaal" in feedback.value and "mogelijk" in feedback.value and "relatie" in feedback.value
+    choices.value = "mogelijk"
+    assert "Goed!" in feedback.value
+
+
+def _displayed(monkeypatch, **kwargs) -> list:
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    training.show_questions([QUESTION], **kwargs)
+    return shown
+
+
+def test_static_form_when_not_interactive_or_without_ipywidgets(monkeypatch):
+    static = _displayed(monkeypatch, interactief=False)
+    assert len(static) == 1 and "<details>" in static[0].data
+    monkeypatch.setattr(training, "has_ipywidgets", lambda: False)
+    fallback = _displayed(monkeypatch, interactief=True)
+    assert "niet geïnstalleerd" in fallback[0].data and "<details>" in fallback[1].data
+
+
+def test_widget_output_carries_the_static_form_for_a_notebook_without_kernel(monkeypatch):
+    pytest.importorskip("ipywidgets")
+    (bundle,) = _displayed(monkeypatch, interactief=True)
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "<details><summary>Antwoord</summary>" in bundle["text/html"]
+
+
+def test_type_questions_follow_the_advice_table_in_the_configuration(tmp_path):
+    shipped = {(q.vraag, q.antwoord) for q in training.type_questions(scoring.load_config())}
+    assert ("Past de rol bereiken bij een organisatie van het type commercieel?", "mogelijk") in shipped
+    changed = scoring.load_config(_config_with(tmp_path, 'bereiken = "mogelijk"\nactiveren = "nee"',
+                                               'bereiken = "nee"\nactiveren = "nee"'))
+    answers = {q.vraag: q.antwoord for q in training.type_questions(changed)}
+    assert answers["Past de rol bereiken bij een organisatie van het type commercieel?"] == "nee"
+    assert roles.type_advice_table(changed).at["commercieel", "bereiken"] == "nee"
+
+
+def _comparison(data_dir, config=None):
+    ingest.build_processed(data_dir)
+    alle = ingest.read_processed(data_dir).organisaties
+    return compare.compare_organisations(alle, resolve_gemeente("Den Haag").code, config, draws=50)
+
+
+def test_role_questions_ask_the_role_advice_with_its_reason(data_dir):
+    vergelijking = _comparison(data_dir)
+    questions = training.role_questions(vergelijking, aantal=6, include_formal=True)
+    assert len(questions) == len(vergelijking.organisaties)  # one question per organisation
+    for question in questions:
+        index = next(i for i in vergelijking.names.index if f"bij {vergelijking.names[i]} voor" in question.vraag)
+        role = question.vraag.rsplit("de rol ", 1)[1].rstrip("?")
+        assert question.antwoord == vergelijking.advice.at[index, f"advies_{role}"]
+        assert vergelijking.advice.at[index, f"reden_{role}"] in question.uitleg
+    assert {q.antwoord for q in questions} >= {"past", "met zorg"}
+
+
+def test_role_questions_follow_a_changed_advice_table(data_dir, tmp_path):
+    # every type advised against every role: nothing fits any more, the reasons say why
+    config = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    config = re.sub(r'^(bereiken|activeren|plaatsen|behouden) = "(ja|mogelijk)"', r'\1 = "nee"', config, flags=re.M)
+    (tmp_path / "nee.toml").write_text(config, encoding="utf-8")
+    questions = training.role_questions(_comparison(data_dir, scoring.load_config(tmp_path / "nee.toml")))
+    assert questions and all(q.antwoord != "past" for q in questions)
+    assert all("afgeraden" in q.uitleg for q in questions)
+
+
+def test_reading_questions_say_surely_only_when_intervals_do_not_overlap(data_dir):
+    vergelijking = _comparison(data_dir)
+    for question in training.reading_questions(vergelijking, "bereiken"):
+        low_high = [tuple(map(int, re.findall(r"interval (\d+) tot (\d+)", f)[0])) for f in question.feiten]
+        assert (question.antwoord == "ja, zeker") == (low_high[0][1] < low_high[1][0])
+
+
+def test_myths_carry_the_national_figures_and_the_right_to_be_invisible(data_dir):
+    from buitenbeeld.report import load_report_data
+
+    questions = training.myth_questions(load_report_data("Venlo", 2013, data_dir))
+    text = " ".join(q.uitleg for q in questions)
+    assert 3 <= len(questions) <= 5 and all(q.antwoord == "niet waar" for q in questions)
+    assert "134.430" in text and "65.910" in text and "recht om onzichtbaar" in text
+    assert "In Venlo speelt dit niet." in [q.vraag for q in questions]
+    assert "850" in text  # Venlo's own figure from the youth table of the fixture
+
+
+# --------------------------------------------------------------------------- notebooks through papermill
+
+
+@pytest.mark.parametrize("interactief", [True, False])
+def test_roles_notebook_runs_with_and_without_widgets(interactief, tmp_path):
+    if interactief:
+        pytest.importorskip("ipywidgets")
+    executed = _run(ROLES_NOTEBOOK, tmp_path, interactief=interactief)
+    assert _outputs(executed, "text/html").count("<details><summary>Antwoord</summary>") >= 8
+    widgets = [o for c in nbformat.read(executed, as_version=4).cells for o in c.get("outputs", [])
+               if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert bool(widgets) == interactief
+
+
+def test_roles_notebook_answers_follow_a_changed_advice_table(tmp_path):
+    changed = _config_with(tmp_path, 'bereiken = "mogelijk"\nactiveren = "nee"', 'bereiken = "ja"\nactiveren = "nee"')
+    default = _outputs(_run(ROLES_NOTEBOOK, tmp_path, interactief=False), "text/html")
+    other = _outputs(_run(ROLES_NOTEBOOK, tmp_path, interactief=False, configuratie=str(changed)), "text/html")
+    question = r"Past de rol bereiken bij een organisatie van het type commercieel\?</p>.*?<strong>(\w+)</strong>"
+    assert re.search(question, default, re.S).group(1) == "mogelijk"
+    assert re.search(question, other, re.S).group(1) == "ja"
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p != ROLES_NOTEBOOK], ids=lambda p: p.stem)
+def test_other_notebooks_run_without_widgets(path, tmp_path):
+    executed = _run(path, tmp_path, interactief=False)
+    html = _outputs(executed, "text/html")
+    assert "SYNTHETISCHE" in _outputs(executed, "text/markdown")
+    if path.stem.startswith("1_"):
+        assert "134.430" in html and "65.910" in html
+
+
+# --------------------------------------------------------------------------- slides and handouts
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    output = tmp_path_factory.mktemp("training")
+    results = training.build_training(output)
+    return output, results
+
+
+def test_build_training_writes_slides_and_handout_per_notebook(built):
+    output, results = built
+    assert [r.naam for r in results] == list(TRAINING_NOTEBOOKS)
+    assert all(r.ok for r in results), [r.message for r in results]
+    for naam in TRAINING_NOTEBOOKS:
+        for suffix in (".slides.html", ".html", ".ipynb"):
+            assert (output / f"{naam}{suffix}").is_file()
+    assert not [p for p in output.iterdir() if p.name.startswith(".")]  # no work folders left behind
+
+
+def test_slides_and_handouts_open_offline_without_code(built):
+    output, _ = built
+    for page in output.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not EXTERNAL.search(text), f"{page.name} loads something from the internet"
+        assert "<script src" not in text and "<link" not in text
+        assert "import buitenbeeld" not in text and "from buitenbeeld" not in text and "training.show_questions" not in text
+        assert '<html lang="nl">' in text
+        check_report(page, pd.DataFrame())
+
+
+def test_slides_have_reveal_inline_and_answers_collapsed(built):
+    output, _ = built
+    for naam in TRAINING_NOTEBOOKS:
+        slides = (output / f"{naam}.slides.html").read_text(encoding="utf-8")
+        assert "reveal.js 4.6" in slides and "Reveal.initialize(" in slides and "RevealNotes" in slides
+        assert '<div class="slides">' in slides and slides.count("<section") >= 5
+        assert "require(" not in slides and "MathJax" not in slides
+    handout = (output / "2_informele_organisaties_en_rollen.html").read_text(encoding="utf-8")
+    assert "<details><summary>Antwoord</summary>" in handout and "Reveal" not in handout
+
+
+def test_pdf_of_the_handout_when_chromium_is_there(built):
+    if not find_chromium():
+        pytest.skip("no headless Chromium: the handouts are HTML only")
+    output, _ = built
+    for naam in TRAINING_NOTEBOOKS:
+        assert (output / f"{naam}.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_printed_handout_has_the_answers_open(tmp_path):
+    page = tmp_path / "h.html"
+    page.write_text(training.question_html(QUESTION, 1), encoding="utf-8")
+    printable = training._open_answers(page, tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "<details open><summary>Antwoord</summary>" in printable
+
+
+def test_unknown_notebook_is_reported_not_raised(tmp_path):
+    results = training.build_training(tmp_path, notebooks=["5_bestaat_niet"], pdf=False)
+    assert not results[0].ok and "unknown training notebook" in results[0].message
+
+
+def test_a_failing_notebook_names_its_cell_and_leaves_nothing_behind(tmp_path):
+    (result,) = training.build_training(tmp_path, gemeente="Nergenshuizen", pdf=False,
+                                        notebooks=["1_wie_zijn_jongeren_buiten_beeld"])
+    assert not result.ok and "UnknownGemeenteError" in result.message and "(cell " in result.message
+    assert list(tmp_path.iterdir()) == []
