@@ -226,3 +226,17 @@ def test_journey_columns_are_stable(contacten):
     from buitenbeeld.journeys import _JOURNEY_COLUMNS
 
     assert list(build_journeys(contacten).columns) == ["jongere_id", *_JOURNEY_COLUMNS]
+
+
+def test_show_warm_handover_protects_the_rows_against_the_funnel_total():
+    from buitenbeeld.journeys import _rate_columns, show_warm_handover
+
+    table = _rate_columns(pd.DataFrame({"warme_overdracht": ["ja", "nee", "onbekend"], "geactiveerd": [20, 12, 2],
+                                        "geplaatst": [15, 3, 1]}), "aandeel_geplaatst", "geplaatst", "geactiveerd")
+    shown = show_warm_handover(table, threshold=10).set_index("warme_overdracht")
+    # the rows add up to the funnel's 34 activated and 19 placed, so "samen" is a total row:
+    # onbekend's 2 activated is hidden, and 12 (nee) with it, or 34 - 20 - 12 would give it back
+    assert shown["geactiveerd"].to_dict() == {"ja": "20", "nee": "x", "onbekend": "<10", "samen": "34"}
+    assert shown["geplaatst"].to_dict() == {"ja": "15", "nee": "<10", "onbekend": "<10", "samen": "19"}
+    # 15 of 20 placed leaves 5 not placed: the share would give that away
+    assert shown["aandeel_geplaatst"].to_dict() == {"ja": "x", "nee": "x", "onbekend": "x", "samen": "56%"}

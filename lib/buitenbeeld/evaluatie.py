@@ -165,12 +165,11 @@ def summary_points(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -
         points.append(f"{show_count(row['teruggevallen'], threshold)} jongeren vielen terug na een stap vooruit; "
                       f"{show_count(row['heractiveerd'], threshold)} van hen pakten het daarna weer op. "
                       "Nazorg telt: problemen komen terug.")
-    warm = journeys.compare_warm_handover(evaluation.contacten).set_index("warme_overdracht")
-    if {"ja", "nee"} <= set(warm.index) and all(_safe(warm.at[k, "geplaatst"], warm.at[k, "geactiveerd"], threshold)
-                                                 for k in ("ja", "nee")):
-        points.append(f"Met een warme overdracht werd {format_share(warm.at['ja', 'aandeel_geplaatst'], 0)} van de "
-                      f"geactiveerde jongeren geplaatst, zonder {format_share(warm.at['nee', 'aandeel_geplaatst'], 0)}. "
-                      + journeys.WARM_HANDOVER_NOTE)
+    warm = journeys.show_warm_handover(journeys.compare_warm_handover(evaluation.contacten), threshold)
+    shares = dict(zip(warm["warme_overdracht"], warm["aandeel_geplaatst"]))
+    if all(shares.get(k) not in (None, SECONDARY, "", ".") for k in ("ja", "nee")):
+        points.append(f"Met een warme overdracht werd {shares['ja']} van de geactiveerde jongeren geplaatst, "
+                      f"zonder {shares['nee']}. " + journeys.WARM_HANDOVER_NOTE)
     return points
 
 

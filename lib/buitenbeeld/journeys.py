@@ -66,7 +66,7 @@ __all__ = [
     "wilson_interval", "build_journeys", "count_funnel", "measure_durations", "measure_retention",
     "count_relapses", "count_placements", "count_leefgebieden", "count_per_month", "compare_warm_handover",
     "summarise_scouts", "compare_pilots",
-    "show_funnel", "show_table", "show_durations",
+    "show_funnel", "show_table", "show_durations", "show_warm_handover",
 ]
 
 #: Group label of rows without a value in the grouping column.
@@ -578,3 +578,33 @@ def show_durations(durations: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) 
     for column in ("mediaan", "q1", "q3"):
         shown[column] = [SECONDARY if hide else format_number(v, 0) for v, hide in zip(durations[column], small)]
     return shown
+
+
+def show_warm_handover(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """:func:`compare_warm_handover` as a report shows it, with a row ``samen`` per group.
+
+    ``ja``, ``nee`` and ``onbekend`` add up to the funnel's geactiveerd and
+    geplaatst, which are shown elsewhere; so each group is suppressed as a table
+    with that total row (:func:`~buitenbeeld.disclosure.suppress_table`): a
+    hidden cell cannot be recomputed from the funnel and the other rows.
+    """
+    keys = [c for c in table.columns if c not in ("warme_overdracht", "geactiveerd", "geplaatst")
+            and not c.startswith("aandeel_geplaatst")]
+    parts = []
+    for _, group in (table.groupby(keys, sort=False) if keys else [(None, table)]):
+        counts = group.set_index("warme_overdracht")[["geactiveerd", "geplaatst"]]
+        counts.loc["samen"] = counts.sum()
+        shown = suppress_table(counts, threshold, total_row="samen")
+        rates = _rate_columns(counts.reset_index(), "aandeel_geplaatst", "geplaatst", "geactiveerd").set_index(
+            "warme_overdracht")
+        shares = [_show_share(rates.at[r, "aandeel_geplaatst"], shown.at[r, "geplaatst"], shown.at[r, "geactiveerd"],
+                              threshold=threshold) for r in counts.index]
+        intervals = [share if share == SECONDARY else
+                     _show_interval(rates.at[r, "aandeel_geplaatst_laag"], rates.at[r, "aandeel_geplaatst_hoog"],
+                                    shown.at[r, "geplaatst"], shown.at[r, "geactiveerd"])
+                     for share, r in zip(shares, counts.index)]
+        frame = shown.assign(aandeel_geplaatst=shares, **{"aandeel_geplaatst (95%)": intervals}).reset_index()
+        for column in reversed(keys):
+            frame.insert(0, column, group[column].iloc[0])
+        parts.append(frame)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
