@@ -115,3 +115,28 @@ def test_pilot_notebook_and_report_section_render_for_the_demo_pilots(pilot, tmp
     assert "<title>Figuur: Trechter pilot jongerenscouts" in section
     assert "geen gegevens van een pilot" not in section
     assert "J-" not in html  # no code of a young person reaches the report
+
+
+def test_per_quarter_counts_each_placed_young_person_once(tmp_path):
+    rows = [HEADER, ["J-1", None, "Venlo", dt.date(2017, 1, 5), "bereikt", None, None],
+            ["J-1", None, "Venlo", dt.date(2017, 1, 9), "geplaatst", "werk", None],
+            ["J-1", None, "Venlo", dt.date(2017, 2, 9), "geplaatst", "stage", None]]
+    pilots = read_pilot(write_workbook(tmp_path / "pilot_x.xlsx", {"contacten": rows}))
+    quarters = evaluatie.per_quarter(evaluatie.select_pilots(pilots), threshold=1)
+    assert quarters.to_dict("list") == {"kwartaal": ["2017 K1"], "nieuw bereikt": ["1"], "geplaatst": ["1"]}
+
+
+def test_scouts_without_criteria_or_without_young_people_do_not_break_the_overview(tmp_path):
+    scouts = [["scout_id", "gemeente"], ["S-1", "Venlo"], ["S-2", "Venlo"], ["S-3", "Venlo"]]
+    rows = [HEADER, ["J-1", "S-1", "Venlo", dt.date(2017, 1, 5), "bereikt", None, None]]
+    pilots = read_pilot(write_workbook(tmp_path / "pilot_y.xlsx", {"scouts": scouts, "contacten": rows}))
+    shown = evaluatie.scouts_overview(evaluatie.select_pilots(pilots), threshold=1)
+    assert shown[["profiel", "scouts", "jongeren"]].values.tolist() == [["criteria onbekend", "3", "1"]]
+    from buitenbeeld.journeys import summarise_scouts
+
+    assert summarise_scouts(pilots.scouts)["geplaatst"].tolist() == [0, 0, 0]  # no steps: zeros, not missing
+
+
+def test_an_empty_period_says_what_to_do(tmp_path):
+    with pytest.raises(MissingDataError, match="kies een andere periode"):
+        evaluatie.select_pilots(read_pilot(_pilot(tmp_path)), "Venlo", "2030-01-01")

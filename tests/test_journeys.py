@@ -240,3 +240,40 @@ def test_show_warm_handover_protects_the_rows_against_the_funnel_total():
     assert shown["geplaatst"].to_dict() == {"ja": "15", "nee": "<10", "onbekend": "<10", "samen": "19"}
     # 15 of 20 placed leaves 5 not placed: the share would give that away
     assert shown["aandeel_geplaatst"].to_dict() == {"ja": "x", "nee": "x", "onbekend": "x", "samen": "56%"}
+
+
+def test_show_relapses_hides_a_part_that_differs_little_from_its_whole():
+    from buitenbeeld.journeys import _rate_columns, show_relapses
+
+    table = _rate_columns(pd.DataFrame({"jongeren": [40], "geplaatst": [20], "teruggevallen": [15],
+                                        "heractiveerd": [12]}), "aandeel_heractiveerd", "heractiveerd", "teruggevallen")
+    shown = show_relapses(table, threshold=10).iloc[0]
+    assert (shown["jongeren"], shown["geplaatst"], shown["teruggevallen"]) == ("40", "20", "15")
+    assert shown["heractiveerd"] == "x"  # 15 - 12 = 3 would be read off
+    assert shown["aandeel_heractiveerd"] == "x"
+
+
+def test_show_retention_is_an_equation_behouden_plus_uitgevallen():
+    from buitenbeeld.journeys import _rate_columns, show_retention
+
+    table = _rate_columns(pd.DataFrame({
+        "maanden": [3, 6], "geplaatst": [67, 67], "nog_niet": [9, 18], "venster_voorbij": [58, 49],
+        "behouden": [54, 35], "uitgevallen": [4, 13], "onbekend": [0, 1], "noemer": [58, 48]}),
+        "aandeel_behouden", "behouden", "noemer")
+    shown = show_retention(table, threshold=10).set_index("maanden")
+    assert list(shown.columns[:3]) == ["behouden", "uitgevallen", "noemer"]
+    assert "nog_niet" not in shown and "geplaatst" not in shown  # sums that would give the hidden counts back
+    assert shown.loc["3", ["behouden", "uitgevallen", "noemer"]].tolist() == ["x", "<10", "58"]
+    assert shown.loc["6", ["behouden", "uitgevallen", "noemer", "aandeel_behouden"]].tolist() == ["35", "13", "48", "73%"]
+
+
+def test_retention_counts_each_pilot_until_its_own_last_date():
+    rows = [("A1", "2018-03-01", "bereikt"), ("A1", "2018-03-01", "geplaatst"), ("A1", "2018-06-15", "behouden"),
+            ("B1", "2018-01-01", "bereikt"), ("B1", "2018-12-31", "bereikt")]
+    contacten = pd.DataFrame([{"jongere_id": j, "datum": pd.Timestamp(d), "stap": s, "pilot": "a" if j[0] == "A" else "b",
+                               "gemeentecode": "GM0983", "plaatsing_soort": "werk" if s == "geplaatst" else None,
+                               "warme_overdracht": None, "leefgebieden": (), "scout_id": None} for j, d, s in rows])
+    by_pilot = measure_retention(contacten, "pilot").set_index(["pilot", "maanden"])
+    # pilot a ends on 15 June 2018: six months after 1 March have not passed there, whatever pilot b does
+    assert by_pilot.loc[("a", 6), "nog_niet"] == 1 and by_pilot.loc[("a", 6), "onbekend"] == 0
+    assert by_pilot.loc[("a", 3), "behouden"] == 1

@@ -81,7 +81,8 @@ def select_pilots(pilots: PilotResult, pilot: str = "", van: str = "", tot: str 
     Raises
     ------
     MissingDataError
-        When no pilot matches; the message lists the pilots that are there.
+        When no pilot matches (the message lists the pilots that are there), or
+        the period holds no steps.
     """
     contacten, scouts = pilots.contacten, pilots.scouts
     label = "alle pilots"
@@ -109,6 +110,9 @@ def select_pilots(pilots: PilotResult, pilot: str = "", van: str = "", tot: str 
         contacten = contacten[contacten["datum"].dt.date >= start]
     if end:
         contacten = contacten[contacten["datum"].dt.date <= end]
+    if (start or end) and contacten.empty:
+        raise MissingDataError(f"Geen stappen van jongeren in {label} tussen {van or 'het begin'} en {tot or 'het eind'}: "
+                               "kies een andere periode (van, tot) of laat die leeg.")
     return Evaluation(label, contacten.reset_index(drop=True), scouts.reset_index(drop=True), pilots.synthetic,
                       start, end)
 
@@ -126,15 +130,17 @@ def per_quarter(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -> p
     Quarters rather than months: monthly counts of a pilot are mostly below the
     threshold, and a table of ``<10`` tells nobody anything.
     """
-    months = journeys.count_per_month(evaluation.contacten)
-    if months.empty:
+    rows = evaluation.contacten
+    if rows.empty:
         return pd.DataFrame(columns=["kwartaal", "nieuw bereikt", "geplaatst"])
-    quarter = pd.PeriodIndex(months["maand"], freq="M").asfreq("Q")
-    sums = months.groupby(quarter)[["nieuw_bereikt", "geplaatst"]].sum()
+    quarter = rows["datum"].dt.to_period("Q")
+    first = rows.assign(kwartaal=quarter).groupby("jongere_id")["kwartaal"].min().value_counts()
+    placed = rows.assign(kwartaal=quarter)[rows["stap"] == "geplaatst"].groupby("kwartaal")["jongere_id"].nunique()
+    quarters = pd.period_range(quarter.min(), quarter.max(), freq="Q")
     return pd.DataFrame({
-        "kwartaal": [f"{p.year} K{p.quarter}" for p in sums.index],
-        "nieuw bereikt": [show_count(v, threshold) for v in sums["nieuw_bereikt"]],
-        "geplaatst": [show_count(v, threshold) for v in sums["geplaatst"]],
+        "kwartaal": [f"{p.year} K{p.quarter}" for p in quarters],
+        "nieuw bereikt": [show_count(int(first.get(p, 0)), threshold) for p in quarters],
+        "geplaatst": [show_count(int(placed.get(p, 0)), threshold) for p in quarters],  # each young person once
     })
 
 
@@ -159,12 +165,11 @@ def summary_points(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -
         points.append(f"Zes maanden na de plaatsing zat {format_share(row['aandeel_behouden'], 0)} nog op zijn plek "
                       f"(van de {show_count(row['noemer'], threshold)} jongeren bij wie die zes maanden voorbij zijn "
                       "en van wie het bekend is).")
-    relapses = journeys.count_relapses(evaluation.contacten)
+    relapses = journeys.show_relapses(journeys.count_relapses(evaluation.contacten), threshold)
     if len(relapses):
         row = relapses.iloc[0]
-        points.append(f"{show_count(row['teruggevallen'], threshold)} jongeren vielen terug na een stap vooruit; "
-                      f"{show_count(row['heractiveerd'], threshold)} van hen pakten het daarna weer op. "
-                      "Nazorg telt: problemen komen terug.")
+        points.append(f"{row['teruggevallen']} jongeren vielen terug na een stap vooruit; "
+                      f"{row['heractiveerd']} van hen pakten het daarna weer op. Nazorg telt: problemen komen terug.")
     warm = journeys.show_warm_handover(journeys.compare_warm_handover(evaluation.contacten), threshold)
     shares = dict(zip(warm["warme_overdracht"], warm["aandeel_geplaatst"]))
     if all(shares.get(k) not in (None, SECONDARY, "", ".") for k in ("ja", "nee")):
@@ -187,14 +192,15 @@ def scouts_overview(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) 
         return pd.DataFrame()
     per_scout = per_scout.assign(
         gemeente=per_scout["gemeentenaam"].fillna(per_scout["gemeentecode"]),
-        profiel=per_scout["criteria"].map(lambda n: "alle vijf criteria" if n == 5 else "niet alle criteria"))
+        profiel=[("criteria onbekend" if pd.isna(n) else "alle vijf criteria" if n == 5 else "niet alle criteria")
+                 for n in per_scout["criteria"]])
     table = per_scout.groupby(["gemeente", "profiel"]).agg(
         scouts=("scout_id", "size"), getraind=("training_gedaan", "sum"), vergoeding=("vergoeding", "sum"),
         certificaat=("certificaat", "sum"), faciliteiten=("faciliteiten", "sum"),
         jongeren=("jongeren", "sum"), geplaatst=("geplaatst", "sum")).reset_index()
     table["aandeel_geplaatst"] = table["geplaatst"] / table["jongeren"].where(table["jongeren"] > 0)
     shown = journeys.show_table(table, ["jongeren", "geplaatst"], {"aandeel_geplaatst": ("geplaatst", "jongeren")},
-                                threshold=threshold)
+                                threshold=threshold, nested={"geplaatst": "jongeren"})
     few = table["scouts"] < MIN_SCOUTS
     shown.loc[few, ["jongeren", "geplaatst", "aandeel_geplaatst"]] = SECONDARY
     return shown.rename(columns={"aandeel_geplaatst": "geplaatst van bereikt"})
@@ -222,7 +228,9 @@ def pilots_side_by_side(evaluation: Evaluation, threshold: int = DEFAULT_THRESHO
     for column in ("eerste_datum", "laatste_datum"):
         table[column] = [format_date(value.date()) for value in table[column]]
     shown = journeys.show_table(table.drop(columns=["behouden_6m"]), _YOUTH_COUNTS,
-                                {"geplaatst_van_bereikt": ("geplaatst", "bereikt")}, threshold).set_index(GROUP)
+                                {"geplaatst_van_bereikt": ("geplaatst", "bereikt")}, threshold,
+                                nested={"heractiveerd": "teruggevallen", "warme_overdracht_ja": "geactiveerd"}
+                                ).set_index(GROUP)
     # the stages are nested: take them as the funnel shows them, so no difference gives a small count away
     funnel = journeys.show_funnel(journeys.count_funnel(evaluation.contacten, GROUP), threshold)
     for stap, part in funnel.groupby("stap"):

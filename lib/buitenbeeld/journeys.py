@@ -66,9 +66,11 @@ __all__ = [
     "wilson_interval", "build_journeys", "count_funnel", "measure_durations", "measure_retention",
     "count_relapses", "count_placements", "count_leefgebieden", "count_per_month", "compare_warm_handover",
     "summarise_scouts", "compare_pilots",
-    "show_funnel", "show_table", "show_durations", "show_warm_handover",
+    "show_funnel", "show_table", "show_durations", "show_warm_handover", "show_retention", "show_relapses",
 ]
 
+_RETENTION_COLUMNS = ("maanden", "geplaatst", "nog_niet", "venster_voorbij", "behouden", "uitgevallen", "onbekend",
+                      "noemer")
 #: Group label of rows without a value in the grouping column.
 UNKNOWN = "onbekend"
 #: Follow-up horizons after a placement, in months.
@@ -184,8 +186,18 @@ def _journey(rows: pd.DataFrame, end: pd.Timestamp) -> dict:
     return record
 
 
-def _end(contacten: pd.DataFrame, einddatum) -> pd.Timestamp:
-    return pd.Timestamp(einddatum) if einddatum is not None else pd.to_datetime(contacten["datum"]).max()
+def _ends(contacten: pd.DataFrame, einddatum) -> dict | pd.Timestamp:
+    """The end of the data for the retention windows: ``einddatum``, or per pilot its own last date.
+
+    Pilots stop at different times; a pilot that ended early would otherwise have
+    its late placements counted as "onbekend" against another pilot's end.
+    """
+    if einddatum is not None:
+        return pd.Timestamp(einddatum)
+    dates = pd.to_datetime(contacten["datum"])
+    if "pilot" in contacten:
+        return dates.groupby(contacten["pilot"]).max().to_dict()
+    return dates.max()
 
 
 def build_journeys(contacten: pd.DataFrame, by: str | Sequence[str] | None = None, einddatum=None) -> pd.DataFrame:
@@ -200,8 +212,9 @@ def build_journeys(contacten: pd.DataFrame, by: str | Sequence[str] | None = Non
         Group columns; a journey is built from the group's own rows (see the
         module docstring).
     einddatum : date, optional
-        The data's end date for the retention windows (default: the last
-        ``datum`` in ``contacten``, all groups together).
+        The data's end date for the retention windows (default: per pilot, the
+        last ``datum`` of that pilot; without a ``pilot`` column, the last
+        ``datum`` in ``contacten``).
 
     Returns
     -------
@@ -219,11 +232,12 @@ def build_journeys(contacten: pd.DataFrame, by: str | Sequence[str] | None = Non
     columns = [*keys, "jongere_id"]
     if contacten.empty:
         return pd.DataFrame(columns=[*columns, *_JOURNEY_COLUMNS])
-    end = _end(contacten, einddatum)
+    ends = _ends(contacten, einddatum)
     frame = _sorted_rows(contacten, keys)
     records = []
     for key, rows in frame.groupby(columns, sort=True):
         key = key if isinstance(key, tuple) else (key,)
+        end = max(ends[p] for p in rows["pilot"].unique()) if isinstance(ends, dict) else ends
         records.append({**dict(zip(columns, key)), **_journey(rows, end)})
     return pd.DataFrame(records)
 
@@ -423,7 +437,10 @@ def summarise_scouts(scouts: pd.DataFrame, contacten: pd.DataFrame | None = None
     columns = ["scout_id", "pilot", "gemeentecode", "gemeentenaam", "organisatie_id", "criteria", *PROFILE_CRITERIA,
                "training_gedaan", *APPRECIATION, "waardering"]
     frame = frame[[c for c in columns if c in frame]]
+    for column in ("jongeren", *FUNNEL[1:]):  # also when no young person is there yet
+        frame[column] = 0
     if contacten is not None and len(contacten):
+        frame = frame.drop(columns=["jongeren", *FUNNEL[1:]])
         # a scout code is unique within a pilot, not across pilots
         keys = ["pilot", "scout_id"] if "pilot" in frame and "pilot" in contacten else ["scout_id"]
         journeys = build_journeys(contacten, keys)
@@ -537,7 +554,8 @@ def show_funnel(funnel: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.
 
 
 def show_table(table: pd.DataFrame, counts: Iterable[str], shares: dict[str, tuple[str, str]] | None = None,
-               threshold: int = DEFAULT_THRESHOLD, total_column: str | None = None) -> pd.DataFrame:
+               threshold: int = DEFAULT_THRESHOLD, total_column: str | None = None,
+               nested: dict[str, str] | None = None) -> pd.DataFrame:
     """Any table of this module as a report shows it.
 
     ``counts`` name the columns that count young people: they go through
@@ -545,13 +563,21 @@ def show_table(table: pd.DataFrame, counts: Iterable[str], shares: dict[str, tup
     the column holding each row's total, as in :func:`count_placements`).
     ``shares`` maps a share column to its (numerator, denominator) count
     columns; the share is shown when both counts are, and its ``_laag``/``_hoog``
-    interval, when present, becomes ``<share> (95%)``. Other columns are
-    formatted as text (numbers Dutch-style).
+    interval, when present, becomes ``<share> (95%)``. ``nested`` maps a count
+    column to the column it is part of (heractiveerd of teruggevallen): when both
+    are shown and differ by ``1 .. threshold - 1``, the part is hidden (``x``), as
+    :func:`show_funnel` does for its stages. Other columns are formatted as text
+    (numbers Dutch-style).
     """
     counts = list(counts)
     shown = table.copy().astype(object)
     if counts:
         shown[counts] = suppress_table(table[counts], threshold, total_column=total_column)
+    for part, whole in (nested or {}).items():
+        for i in table.index:
+            if _is_shown_number(shown.at[i, part]) and _is_shown_number(shown.at[i, whole]) and \
+                    is_suppressed(table.at[i, whole] - table.at[i, part], threshold):
+                shown.at[i, part] = SECONDARY
     for share, (numerator, denominator) in (shares or {}).items():
         texts = [_show_share(v, shown.at[i, numerator], shown.at[i, denominator], threshold=threshold)
                  for i, v in table[share].items()]
@@ -608,3 +634,26 @@ def show_warm_handover(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) 
             frame.insert(0, column, group[column].iloc[0])
         parts.append(frame)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def show_retention(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """:func:`measure_retention` as a report shows it: behouden, uitgevallen, noemer and the share.
+
+    ``noemer`` is ``behouden + uitgevallen``, so each row is suppressed as an
+    equation with that total. The other columns (nog niet, window passed,
+    onbekend) are left out: with ``geplaatst`` they would be sums that give the
+    hidden counts back.
+    """
+    keys = [c for c in table.columns if c not in _RETENTION_COLUMNS and not c.startswith("aandeel_behouden")]
+    part = table[[*keys, "maanden", "behouden", "uitgevallen", "noemer",
+                  *[c for c in table.columns if c.startswith("aandeel_behouden")]]]
+    return show_table(part, ["behouden", "uitgevallen", "noemer"], {"aandeel_behouden": ("behouden", "noemer")},
+                      threshold, total_column="noemer")
+
+
+def show_relapses(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """:func:`count_relapses` as a report shows it; the nested counts (heractiveerd of teruggevallen of
+    jongeren) are protected against subtraction."""
+    return show_table(table, ["jongeren", "geplaatst", "teruggevallen", "heractiveerd"],
+                      {"aandeel_heractiveerd": ("heractiveerd", "teruggevallen")}, threshold,
+                      nested={"heractiveerd": "teruggevallen", "teruggevallen": "jongeren", "geplaatst": "jongeren"})
