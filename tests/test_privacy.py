@@ -185,3 +185,11 @@ def test_finding_describes_itself_without_the_text():
     finding = Finding(PHONE, "06-12345678", "bel 06…", None)
     assert finding.masked == "06…"
     assert "12345678" not in finding.describe() and "12345678" not in repr(finding)
+
+
+def test_svg_geometry_is_not_read_as_text_but_text_in_it_is():
+    # a map's path: runs of digits a phone pattern would take for 06 12345678
+    path = '<svg role="img"><title>Kaart</title><path d="M 0612 345678 L 0612 345679 Z" fill="#fff"/></svg>'
+    assert _kinds(path) == []
+    assert _kinds('<svg><path d="bel 06-12345678"/></svg>') == [("telefoonnummer", "06-12345678")]
+    assert _kinds('<svg><text x="1" y="2">06-12345678</text></svg>') == [("telefoonnummer", "06-12345678")]

@@ -20,6 +20,7 @@ import os
 import tempfile
 import urllib.request
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -175,14 +176,21 @@ def read_boundaries(year: int, folder: str | os.PathLike | None = None) -> dict[
         When the file is missing or holds no ``gemeente_<year>`` object.
     """
     path = find_boundary_file(year, folder)
+    info = path.stat()
     try:
-        topology = json.loads(path.read_text(encoding="utf-8"))
-        boundaries = decode_topology(topology, f"gemeente_{year}")
+        return dict(_read_topology(str(path), info.st_mtime_ns, info.st_size, f"gemeente_{year}"))
     except (ValueError, KeyError, TypeError, IndexError) as error:
         raise MissingDataError(
             f"{path} is not a TopoJSON file with object 'gemeente_{year}' ({error!r}). {_how_to_get(year, path)}"
         ) from error
-    return {b.code: b for b in sorted(boundaries, key=lambda b: b.code)}
+
+
+@lru_cache(maxsize=8)
+def _read_topology(path: str, mtime_ns: int, size: int, name: str) -> tuple[tuple[str, Boundary], ...]:
+    """The boundaries of one file, by code; cached per process (a batch draws the same map for every report)
+    and keyed on the file's time and size, so a replaced file is read again."""
+    boundaries = decode_topology(json.loads(Path(path).read_text(encoding="utf-8")), name)
+    return tuple((b.code, b) for b in sorted(boundaries, key=lambda b: b.code))
 
 
 def find_wijk_file(folder: str | os.PathLike | None = None) -> Path | None:

@@ -50,6 +50,7 @@ functions, which use :mod:`buitenbeeld.disclosure`.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Iterable, Sequence
 
@@ -156,9 +157,15 @@ def _retention(steps: list[str], dates: list[pd.Timestamp], placed: pd.Timestamp
     return "behouden" if kept else "onbekend"
 
 
-def _journey(rows: pd.DataFrame, end: pd.Timestamp) -> dict:
-    steps = rows["stap"].tolist()
-    dates = rows["datum"].tolist()
+def _known(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA \
+        and value is not pd.NaT
+
+
+def _journey(rows: list[dict], end: pd.Timestamp) -> dict:
+    """One young person's journey from their rows (dicts, in order)."""
+    steps = [row["stap"] for row in rows]
+    dates = [row["datum"] for row in rows]
     record: dict = {"stappen": tuple(steps), "aantal_stappen": len(steps),
                     "eerste_datum": dates[0], "laatste_datum": dates[-1]}
     for stap in STAPPEN:
@@ -171,12 +178,13 @@ def _journey(rows: pd.DataFrame, end: pd.Timestamp) -> dict:
     record["heractiveerd"] = record["teruggevallen"] and any(
         s in ("geactiveerd", "geplaatst") and d > relapse for s, d in zip(steps, dates))
     record["gestopt"] = "gestopt" in present
-    kinds = rows.loc[rows["stap"] == "geplaatst", "plaatsing_soort"].dropna() if "plaatsing_soort" in rows else []
-    record["plaatsing_soort"] = kinds.iloc[0] if len(kinds) else None
-    handover = rows["warme_overdracht"].dropna().tolist() if "warme_overdracht" in rows else []
+    kinds = [row.get("plaatsing_soort") for row in rows if row["stap"] == "geplaatst"]
+    record["plaatsing_soort"] = next((k for k in kinds if _known(k)), None)
+    handover = [bool(row["warme_overdracht"]) for row in rows if _known(row.get("warme_overdracht"))]
     record["warme_overdracht"] = "ja" if any(handover) else "nee" if handover else UNKNOWN
     domains = set()
-    for value in rows.get("leefgebieden", pd.Series(dtype=object)):
+    for row in rows:
+        value = row.get("leefgebieden")
         if isinstance(value, (tuple, list, np.ndarray)):
             domains.update(value)
     record["leefgebieden"] = tuple(d for d in LEEFGEBIEDEN if d in domains)
@@ -235,9 +243,10 @@ def build_journeys(contacten: pd.DataFrame, by: str | Sequence[str] | None = Non
     ends = _ends(contacten, einddatum)
     frame = _sorted_rows(contacten, keys)
     records = []
-    for key, rows in frame.groupby(columns, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        end = max(ends[p] for p in rows["pilot"].unique()) if isinstance(ends, dict) else ends
+    # plain dicts, grouped in order: a pandas group per young person costs a millisecond each
+    for key, group in itertools.groupby(frame.to_dict("records"), key=lambda row: tuple(row[c] for c in columns)):
+        rows = list(group)
+        end = max(ends[row["pilot"]] for row in rows) if isinstance(ends, dict) else ends
         records.append({**dict(zip(columns, key)), **_journey(rows, end)})
     return pd.DataFrame(records)
 

@@ -7,7 +7,8 @@ value of those columns and for anything that looks like an e-mail address or a
 Dutch phone number, and raises :class:`PersonalDataFound` when one is there.
 
 What is scanned is what a reader can get at: the visible text, the attribute
-values (``title``, ``alt``, ``href`` ...) and comments. Not scanned: ``<style>``
+values (``title``, ``alt``, ``href`` ...) and comments; not SVG geometry
+(``d``, ``points``, ``transform``, ``viewBox`` holding only numbers). Not scanned: ``<style>``
 and JavaScript ``<script>`` contents (CSS and libraries are full of look-alike
 numbers; ``<script>`` blocks whose type ends in ``json`` hold data and *are*
 scanned) and base64 ``data:`` URIs (embedded images: text in an image cannot
@@ -55,6 +56,10 @@ _BLOCK_TAGS = frozenset("""
     figure footer form h1 h2 h3 h4 h5 h6 head header hr html legend li main nav ol option p pre
     section summary table tbody td text tfoot th thead title tr ul
 """.split())
+#: SVG attributes that only place shapes (the paths of a map: long runs of numbers that look like phone
+#: numbers to a pattern); skipped when they hold nothing but numbers and path commands.
+_GEOMETRY = frozenset({"d", "points", "transform", "viewbox"})
+_NUMBERS_ONLY = re.compile(r"[\d\s.,+\-eMmLlHhVvCcSsQqTtAaZz()]*|(?:translate|rotate|scale|matrix)\([\d\s.,+\-e]*\)(?:\s*(?:translate|rotate|scale|matrix)\([\d\s.,+\-e]*\))*")
 _BASE64_URI = re.compile(r"data:[^,\s\"'()]*;base64,[A-Za-z0-9+/=]*", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _EMAIL = re.compile(
@@ -193,8 +198,10 @@ class _Extractor(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.flow.append(" " if tag == "br" else _BLOCK if tag in _BLOCK_TAGS else "")
-        for _, value in attrs:
+        for name, value in attrs:
             if not value or (value.lstrip()[:5].lower() == "data:" and ";base64," in value.lower()):
+                continue
+            if name in _GEOMETRY and _NUMBERS_ONLY.fullmatch(value):  # an SVG shape: numbers, never shown as text
                 continue
             self.separate.append(unquote(value) if _SCHEME.match(value.lstrip()) else value)
         if tag in ("style", "script"):
