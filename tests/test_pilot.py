@@ -155,3 +155,24 @@ def test_missing_required_column_rejects_every_row(tmp_path):
     result = read_pilot(path)
     assert result.sheets[["read", "loaded", "rejected"]].values.tolist() == [[2, 0, 2]]
     assert "'datum'" in result.rejects.iloc[0]["reason"]
+
+
+@pytest.mark.parametrize("written, stap", [
+    ("gestopt_uitgevallen", "gestopt"), ("Gestopt-uitgevallen", "gestopt"), ("gestopt / uitgevallen", "gestopt"),
+    ("Teruggevallen ", "teruggevallen"), ("terugval", "teruggevallen"),
+    ("Stage plek", None), ("Uitgevallen", None)])
+def test_step_spellings(tmp_path, written, stap):
+    path = write_workbook(tmp_path / "p.xlsx", {"contacten": [
+        CONTACT_HEADER[:6], ["J-A", None, None, "Venlo", dt.date(2018, 1, 1), written]]})
+    result = read_pilot(path)
+    if stap is None:  # a kind of placement is no step; "uitgevallen" could be teruggevallen or gestopt
+        assert result.contacten.empty and "unknown step" in result.rejects.iloc[0]["reason"]
+    else:
+        assert result.problems.empty and result.contacten["stap"].tolist() == [stap]
+
+
+def test_placement_spellings(tmp_path):
+    path = write_workbook(tmp_path / "p.xlsx", {"contacten": [CONTACT_HEADER[:7]] + [
+        [f"J-{n}", None, None, "Venlo", dt.date(2018, 1, 1), "geplaatst", soort]
+        for n, soort in enumerate(["Stage-plek", "stage plek", "School", "BAAN"])]})
+    assert read_pilot(path).contacten["plaatsing_soort"].tolist() == ["stage", "stage", "opleiding", "werk"]

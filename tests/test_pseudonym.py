@@ -203,3 +203,97 @@ def test_pseudonymised_file_passes_the_gate_of_read_pilot(tmp_path, key_file):
     result = read_pilot(pseudonymise(source, tmp_path / "pseudo.xlsx", key_file).target)
     assert result.rejects.empty and len(result.contacten) == 3
     assert result.contacten["jongere_id"].nunique() == 2 and result.contacten["leeftijd"].tolist()[:2] == [16, 17]
+
+
+def _records(path, sheet=None):
+    from buitenbeeld.readers import read_rows
+
+    rows = read_rows(path, sheet)
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_scout_names_become_scout_codes_and_keep_the_link(tmp_path, key_file):
+    from buitenbeeld.pilot import read_pilot
+
+    source = write_workbook(tmp_path / "ruw.xlsx", {
+        "scouts": [["naam", "gemeente"], ["Ali Yilmaz", "Venlo"], ["Mo", "Venlo"]],
+        "contacten": [
+            ["naam", "scout_naam", "naam_ouder", "gemeente", "datum", "stap"],
+            ["Jan de Vries", "Ali Yilmaz", "Piet de Vries", "Venlo", dt.date(2018, 3, 1), "bereikt"],
+            ["Jan de Vries", "Mo", "Els de Vries", "Venlo", dt.date(2018, 5, 1), "geactiveerd"],
+            ["Fatima Bakr", "ali  yilmaz", None, "Venlo", dt.date(2018, 3, 1), "bereikt"],
+        ]})
+    result = pseudonymise(source, tmp_path / "pseudo.xlsx", key_file)
+    assert result.columns["contacten/scout_naam"] == "replaced by code in 'scout_id'"
+    assert result.columns["contacten/naam_ouder"] == "removed"
+    key, _ = load_key(key_file)
+    contacts = _records(result.target, "contacten")
+    assert [r["jongere_id"] for r in contacts] == [pseudonym_code("Jan de Vries", key)] * 2 + [
+        pseudonym_code("Fatima Bakr", key)]  # the scout's and the parent's names are not part of it
+    ali, mo = pseudonym_code("Ali Yilmaz", key, "S-"), pseudonym_code("Mo", key, "S-")
+    assert [r["scout_id"] for r in contacts] == [ali, mo, ali]
+    assert [r["scout_id"] for r in _records(result.target, "scouts")] == [ali, mo]  # the same codes as there
+    pilot = read_pilot(result.target)
+    assert pilot.problems.empty and pilot.contacten["jongere_id"].nunique() == 2
+    assert pilot.contacten.groupby("scout_id")["jongere_id"].nunique().to_dict() == {ali: 2, mo: 1}
+
+
+def test_a_scout_column_with_names_is_an_identifier(tmp_path, key_file):
+    source = write_workbook(tmp_path / "ruw.xlsx", {"contacten": [
+        ["jongere_id", "scout", "gemeente", "datum", "stap"],
+        ["J-A", "Ali Yilmaz", "Venlo", dt.date(2018, 3, 1), "bereikt"],
+        ["J-B", "S-017", "Venlo", dt.date(2018, 3, 1), "bereikt"],
+        ["J-C", "onbekend", "Venlo", dt.date(2018, 3, 1), "bereikt"],
+        ["J-D", "Mo", "Venlo", dt.date(2018, 3, 1), "bereikt"]]})
+    with pytest.raises(IdentifiersFound) as caught:
+        check_identifiers(source)
+    assert [(f.column, f.kind, f.rows) for f in caught.value.findings] == [("scout", NAME, (2, 5))]
+    assert "Ali" not in str(caught.value) and "Mo," not in str(caught.value)
+    result = pseudonymise(source, tmp_path / "pseudo.xlsx", key_file)
+    key, _ = load_key(key_file)
+    assert [r["scout"] for r in _records(result.target)] == [
+        pseudonym_code("Ali Yilmaz", key, "S-"), "S-017", "onbekend", pseudonym_code("Mo", key, "S-")]
+
+
+def test_existing_codes_are_kept_and_never_emptied(tmp_path, key_file):
+    source = write_workbook(tmp_path / "ruw.xlsx", {"contacten": [
+        ["jongere_id", "naam", "geboortedatum", "gemeente", "datum", "stap"],
+        ["DH-001", "Jan de Vries", dt.date(2000, 1, 5), "Venlo", dt.date(2017, 3, 1), "bereikt"],
+        ["DH-001", None, dt.date(2000, 1, 5), "Venlo", dt.date(2017, 5, 1), "geactiveerd"],
+        [None, "jan  de vries", None, "Venlo", dt.date(2017, 6, 1), "geplaatst"],  # the id of his other rows
+        [None, "Fatima Bakr", None, "Venlo", dt.date(2017, 6, 1), "bereikt"],  # no id anywhere: the code
+        ["111222333", None, None, "Venlo", dt.date(2017, 6, 1), "bereikt"],  # a BSN is no code to keep
+    ]})
+    result = pseudonymise(source, tmp_path / "pseudo.xlsx", key_file)
+    key, _ = load_key(key_file)
+    records = _records(result.target)
+    assert list(records[0]) == ["jongere_id", "gemeente", "datum", "stap", "leeftijd", "leeftijdsgroep"]
+    assert [r["jongere_id"] for r in records] == [
+        "DH-001", "DH-001", "DH-001", pseudonym_code("Fatima Bakr", key), pseudonym_code("111222333", key)]
+    assert "kept" in result.columns["contacten/jongere_id"]
+    assert "'jongere_id' are kept" in result.columns["contacten/naam"]
+
+
+@pytest.mark.parametrize("header", ["Gebdatum", "Geb.datum", "GebDat", "geboortedat", "Datum geboorte", "DOB"])
+def test_birth_date_headers_are_no_event_dates(tmp_path, key_file, header):
+    frame = pd.DataFrame({"jongere_id": ["J-A"], header: [dt.date(2000, 1, 5)], "datum": [dt.date(2017, 3, 1)]})
+    assert _kinds(find_identifiers(frame)) == {(header, BIRTH_DATE)}
+    source = write_workbook(tmp_path / "ruw.xlsx", {"contacten": [
+        ["jongere_id", header, "datum", "stap"], ["J-A", dt.date(2000, 1, 5), dt.date(2017, 3, 1), "bereikt"]]})
+    record = _records(pseudonymise(source, tmp_path / "pseudo.xlsx", key_file).target)[0]
+    assert header not in record and record["leeftijd"] == 17
+
+
+def test_lower_case_postcodes_and_longer_street_names(tmp_path, key_file):
+    texts = {"woont op 2512 ab, Laan van Meerdervoort 120": "woont op [postcode], [adres]",
+             "postcode 2512ab": "postcode [postcode]", "adres 2512 ab 7": "adres [adres]",
+             "Plein 1813 4, tweede etage": "[adres], tweede etage", "nu Weg naar Zee 3": "nu [adres]",
+             "van 2017 en 2018, 1200 km gefietst": None, "2512 SA en 2512 sd": None}
+    frame = pd.DataFrame({"jongere_id": ["J-A"] * len(texts), "datum": [dt.date(2018, 3, 1)] * len(texts),
+                          "opmerking": list(texts)})
+    found = {f.kind: f.rows for f in find_identifiers(frame)}
+    assert found == {POSTCODE: (2, 3), ADDRESS: (2, 4, 5, 6)}
+    source = write_workbook(tmp_path / "ruw.xlsx", {"contacten": [["jongere_id", "datum", "opmerking"]] + [
+        ["J-A", dt.date(2018, 3, 1), text] for text in texts]})
+    masked = [r["opmerking"] for r in _records(pseudonymise(source, tmp_path / "pseudo.xlsx", key_file).target)]
+    assert masked == [out or text for text, out in texts.items()]

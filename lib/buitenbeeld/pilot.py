@@ -87,13 +87,32 @@ SCOUT_COLUMNS: tuple[Column, ...] = (
     Column("certificaat", "bool", "Certificaat"),
     Column("faciliteiten", "bool", "Faciliteiten"),
 )
+# ``uitgevallen`` (dropped out, stopped) is ``gestopt``; dropping out of a placement is ``teruggevallen``.
 _STAP_ALIASES = {"bereikt": "bereikt bereik", "geactiveerd": "geactiveerd activering actief",
                  "geplaatst": "geplaatst plaatsing", "behouden": "behouden behoud",
+                 # "uitgevallen" alone is left out on purpose: it may mean teruggevallen or gestopt
                  "teruggevallen": "teruggevallen terugval", "gestopt": "gestopt gestopt_uitgevallen"}
-_STAP = {alias: stap for stap, aliases in _STAP_ALIASES.items() for alias in aliases.split()}
-_SOORT = {alias: soort for soort, aliases in {"opleiding": "opleiding school studie", "werk": "werk baan",
-                                              "stage": "stage stageplek"}.items() for alias in aliases.split()}
+_SOORT_ALIASES = {"opleiding": "opleiding school studie", "werk": "werk baan", "stage": "stage stageplek"}
 _HEADER_SCAN = 10
+
+
+def _choice_key(raw: Any) -> str:
+    """How a step or kind of placement is looked up: ``"Gestopt / uitgevallen"`` -> ``"gestoptuitgevallen"``."""
+    return re.sub(r"[\s_-]+", "", values.normalise_header(str(raw)))
+
+
+def _choices(aliases: dict[str, str]) -> dict[str, str]:
+    """Lookup key -> value, the keys normalised as :func:`_choice_key` normalises a cell; an alias used twice is a bug."""
+    table: dict[str, str] = {}
+    for value, spellings in aliases.items():
+        for spelling in spellings.split():
+            if table.setdefault(_choice_key(spelling), value) != value:
+                raise RuntimeError(f"alias '{spelling}' means both '{table[_choice_key(spelling)]}' and '{value}'")
+    return table
+
+
+_STAP = _choices(_STAP_ALIASES)
+_SOORT = _choices(_SOORT_ALIASES)
 
 
 def _index(columns: tuple[Column, ...]) -> dict[str, Column]:
@@ -112,7 +131,7 @@ def _parse_choice(table: dict[str, str], expected: tuple[str, ...], what: str) -
     def parse(raw: Any) -> str | None:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        key = re.sub(r"[\s_-]+", "", values.normalise_header(str(raw)))
+        key = _choice_key(raw)
         if key not in table:
             raise ValueError(f"unknown {what} '{str(raw).strip()}'; expected one of: " + ", ".join(expected))
         return table[key]

@@ -6,18 +6,27 @@ scans every sheet and every column of a file (or a DataFrame), free text
 included, and :func:`check_identifiers` refuses a file with
 :class:`IdentifiersFound`. What counts as a direct identifier:
 
-- a column *named* like one: naam/voornaam/achternaam, bsn, geboortedatum,
+- a column *named* like one: naam/voornaam/achternaam (also a scout's,
+  ``scout_naam``, or a parent's, ``naam_ouder``), bsn, geboortedatum,
   adres/straat/huisnummer, postcode, telefoon, e-mail (an organisation's name,
   ``organisatie_naam``, is not personal);
 - a *value* that looks like one, in any column: a BSN (nine digits that pass
   the elfproef, :func:`is_valid_bsn`), a Dutch phone number or an e-mail
-  address (the patterns of :mod:`buitenbeeld.privacy`), a Dutch postcode (with
-  or without a house number) or a street and house number, a date written after
-  ``geboren``/``geb.``;
-- a *birth date*: any date in a column whose name speaks of birth, and dates
-  in other columns (or in free text) that lie 10 to 30 years before the row's
-  step date. Columns whose name contains ``datum`` or ``date`` are event dates
-  (the step ``datum``, ``startdatum``) and are never read as birth dates.
+  address (the patterns of :mod:`buitenbeeld.privacy`), a Dutch postcode in
+  upper or lower case (``2512 AB``, ``2512ab``; never with SA, SD or SS, and
+  not a number before a short lower case word or unit, ``2017 en``,
+  ``1200 km``), with or without a house number, a street and house number
+  (``Kerkstraat 4``, ``Laan van Meerdervoort 120``, ``Weg naar Zee 3``,
+  ``Plein 1813 4``), a date written after ``geboren``/``geb.``;
+- a *name* where a code belongs: text of letters only (``Ali``, not ``S-017``
+  or ``J-ABCDEFGHIJ``) in a column that holds the code of a young person or a
+  scout (``jongere_id``, ``scout_id``, or a plain ``scout`` column);
+- a *birth date*: any date in a column whose name speaks of birth
+  (``geboortedatum``, ``Gebdatum``, ``geb. datum``, ``GebDat``, ``DOB``; this
+  is checked first), and dates in other columns (or in free text) that lie 10
+  to 30 years before the row's step date. Other columns whose name contains
+  ``datum`` or ``date`` are event dates (the step ``datum``, ``startdatum``)
+  and are never read as birth dates.
 
 Names written in free text cannot be recognised; that is why the free-text
 column ``opmerking`` is scanned here and then never carried into a processed
@@ -30,7 +39,10 @@ when there is none), phone, e-mail and address columns are dropped, a postcode
 keeps its four digits, and identifiers inside free text are masked. The key
 lives outside the project folder (:func:`load_key`); without it the codes
 cannot be recomputed from names, and with the same key the same person gets the
-same code in every file.
+same code in every file. A scout's name becomes ``S-`` + 10 characters the same
+way, in the sheet ``scouts`` and in a ``scout_naam`` (or ``scout``) column of
+``contacten`` alike, so the link between a young person and a scout survives.
+An existing code (a case number) is kept; see :func:`pseudonymise`.
 """
 from __future__ import annotations
 
@@ -87,17 +99,41 @@ _NAME_WORDS = {NAME: "naam voornaam voornamen achternaam roepnaam tussenvoegsel 
                PHONE: "telefoon telefoonnummer tel telnr mobiel mobielnummer gsm phone mobile",
                EMAIL: "email mail emailadres mailadres"}
 _NAME_TOKENS = {token: kind for kind, words in _NAME_WORDS.items() for token in words.split()}
-_BIRTH_HEADER = re.compile(r"geboorte|geboren|birth|^geb(_|$)|^dob$")
+# ``Gebdatum``, ``geb_dat``, ``datum_geb``: checked before a ``datum`` header is taken for an event date.
+_BIRTH_HEADER = re.compile(r"geboorte|geboren|birth|verjaardag|(^|_)geb(_|$|dat)|(^|_)dob(_|$)")
 _EVENT_DATE_HEADER = re.compile(r"datum|date")
 # A name column about an organisation or a place is no personal name.
 _NOT_PERSONAL = frozenset("organisatie organisation school bedrijf gemeente wijk opleiding instelling "
                           "vereniging stichting bestand blad".split())
+# Whose identifier a column holds, by the words of its header: a scout's, someone else's (never the
+# young person's code), or else the person the sheet is about.
+_SCOUT_WORDS = frozenset("scout scouts jongerenscout jongerenscouts".split())
+_OTHER_PERSON_WORDS = frozenset("ouder ouders moeder vader verzorger verzorgers voogd contactpersoon contact "
+                                "interviewer begeleider mentor medewerker consulent hulpverlener parent "
+                                "parents guardian".split())
+# Columns that hold the code of a young person or a scout (as the pilot reader spells them).
+_ID_HEADERS = {"jongere_id": ("J-", frozenset("jongere_id jongere id_jongere code_jongere jongerecode".split())),
+               "scout_id": ("S-", frozenset("scout_id scout jongerenscout id_scout code_scout scoutcode".split()))}
+# In such a column a name is an identifier; a code (``S-017``, ``J-ABCDEFGHIJ``, anything with a digit) is not.
+_NAME_VALUE = re.compile(r"[^\W\d_]+(?:[ '.-]+[^\W\d_]+)*\.?")
+_CODE_VALUE = re.compile(r"[A-Z]{1,4}-[A-Z0-9]+")
+_NO_NAME = frozenset("onbekend geen nvt n.v.t. nee ja".split())
 
 _BSN_TEXT = re.compile(r"(?<![\w.-])(\d{4}[ .]?\d{2}[ .]?\d{3}|\d{9})(?![\w-])")
-_POSTCODE_TEXT = re.compile(r"(?<![\w-])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![\w-])")
+# A postcode: four digits and two letters, in either case, but never SA, SD or SS.
+_POSTCODE = r"[1-9]\d{3} ?(?!(?i:sa|sd|ss))[A-Za-z]{2}"
+_POSTCODE_TEXT = re.compile(rf"(?<![\w-]){_POSTCODE}(?![\w-])")
+# ``in 2017 en``, ``1200 km``: a number and a short word or unit in lower case, not a postcode.
+_NOT_POSTCODE = frozenset("al an as at bv by da de do dr en er ga he ik in is it je me na nu of oh ok om on op "
+                          "or so te to tv up we wo zo ze km kg mg ml cl dl cm mm kb mb gb kw pk ct eu".split())
+_POSTCODE_PARTS = re.compile(r"[1-9]\d{3} ?([A-Za-z]{2})")
+_STREET_WORDS = "straat laan weg plein gracht kade singel dijk steeg hof dreef pad park plantsoen markt".split()
+_STREET_LINKS = "van der den de het 't naar aan op bij in te ter ten voor over tot".split()
 _ADDRESS_TEXT = re.compile(
-    r"(?<![\w-])[1-9]\d{3} ?[A-Z]{2},? +\d{1,5}[a-zA-Z]?(?!\w)"  # postcode + house number
-    r"|\b[A-Z][\w'-]*(?:straat|laan|weg|plein|gracht|kade|singel|dijk|steeg|hof|dreef|pad|park|plantsoen|markt)"
+    rf"(?<![\w-]){_POSTCODE},? +\d{{1,5}}[a-zA-Z]?(?!\w)"  # postcode + house number
+    # a street (Kerkstraat, Laan, ...), maybe with more words (van Meerdervoort, naar Zee, 1813), + house number
+    rf"|\b(?:[A-Z][\w'-]*(?:{'|'.join(_STREET_WORDS)})|(?:{'|'.join(w.capitalize() for w in _STREET_WORDS)}))"
+    rf"(?:\s+(?:(?:{'|'.join(_STREET_LINKS)})(?!\w)|[A-Z][\w'.-]*|\d{{1,4}}(?=\s+\d))){{0,4}}"
     r"\s+\d{1,5}(?:\s?[a-zA-Z](?!\w)|-\d+)?(?!\w)")
 _DATE_TEXT = re.compile(
     r"(?<![\w/.-])(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}-\d{1,2}-\d{1,2}"
@@ -171,6 +207,40 @@ def is_valid_bsn(text: Any) -> bool:
     return total != 0 and total % 11 == 0
 
 
+def _header_tokens(key: str) -> list[str]:
+    """The words of a normalised header; ``scoutnaam``/``naamouder`` count as two words."""
+    tokens = []
+    for token in key.split("_"):
+        for word in _SCOUT_WORDS | _OTHER_PERSON_WORDS:
+            if token in (word + "naam", "naam" + word):
+                tokens += [word, "naam"]
+                break
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def _person_of(header: str) -> str:
+    """Whose identifier a column holds by its name: ``"scout"``, ``"other"`` (a parent, a contact...) or ``"self"``."""
+    tokens = set(_header_tokens(values.normalise_header(header)))
+    return "other" if tokens & _OTHER_PERSON_WORDS else "scout" if tokens & _SCOUT_WORDS else "self"
+
+
+def _id_column(header: str) -> str | None:
+    """``"jongere_id"`` or ``"scout_id"`` for a column that holds such codes (``scout`` too), else None."""
+    key = values.normalise_header(header)
+    return next((name for name, (_, spellings) in _ID_HEADERS.items() if key in spellings), None)
+
+
+def _looks_like_name(raw: Any) -> bool:
+    """True for text that reads as a name (letters only), not a code such as ``S-017`` or ``J-ABCDEFGHIJ``."""
+    if not isinstance(raw, str):
+        return False
+    text = " ".join(raw.split())
+    return (bool(_NAME_VALUE.fullmatch(text)) and not _CODE_VALUE.fullmatch(text)
+            and text.casefold() not in _NO_NAME and sum(c.isalpha() for c in text) >= 2)
+
+
 def _header_kind(header: str) -> str | None:
     """The identifier kind a column's name gives away, or None."""
     key = values.normalise_header(header)
@@ -178,7 +248,7 @@ def _header_kind(header: str) -> str | None:
         return None
     if _BIRTH_HEADER.search(key):
         return BIRTH_DATE
-    tokens = key.split("_")
+    tokens = _header_tokens(key)
     if _NOT_PERSONAL.intersection(tokens):
         return None
     for candidate in (key.replace("_", ""), *tokens):
@@ -210,13 +280,19 @@ def _is_birth_like(day: dt.date, reference: dt.date) -> bool:
     return _BIRTH_AGES[0] <= _years_between(day, reference) <= _BIRTH_AGES[1]
 
 
+def _is_postcode(text: str) -> bool:
+    """False when ``text`` starts with a number and a lower case word or unit (``2017 en``), not a postcode."""
+    parts = _POSTCODE_PARTS.match(text)
+    return parts is None or parts.group(1) not in _NOT_POSTCODE
+
+
 def _text_spans(text: str, reference: dt.date) -> list[tuple[int, int, str]]:
     """Identifier spans ``(start, end, kind)`` in free text, longest first where they overlap."""
     spans = [(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)]
     spans += [(a, b, PHONE) for a, b in _phones(text)]
     spans += [(m.start(), m.end(), BSN) for m in _BSN_TEXT.finditer(text) if is_valid_bsn(m.group())]
-    spans += [(m.start(), m.end(), ADDRESS) for m in _ADDRESS_TEXT.finditer(text)]
-    spans += [(m.start(), m.end(), POSTCODE) for m in _POSTCODE_TEXT.finditer(text)]
+    spans += [(m.start(), m.end(), ADDRESS) for m in _ADDRESS_TEXT.finditer(text) if _is_postcode(m.group())]
+    spans += [(m.start(), m.end(), POSTCODE) for m in _POSTCODE_TEXT.finditer(text) if _is_postcode(m.group())]
     for match in _DATE_TEXT.finditer(text):
         day = _as_date(match.group())
         if day and (_BIRTH_WORD.search(text[:match.start()]) or _is_birth_like(day, reference)):
@@ -315,11 +391,14 @@ def _scan(sheet: _Sheet, file: str) -> list[IdentifierFinding]:
             findings.setdefault((column, kind), [])
             by_name.add((column, kind))
         event_date = _is_event_date(header)
+        codes = _id_column(header) is not None
         for (number, row), reference in zip(sheet.rows, references):
             raw = row[position]
             if kind == BIRTH_DATE and _as_date(raw):
                 findings[(column, kind)].append(number)
                 continue
+            if codes and _looks_like_name(raw):  # a name where a code of a young person or scout belongs
+                findings.setdefault((column, NAME), []).append(number)
             for found in _cell_kinds(raw, reference, event_date):
                 findings.setdefault((column, found), []).append(number)
     return [IdentifierFinding(file, sheet.name, column, kind, tuple(rows[:_ROWS_SHOWN]), len(rows),
@@ -477,26 +556,54 @@ def _mask_cell(raw: Any, reference: dt.date, event_date: bool) -> tuple[Any, boo
     return (None, True) if _cell_kinds(raw, reference, event_date) else (raw, False)
 
 
+def _identity_text(raw: Any) -> str:
+    """A name or BSN cell as the text its code is made from (a BSN without dots, spaces or a lost leading 0)."""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = raw.isoformat() if isinstance(raw, dt.date) else str(raw).strip()
+    return re.sub(r"[ .]", "", text).zfill(9) if is_valid_bsn(text) else text
+
+
+def _code_of(row: list, columns: list[int], key: bytes, prefix: str) -> str | None:
+    """The keyed code of the name (or BSN) in ``columns`` of one row, None when they are empty."""
+    parts = [_identity_text(row[i]) for i in columns if row[i] is not None and str(row[i]).strip()]
+    return pseudonym_code(" ".join(parts), key, prefix) if parts else None
+
+
+def _kept_id(raw: Any, key: bytes, prefix: str, reference: dt.date) -> tuple[Any, bool]:
+    """An existing code as it is, or its keyed code when it is an identifier itself (a name, BSN, ...)."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None, False
+    if _looks_like_name(raw) or _cell_kinds(raw, reference, False):
+        return pseudonym_code(_identity_text(raw), key, prefix), True
+    return raw, False
+
+
 def _pseudonymise_sheet(sheet: _Sheet, key: bytes, actions: dict[str, str]) -> tuple[list[str], list[list], int]:
     """The new header and rows of one sheet; records per column what was done in ``actions``."""
     label = f"{sheet.name}/" if sheet.name else ""
     keys = [values.normalise_header(h) for h in sheet.header]
     kinds = [_header_kind(h) for h in sheet.header]
+    id_of = [None if kind else _id_column(h) for h, kind in zip(sheet.header, kinds)]  # existing code columns
     references = _references(sheet)
     # a date column that is not an event date but holds birth-like dates is a birth date column
     for i, header in enumerate(sheet.header):
-        if kinds[i] is None and not _is_event_date(header) and any(
+        if kinds[i] is None and id_of[i] is None and not _is_event_date(header) and any(
                 isinstance(row[i], dt.date) and _is_birth_like(row[i], ref) for (_, row), ref in zip(sheet.rows, references)):
             kinds[i] = BIRTH_DATE
-    scouts = values.normalise_header(sheet.name or "") == "scouts"
-    id_name, prefix = ("scout_id", "S-") if scouts else ("jongere_id", "J-")
-    identity = [i for i, k in enumerate(kinds) if k == NAME] or [i for i, k in enumerate(kinds) if k == BSN]
-    birth = [i for i, k in enumerate(kinds) if k == BIRTH_DATE]
+    # whose code an identifier column feeds: the sheet's own person, a scout, or nobody (a parent, a contact...)
+    own = "scout_id" if values.normalise_header(sheet.name or "") == "scouts" else "jongere_id"
+    owners = [{"self": own, "scout": "scout_id"}.get(_person_of(h)) if kind else None
+              for h, kind in zip(sheet.header, kinds)]
+    sources: dict[str, list[int]] = {}  # id column -> the name columns (else the BSN columns) its code is made of
+    for id_name in _ID_HEADERS:
+        mine = [i for i, owner in enumerate(owners) if owner == id_name]
+        sources[id_name] = [i for i in mine if kinds[i] == NAME] or [i for i in mine if kinds[i] == BSN]
+    existing = {id_name: id_of.index(id_name) if id_name in id_of else None for id_name in _ID_HEADERS}
+    identity = {i: id_name for id_name, columns in sources.items() for i in columns}
+    birth = [i for i, k in enumerate(kinds) if k == BIRTH_DATE and owners[i] == own]
     step = keys.index("datum") if "datum" in keys else None
-    header = list(sheet.header)
-    new_columns: list[str] = []
-    if identity and id_name not in keys:
-        new_columns.append(id_name)
+    new_columns = [id_name for id_name, columns in sources.items() if columns and existing[id_name] is None]
     if birth and "leeftijd" not in keys:
         new_columns.append("leeftijd")
     if birth and "leeftijdsgroep" not in keys:
@@ -504,37 +611,59 @@ def _pseudonymise_sheet(sheet: _Sheet, key: bytes, actions: dict[str, str]) -> t
     dropped = {i for i, k in enumerate(kinds) if k is not None}
     postcode = [i for i, k in enumerate(kinds) if k == POSTCODE]
     for i in dropped:
+        target = identity.get(i)
         actions[label + (sheet.header[i] or f"kolom {i + 1}")] = (
-            f"replaced by code in '{id_name}'" if i in identity else
+            f"replaced by code in '{target}'" if target and existing[target] is None else
+            f"removed; the codes in '{sheet.header[existing[target]]}' are kept, an empty one gets the code "
+            "of the name" if target else
             "replaced by 'leeftijd' (age at the step date) or 'leeftijdsgroep'" if i in birth else
             "kept as four-digit 'postcode4'" if i in postcode else "removed")
-    out_header = ["postcode4" if kinds[i] == POSTCODE else h
-                  for i, h in enumerate(header) if i not in dropped or i in postcode] + new_columns
+    kept = [i for i in range(len(sheet.header)) if i not in dropped or i in postcode]
+    out_header = ["postcode4" if kinds[i] == POSTCODE else sheet.header[i] for i in kept] + new_columns
     out_keys = [values.normalise_header(h) for h in out_header]
+    at = {id_name: kept.index(i) if i is not None else len(kept) + new_columns.index(id_name)  # where a code goes
+          for id_name, i in existing.items() if sources[id_name]}
+    # a row without a code gets the code another row has next to the same name (else the keyed code of the name)
+    known: dict[str, dict[str, Any]] = {id_name: {} for id_name in _ID_HEADERS}
+    recoded = dict.fromkeys((i for i, name in enumerate(id_of) if name), 0)
+    for (_, row), reference in zip(sheet.rows, references):
+        for id_name, columns in sources.items():
+            i = existing[id_name]
+            name = _code_of(row, columns, key, "") if columns and i is not None else None
+            code = _kept_id(row[i], key, _ID_HEADERS[id_name][0], reference)[0] if name else None
+            if code is not None:
+                known[id_name][name] = code if known[id_name].get(name, code) == code else None  # None: ambiguous
     masked = 0
     rows_out = []
     for (_, row), reference in zip(sheet.rows, references):
         cells = {}
         for i, raw in enumerate(row):
-            if i in postcode:
+            if i in recoded:
+                cells[i], changed = _kept_id(raw, key, _ID_HEADERS[id_of[i]][0], reference)
+                recoded[i] += changed
+            elif i in postcode:
                 digits = re.match(r"\s*([1-9]\d{3})", "" if raw is None else str(raw))
                 cells[i] = digits.group(1) if digits else None
             elif i not in dropped:
                 cells[i], changed = _mask_cell(raw, reference, _is_event_date(sheet.header[i]))
                 masked += changed
-        out = [cells[i] for i in range(len(row)) if i in cells] + [None] * len(new_columns)
-        if identity:
-            parts = [str(row[i]).strip() for i in identity if row[i] is not None and str(row[i]).strip()]
-            out[out_keys.index(id_name)] = pseudonym_code(" ".join(parts), key, prefix) if parts else None
+        out = [cells[i] for i in kept] + [None] * len(new_columns)
+        for id_name, columns in sources.items():
+            if columns and out[at[id_name]] is None:
+                name = _code_of(row, columns, key, "")
+                out[at[id_name]] = known[id_name].get(name) or _code_of(row, columns, key, _ID_HEADERS[id_name][0])
         if birth:
             born = next((d for d in (_as_date(row[i]) for i in birth) if d), None)
-            at = _as_date(row[step]) if step is not None else None
-            if born and at:
+            when = _as_date(row[step]) if step is not None else None
+            if born and when:
                 position = out_keys.index("leeftijd")
-                out[position] = out[position] if out[position] not in (None, "") else _years_between(born, at)
+                out[position] = out[position] if out[position] not in (None, "") else _years_between(born, when)
             elif born:
                 out[out_keys.index("leeftijdsgroep")] = age_band(_years_between(born, dt.date.today()))
         rows_out.append(out)
+    for i, count in recoded.items():
+        if count:
+            actions[label + sheet.header[i]] = f"kept; {count} name(s) or other identifier(s) in it replaced by codes"
     above = []
     for row in sheet.above:  # title rows: free text too
         masked_row = []
@@ -579,12 +708,27 @@ def pseudonymise(source: str | os.PathLike, target: str | os.PathLike, key_path:
 
     Notes
     -----
-    Per sheet: name columns (naam, voornaam, achternaam, ...; the BSN when there
-    is no name) become one code column ``jongere_id`` (``scout_id``, prefix
-    ``S-``, in a sheet ``scouts``), unless that column exists already; then they
-    are dropped. Birth dates become ``leeftijd`` at the row's ``datum`` (an
-    existing age is kept), else ``leeftijdsgroep`` (15-17, 18-22, 23-27) at
-    today. Phone, e-mail, address and BSN columns are dropped; a postcode keeps
+    Per sheet, the header of a name column says whose name it holds:
+
+    - the young person's (``naam``, ``voornaam``, ``achternaam``, ...; the BSN
+      when there is no name) become one code column ``jongere_id``, prefix ``J-``;
+    - a scout's (``scout_naam``, ``naam_scout``, ``scoutnaam``; in a sheet
+      ``scouts`` every personal name column) become ``scout_id``, prefix ``S-``,
+      the same code for the same name in every sheet and file with this key;
+    - someone else's (an ouder/parent, contactpersoon, interviewer, begeleider,
+      ...) are only dropped: they never feed a code.
+
+    When the code column exists already (``jongere_id``; ``scout_id`` or a
+    plain ``scout`` column), its values are kept as they are and the name
+    columns are dropped; only a value that is an identifier itself (a name, a
+    BSN, a phone number, a birth date) is replaced by its keyed code, and an
+    empty one gets the code that another row has next to the same name, else
+    the keyed code of the row's name (no name: it stays empty). A code is
+    never overwritten, and never emptied.
+
+    Birth dates (of the sheet's own person) become ``leeftijd`` at the row's
+    ``datum`` (an existing age is kept), else ``leeftijdsgroep`` (15-17, 18-22,
+    23-27) at today. Phone, e-mail, address and BSN columns are dropped; a postcode keeps
     its four digits as ``postcode4``. In every other cell, identifiers in text
     are replaced by ``[telefoonnummer]``, ``[e-mailadres]``, ``[bsn]``,
     ``[adres]``, ``[postcode]`` or ``[geboortedatum]``, and numbers that are a
