@@ -214,3 +214,39 @@ def test_training_writes_slides_and_handouts(tmp_path, capsys):
     assert all((tmp_path / n.replace(".slides.html", ".html")).exists() for n in names)
     assert not list(tmp_path.glob("*.pdf"))  # --geen-pdf
     assert out.count(" ok ") == 4 and str(tmp_path) in out
+
+
+def _cbs_table(path: Path, header: str, national: int) -> Path:
+    from conftest import write_workbook
+
+    return write_workbook(path, {"Tabel": [
+        ["Jongeren buiten beeld, 1 oktober 2013, per gemeente (gemeentelijke indeling 2013)"], [],
+        ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", header],
+        ["NL01", "Nederland", 2489440, national],
+        ["GM0518", "'s-Gravenhage", 90000, 6300], ["GM0983", "Venlo", 17000, 850], ["GM9999", "Nergenshuizen", 10, 1],
+        [], ["Bron: test."]]})
+
+
+def test_valideer_checks_a_cbs_table_too(tmp_path, capsys):
+    path = _cbs_table(tmp_path / "cbs.xlsx", "Jongeren buiten beeld", 134430)
+    assert main(["valideer", "--json", str(path)]) == 1
+    import json
+
+    report = json.loads(capsys.readouterr().out)
+    entry, = report["files"]
+    assert (entry["file"], entry["read"], entry["loaded"] + entry["rejected"]) == ("cbs.xlsx", 4, 4)
+    assert entry["rejected"] == 1  # the gemeente that does not exist in 2013
+    assert any("GM9999" in str(p["value"]) or "GM9999" in p["message"] for p in entry["problems"])
+
+
+def test_a_column_mapping_of_ones_own_reads_other_headers(tmp_path, capsys):
+    path = _cbs_table(tmp_path / "cbs.xlsx", "NEET-jongeren zonder uitkering", 7150)
+    assert main(["valideer", str(path)]) == 2  # the shipped mapping finds no buiten beeld column
+    mapping = tmp_path / "kolommen.toml"
+    mapping.write_text('versie = "eigen"\n\n[kolommen.buiten_beeld]\nverplicht = true\n'
+                       "patronen = ['neet']\n\n[kolommen.jongeren_15_27]\npatronen = ['15 tot 27']\n",
+                       encoding="utf-8")
+    capsys.readouterr()
+    main(["valideer", "--kolommen", str(mapping), str(path)])
+    out = capsys.readouterr().out
+    assert "cbs.xlsx [CBS-tabel]: read 4 = loaded 3 + rejected 1" in out

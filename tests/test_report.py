@@ -183,3 +183,19 @@ def test_report_maps_with_boundaries_suppress_small_shares(data_dir):
     assert maps.land is not None and maps.land_note is None
     assert "&#x27;s-Gravenhage: 7,0%" in maps.land.svg
     assert "Almere: onbekend" in maps.land.svg  # 5 buiten beeld: below the threshold, so its share is hidden too
+
+
+def test_the_users_column_mapping_reads_a_table_with_other_headers(tmp_path, interview_file):
+    from conftest import write_workbook
+
+    write_workbook(tmp_path / "raw" / "cbs" / "neet.xlsx", {"Tabel": [
+        ["Jongeren buiten beeld, 1 oktober 2013, per gemeente"], [],
+        ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "NEET zonder uitkering"],
+        ["NL01", "Nederland", 2489440, 134430], ["GM0518", "'s-Gravenhage", 90000, 6300], [], ["Bron: test."]]})
+    with pytest.raises(MissingDataError):
+        load_report_data("Den Haag", 2013, tmp_path)
+    mapping = tmp_path / "kolommen.toml"
+    mapping.write_text('versie = "eigen"\n\n[kolommen.buiten_beeld]\nverplicht = true\npatronen = [\'neet\']\n\n'
+                       "[kolommen.jongeren_15_27]\npatronen = ['15 tot 27']\n", encoding="utf-8")
+    data = load_report_data("Den Haag", 2013, tmp_path, cbs_kolommen=mapping)
+    assert data.youth_row["buiten_beeld"] == 6300 and shares(data)[0] == pytest.approx(0.07)

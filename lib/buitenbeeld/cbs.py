@@ -307,9 +307,9 @@ def _first_sheet(path: Path) -> tuple[str, list[tuple]]:
     return sheet, read_rows(path, sheet)
 
 
-def looks_like_youth_table(path: Path) -> bool:
-    """True when the first sheet has a table of gemeenten with a 'buiten beeld' column."""
-    layout = _locate(_first_sheet(Path(path))[1][:_SCAN_ROWS + _MAX_HEADER_ROWS + 40], load_column_mapping())
+def looks_like_youth_table(path: Path, mapping: str | Path | None = None) -> bool:
+    """True when the first sheet has a table of gemeenten with a 'buiten beeld' column (by ``mapping``)."""
+    layout = _locate(_first_sheet(Path(path))[1][:_SCAN_ROWS + _MAX_HEADER_ROWS + 40], load_column_mapping(mapping))
     return layout is not None and "buiten_beeld" in layout.figures
 
 

@@ -46,7 +46,8 @@ def _cmd_rapporten(args: argparse.Namespace) -> int:
     if not args.geen_pdf and not find_chromium():
         print("PDF: no headless Chromium found, writing HTML only (apt-get install chromium for PDF).")
     options = RenderOptions(peiljaar=args.peiljaar, configuratie=str(_absolute(args.configuratie) or ""),
-                            drempel=args.drempel, pdf=not args.geen_pdf, grenzen=str(_absolute(args.grenzen) or ""))
+                            drempel=args.drempel, pdf=not args.geen_pdf, grenzen=str(_absolute(args.grenzen) or ""),
+                            cbs_kolommen=str(_absolute(args.kolommen) or ""))
     output = _absolute(args.uit) or REPORTS_DIR
     summary = render_reports(
         data_dir=_absolute(args.data),
@@ -122,12 +123,14 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
 
     paths = [Path(f) for f in args.bestanden]
     pilot_paths = [p for p in paths if p.is_file() and is_pilot_workbook(p)]
-    interviews = load_interviews([p for p in paths if p not in pilot_paths], engine=args.engine)
+    cbs_paths = [p for p in paths if p.is_file() and p not in pilot_paths and _is_youth_table(p, _absolute(args.kolommen))]
+    interviews = load_interviews([p for p in paths if p not in pilot_paths + cbs_paths], engine=args.engine)
     pilots = load_pilots(pilot_paths, engine=args.engine)
-    # one row per file (interviews) or per file and sheet (pilots), with its counts
-    counts = pd.concat([interviews.files.assign(sheet=None), pilots.sheets], ignore_index=True) \
-        if len(pilots.sheets) else interviews.files.assign(sheet=None)
-    all_problems = pd.concat([frame for frame in (interviews.problems, pilots.problems) if len(frame)]
+    tables, table_problems = _check_youth_tables(cbs_paths, _absolute(args.kolommen))
+    # one row per file (interviews, CBS tables) or per file and sheet (pilots), with its counts
+    counts = pd.concat([frame for frame in (interviews.files.assign(sheet=None), pilots.sheets, tables) if len(frame)]
+                       or [interviews.files.assign(sheet=None)], ignore_index=True)
+    all_problems = pd.concat([frame for frame in (interviews.problems, pilots.problems, table_problems) if len(frame)]
                              or [interviews.problems], ignore_index=True)
     problems = all_problems.assign(message=[
         RowProblem(**{k: r[k] for k in RowProblem.__dataclass_fields__}).message()
@@ -151,9 +154,42 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
             print(f"{severity}: {message}")
         print("\n".join(interviews.summary_lines() if len(interviews.files) else []))
         print("\n".join(pilots.summary_lines()))
+        print("\n".join(f"{r.file} [CBS-tabel]: read {r.read} = loaded {r.loaded} + rejected {r.rejected}"
+                        + (" (unusable)" if r.unusable else "") for r in tables.itertuples()))
     if counts["unusable"].astype(bool).any():
         return 2
     return 1 if len(problems) else 0
+
+
+def _is_youth_table(path: Path, mapping: Path | None) -> bool:
+    from .cbs import looks_like_youth_table
+
+    try:
+        return looks_like_youth_table(path, mapping)
+    except BuitenbeeldError:
+        return False
+
+
+def _check_youth_tables(paths: list[Path], mapping: Path | None):
+    """Counts and problems of CBS tables, in the shapes the interview check uses."""
+    import pandas as pd
+
+    from .cbs import read_youth_table
+    from .errors import InputError
+
+    counts, problems = [], []
+    for path in paths:
+        try:
+            table = read_youth_table(path, mapping=mapping, strict=False)
+        except InputError as error:
+            counts.append({"file": path.name, "sheet": None, "read": 0, "loaded": 0, "rejected": 0, "unusable": True})
+            problems.append(error.problem.as_record())
+            continue
+        counts.append({"file": path.name, "sheet": table.sheet, "read": table.rows_read, "loaded": table.rows_loaded,
+                       "rejected": len(table.rejected_rows), "unusable": False})
+        problems += [p.as_record() for p in table.problems]
+    return (pd.DataFrame(counts, columns=["file", "sheet", "read", "loaded", "rejected", "unusable"]),
+            pd.DataFrame(problems, columns=list(RowProblem.__dataclass_fields__)))
 
 
 def _cmd_pseudonimiseer(args: argparse.Namespace) -> int:
@@ -211,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--configuratie", metavar="FILE", default=None, help="scoring configuration (default: the shipped one)")
     p.add_argument("--drempel", type=int, default=10, help="counts of young people below this are shown as <N (default: %(default)s)")
     p.add_argument("--geen-pdf", action="store_true", help="do not write PDFs, even when Chromium is present")
+    p.add_argument("--kolommen", metavar="FILE", default=None,
+                   help="your own column mapping for the CBS table (a copy of config/cbs_kolommen.toml)")
     p.add_argument("--grenzen", metavar="DIR", default=None,
                    help="folder with the CBS boundary files for the maps (default: <data>/raw/geo; "
                         "without them the reports say where to get them)")
@@ -251,9 +289,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--opnieuw", action="store_true", help="rebuild even when the inputs did not change")
     p.set_defaults(func=_cmd_inlezen)
 
-    p = sub.add_parser("valideer", help="check interview and pilot files without loading them "
+    p = sub.add_parser("valideer", help="check interview, pilot and CBS files without loading them "
                                         "(exit 0 clean, 1 problems, 2 unusable)")
-    p.add_argument("bestanden", nargs="+", metavar="FILE", help="interview or pilot files (xlsx, ods, csv)")
+    p.add_argument("bestanden", nargs="+", metavar="FILE", help="interview, pilot or CBS files (xlsx, ods, csv)")
+    p.add_argument("--kolommen", metavar="FILE", default=None,
+                   help="your own column mapping for CBS tables (a copy of config/cbs_kolommen.toml)")
     p.add_argument("--json", action="store_true", help="print one JSON object with counts and problems")
     _engine_argument(p)
     p.set_defaults(func=_cmd_valideer)

@@ -145,6 +145,7 @@ class RenderOptions:
     drempel: int = DEFAULT_THRESHOLD
     gegenereerd_op: str = ""
     grenzen: str = ""  # folder with the CBS boundary files; empty: <data>/raw/geo
+    cbs_kolommen: str = ""  # the user's column mapping for the CBS table; empty: the shipped one
     pdf: bool = True
     engine: str | None = ENGINE_NAME
 
@@ -187,6 +188,7 @@ def render_report(
                     "drempel": int(options.drempel),
                     "gegenereerd_op": options.gegenereerd_op,
                     "grenzen_map": options.grenzen,
+                    "cbs_kolommen": options.cbs_kolommen,
                 },
                 cwd=str(NOTEBOOKS_DIR),
                 progress_bar=False,

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cbs import YouthTable, in_current_layout, select_youth_table
+from .cbs import YouthTable, in_current_layout, looks_like_youth_table, select_youth_table
 from .disclosure import DEFAULT_THRESHOLD, is_suppressed, show_count
 from .errors import MissingDataError
 from .formatting import format_count, format_date, format_share
@@ -86,11 +86,15 @@ class ReportData:
 
 
 def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None = None,
-                     drempel: int = DEFAULT_THRESHOLD) -> ReportData:
+                     drempel: int = DEFAULT_THRESHOLD, cbs_kolommen: str | Path | None = None) -> ReportData:
     """Resolve the gemeente and read its organisations and CBS youth figures.
 
     The organisations come from the processed tables, which are rebuilt first
     when the raw files changed (see :mod:`buitenbeeld.ingest`).
+
+    ``cbs_kolommen`` is the user's column mapping for the CBS table (see
+    ``config/cbs_kolommen.toml``); with it, a table whose headers the shipped
+    mapping does not know is found too.
 
     Raises
     ------
@@ -102,12 +106,15 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
     resolved = resolve_gemeente(gemeente)
     paths = data_paths(data_dir)
     build = build_processed(data_dir)
-    if not build.inputs.youth_tables:
+    tables = list(build.inputs.youth_tables)
+    if cbs_kolommen:  # headers the shipped mapping does not know: the user's mapping finds the table
+        tables += [p for p in build.inputs.unrecognised if looks_like_youth_table(p, cbs_kolommen)]
+    if not tables:
         raise MissingDataError(
             f"No CBS youth-figures table under {paths.raw}. Put the CBS table (xlsx) there, "
             "or run 'buitenbeeld demo' to write the synthetic demo data."
         )
-    youth = in_current_layout(select_youth_table(build.inputs.youth_tables, peiljaar, strict=False))
+    youth = in_current_layout(select_youth_table(tables, peiljaar, strict=False, mapping=cbs_kolommen or None))
     kaart = build.result
     organisaties = kaart.organisaties
     if not organisaties.empty:
