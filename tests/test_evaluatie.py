@@ -140,3 +140,15 @@ def test_scouts_without_criteria_or_without_young_people_do_not_break_the_overvi
 def test_an_empty_period_says_what_to_do(tmp_path):
     with pytest.raises(MissingDataError, match="kies een andere periode"):
         evaluatie.select_pilots(read_pilot(_pilot(tmp_path)), "Venlo", "2030-01-01")
+
+
+def test_per_organisation_uses_the_names_a_report_may_show():
+    ev = evaluatie.load_evaluation(DATA, "Venlo")
+    table = evaluatie.per_organisation(ev)
+    assert list(table.columns) == ["bereikt", "geactiveerd", "geplaatst", "behouden"]
+    kaart = ev.organisaties[ev.organisaties["gemeentecode"] == "GM0983"]
+    hidden = set(kaart.loc[~kaart["toestemming_publicatie"].astype(bool), "naam"])
+    shown = {name for _, name in table.index}
+    assert shown and not shown & hidden  # no organisation without consent under its own name
+    assert any(name.startswith("Organisatie ") for name in shown)
+    assert set(table.to_numpy().ravel()) <= {"x", "0"} | {f"<10"} | {str(n) for n in range(10, 200)}

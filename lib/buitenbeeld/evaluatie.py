@@ -19,10 +19,10 @@ from .disclosure import DEFAULT_THRESHOLD, SECONDARY, is_suppressed, show_count
 from .errors import MissingDataError, UnknownGemeenteError
 from .formatting import format_date, format_share
 from .gemeenten import resolve_gemeente
-from .pilot import PilotResult
+from .pilot import FUNNEL, PilotResult
 
 __all__ = ["CAUTION", "Evaluation", "select_pilots", "load_evaluation", "per_quarter", "summary_points",
-           "scouts_overview", "pilots_side_by_side"]
+           "scouts_overview", "pilots_side_by_side", "per_organisation"]
 
 #: Said wherever pilots are put side by side.
 CAUTION = ("De pilots verschillen in opzet: andere gemeenten, andere organisaties, andere scouts en een andere "
@@ -43,6 +43,7 @@ class Evaluation:
     synthetic: bool
     van: dt.date | None = None
     tot: dt.date | None = None
+    organisaties: pd.DataFrame | None = None  # the sociale kaart, for the names of organisations
 
     @property
     def empty(self) -> bool:
@@ -121,7 +122,10 @@ def load_evaluation(data_dir: str | Path | None = None, pilot: str = "", van: st
     """Read the processed pilot tables of ``data_dir`` (rebuilt first when ``raw/`` changed) and select."""
     from .ingest import build_processed
 
-    return select_pilots(build_processed(data_dir).pilots, pilot, van, tot)
+    build = build_processed(data_dir)
+    evaluation = select_pilots(build.pilots, pilot, van, tot)
+    evaluation.organisaties = build.result.organisaties
+    return evaluation
 
 
 def per_quarter(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -240,3 +244,30 @@ def pilots_side_by_side(evaluation: Evaluation, threshold: int = DEFAULT_THRESHO
     shown.loc[hidden[hidden].index, ["geplaatst_van_bereikt", "geplaatst_van_bereikt (95%)"]] = SECONDARY
     shown = shown[[c for c in _SIDE_BY_SIDE if c in shown.columns]]
     return shown.rename(columns=_SIDE_BY_SIDE).T.rename_axis(None, axis=1)
+
+
+def per_organisation(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """The funnel per organisation the young people came through, one row each, as shown.
+
+    Names come from the sociale kaart (``evaluation.organisaties``, the processed table):
+    the name a report may show, or the neutral label of an organisation that gave
+    no consent (:func:`~buitenbeeld.sociale_kaart.display_names`, lettered per
+    gemeente as in the gemeente report); an id that is not in the kaart is shown
+    as it is. Counts are suppressed as in :func:`journeys.show_funnel`.
+    """
+    from .sociale_kaart import display_names
+
+    if evaluation.empty:
+        return pd.DataFrame()
+    names: dict[str, str] = {}
+    organisaties = evaluation.organisaties
+    if organisaties is not None and len(organisaties):
+        for _, own in organisaties.groupby("gemeentecode", sort=False):
+            own = own.reset_index(drop=True)
+            names.update(zip(own["organisatie_id"], display_names(own)))
+    funnel = journeys.show_funnel(journeys.count_funnel(evaluation.contacten, [GROUP, "organisatie_id"]), threshold)
+    table = funnel.pivot_table(index=[GROUP, "organisatie_id"], columns="stap", values="jongeren", aggfunc="first",
+                               sort=False)[list(FUNNEL)]
+    table.index = pd.MultiIndex.from_tuples([(g, names.get(i, i)) for g, i in table.index],
+                                            names=[GROUP, "organisatie"])
+    return table.rename_axis(None, axis=1)
