@@ -250,3 +250,16 @@ def test_a_column_mapping_of_ones_own_reads_other_headers(tmp_path, capsys):
     main(["valideer", "--kolommen", str(mapping), str(path)])
     out = capsys.readouterr().out
     assert "cbs.xlsx [CBS-tabel]: read 4 = loaded 3 + rejected 1" in out
+
+
+def test_valideer_takes_an_interview_sheet_with_a_buiten_beeld_column_for_interviews(tmp_path, capsys):
+    from conftest import write_workbook
+
+    path = write_workbook(tmp_path / "kaart.xlsx", {"organisaties": [
+        ["naam", "gemeente", "wijk", "type", "jongeren_bereik", "jongeren_buiten_beeld"],
+        ["Boksschool De Vuist", "Venlo", "Centrum", "interesse/hobby", 40, 12],
+        ["Kapsalon Fade", "Venlo", "Noord", "commercieel", "ca. 30", "onbekend"]]})
+    main(["valideer", str(path)])
+    out = capsys.readouterr().out
+    assert "kaart.xlsx: read 2 = loaded 2 + rejected 0" in out and "CBS-tabel" not in out
+    assert "row 2.0" not in out

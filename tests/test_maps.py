@@ -77,3 +77,12 @@ def test_read_wijken_takes_the_newest_file_and_only_the_gemeentes_wijken(tmp_pat
     assert list(wijken) == ["WK036300", "WK036301"]
     assert [b.naam for b in wijken.values()] == ["Centrum", "Westpoort"]
     assert find_wijk_file(tmp_path).name == "wijk_2024.topojson"
+
+
+def test_a_value_at_the_class_bound_stays_in_its_class():
+    from buitenbeeld.maps import _colour
+
+    values = [0.05449] * 3 + [0.0545] * 3 + [0.1]
+    bounds = class_bounds(values)
+    assert bounds == [0.055, 0.1]  # rounded up, not down to 5,4% below the values it should hold
+    assert [_colour(v, bounds) for v in values] == [CLASS_COLOURS[0]] * 6 + [CLASS_COLOURS[1]]

@@ -132,3 +132,20 @@ def test_missing_cbsodata_without_cache_is_a_missing_data_error(tmp_path, monkey
     monkeypatch.setitem(sys.modules, "cbsodata", None)  # import fails
     with pytest.raises(MissingDataError, match=r"pip install cbsodata"):
         fetch_buiten_beeld(TABLE, cache_dir=tmp_path)
+
+
+def test_an_unknown_table_is_not_called_offline(tmp_path, meta, rows):
+    from buitenbeeld.errors import BuitenbeeldError
+
+    with pytest.raises(BuitenbeeldError, match="Unknown StatLine table '99999NED'.*86087NED"):
+        fetch_buiten_beeld("99999NED", cache_dir=tmp_path, client=FakeCbsodata(meta, rows))
+
+    class NotFound(FakeCbsodata):
+        def _call(self, *args):
+            response = requests.Response()
+            response.status_code = 404
+            raise requests.HTTPError("404 Client Error: Not Found", response=response)
+
+    with pytest.raises(BuitenbeeldError, match="StatLine has no table 86087NED \\(HTTP 404\\)") as info:
+        fetch_buiten_beeld(TABLE, cache_dir=tmp_path, client=NotFound(meta, rows))
+    assert "internet" not in str(info.value)

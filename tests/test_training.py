@@ -272,3 +272,15 @@ def test_a_failing_notebook_names_its_cell_and_leaves_nothing_behind(tmp_path):
                                         notebooks=["1_wie_zijn_jongeren_buiten_beeld"])
     assert not result.ok and "UnknownGemeenteError" in result.message and "(cell " in result.message
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_earlier_runs_files_never_stay_beside_a_new_or_failed_run(tmp_path):
+    naam = "1_wie_zijn_jongeren_buiten_beeld"
+    stale = [tmp_path / f"{naam}.pdf", tmp_path / f"{naam}.pdf-mislukt.txt", tmp_path / f"{naam}.html"]
+    for path in stale:
+        path.write_text("van een vorige keer, voor een andere gemeente")
+    (result,) = training.build_training(tmp_path, gemeente="Venlo", pdf=False, notebooks=[naam])
+    assert result.ok and not stale[0].exists() and not stale[1].exists()
+    assert "Venlo" in stale[2].read_text(encoding="utf-8")  # the new handout, not the old one
+    (failed,) = training.build_training(tmp_path, gemeente="Nergenshuizen", pdf=False, notebooks=[naam])
+    assert not failed.ok and list(tmp_path.iterdir()) == []  # Venlo's files do not pass for this run's

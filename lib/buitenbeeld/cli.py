@@ -123,7 +123,9 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
 
     paths = [Path(f) for f in args.bestanden]
     pilot_paths = [p for p in paths if p.is_file() and is_pilot_workbook(p)]
-    cbs_paths = [p for p in paths if p.is_file() and p not in pilot_paths and _is_youth_table(p, _absolute(args.kolommen))]
+    # an interview sheet may have a column about young people buiten beeld: interviews first, as the ingest does
+    cbs_paths = [p for p in paths if p.is_file() and p not in pilot_paths and not _is_interviews(p)
+                 and _is_youth_table(p, _absolute(args.kolommen))]
     interviews = load_interviews([p for p in paths if p not in pilot_paths + cbs_paths], engine=args.engine)
     pilots = load_pilots(pilot_paths, engine=args.engine)
     tables, table_problems = _check_youth_tables(cbs_paths, _absolute(args.kolommen))
@@ -133,7 +135,7 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
     all_problems = pd.concat([frame for frame in (interviews.problems, pilots.problems, table_problems) if len(frame)]
                              or [interviews.problems], ignore_index=True)
     problems = all_problems.assign(message=[
-        RowProblem(**{k: r[k] for k in RowProblem.__dataclass_fields__}).message()
+        RowProblem(**{k: (_whole(r[k]) if k == "row" else r[k]) for k in RowProblem.__dataclass_fields__}).message()
         for r in all_problems.to_dict("records")
     ])
     if args.json:
@@ -159,6 +161,15 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
     if counts["unusable"].astype(bool).any():
         return 2
     return 1 if len(problems) else 0
+
+
+def _is_interviews(path: Path) -> bool:
+    from .interviews import looks_like_interviews
+
+    try:
+        return looks_like_interviews(path)
+    except BuitenbeeldError:
+        return True  # unreadable: the interview check says why
 
 
 def _is_youth_table(path: Path, mapping: Path | None) -> bool:
@@ -199,6 +210,11 @@ def _cmd_pseudonimiseer(args: argparse.Namespace) -> int:
                           overwrite=args.overschrijven)
     print("\n".join(result.summary_lines()))
     return 0
+
+
+def _whole(row):
+    """A row number as the user counts it (a table of problems stores them as floats, NaN for none)."""
+    return None if row is None or row != row else int(row)
 
 
 def _json_value(value):

@@ -7,6 +7,7 @@ only place a figure can be read.
 """
 from __future__ import annotations
 
+import math
 from typing import Mapping
 
 from .formatting import format_count, format_share, is_missing
@@ -23,20 +24,21 @@ _MAP_WIDTH, _MAP_HEIGHT = 440.0, 520.0
 
 
 def class_bounds(values: list[float], classes: int = len(CLASS_COLOURS)) -> list[float]:
-    """Upper bounds of ``classes`` colour classes of about equal size (quantiles, rounded to 0,1 percent point).
+    """Upper bounds of ``classes`` colour classes of about equal size (quantiles, rounded up to 0,1 percent point).
 
-    The last bound is the maximum, so every value falls in a class.
+    The last bound is at least the maximum, so every value falls in a class.
     """
     ordered = sorted(v for v in values if not is_missing(v))
     if not ordered:
         return []
     bounds = []
     for k in range(1, classes):
-        bound = round(ordered[min(len(ordered) - 1, (len(ordered) * k) // classes)], 3)
+        # rounded up to 0,1 percent point: the gemeente at the quantile stays in its class, as its tooltip reads
+        bound = math.ceil(round(ordered[min(len(ordered) - 1, (len(ordered) * k) // classes)] * 1000, 6)) / 1000
         if not bounds or bound > bounds[-1]:
             bounds.append(bound)
     if not bounds or ordered[-1] > bounds[-1]:
-        bounds.append(ordered[-1])
+        bounds.append(math.ceil(round(ordered[-1] * 1000, 6)) / 1000)
     return bounds
 
 

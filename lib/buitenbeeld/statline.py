@@ -296,6 +296,10 @@ def _download(client: Any, table_id: str) -> tuple[dict[str, list[dict]], dict[s
         plan = _plan(table_id, meta)
         rows = client.get_data(table_id, filters=plan["filters"], select=plan["select"])
     except OSError as error:  # requests' errors are OSErrors: no network, DNS, timeout, HTTP
+        status = getattr(getattr(error, "response", None), "status_code", None)
+        if status is not None and 400 <= status < 500:  # StatLine answered: the table is not there
+            raise BuitenbeeldError(f"StatLine has no table {table_id} (HTTP {status}). The tables of this series are "
+                                   f"{', '.join(TABLES)}.") from error
         raise _Offline(str(error)) from error
     return meta, plan, rows
 
@@ -350,6 +354,9 @@ def fetch_buiten_beeld(table_id: str = DEFAULT_TABLE, *, data_dir: str | Path | 
     UserWarning
         When a download failed and the cache was used instead.
     """
+    if table_id not in TABLES:
+        raise BuitenbeeldError(f"Unknown StatLine table '{table_id}': the series 'Arbeidsmarktsituatie jongeren "
+                               f"(15 tot 27 jaar); regio' has {', '.join(f'{k} ({v})' for k, v in TABLES.items())}.")
     cache_dir = Path(cache_dir) if cache_dir else data_paths(data_dir).raw / "cbs"
     request = _request(table_id)
     stem = _cache_stem(cache_dir, request)

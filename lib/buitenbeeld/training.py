@@ -434,6 +434,13 @@ def _build_one(naam: str, work: Path, parameters: dict, engine: str | None, pdf:
     return files
 
 
+def _remove_outputs(output_dir: Path, naam: str) -> None:
+    """Remove what an earlier run wrote for notebook ``naam`` (its .ipynb, .html, .slides.html, .pdf, notes)."""
+    for path in Path(output_dir).glob(f"{naam}.*"):
+        if path.is_file():
+            path.unlink()
+
+
 def build_training(output_dir: str | Path = TRAINING_OUTPUT, gemeente: str | None = None,
                    data_dir: str | Path | None = None, pdf: bool = True, warm: bool = True,
                    notebooks: Sequence[str] | None = None) -> list[TrainingResult]:
@@ -490,6 +497,7 @@ def build_training(output_dir: str | Path = TRAINING_OUTPUT, gemeente: str | Non
         work = Path(tempfile.mkdtemp(prefix=f".{naam}-", dir=output_dir))
         try:
             files = _build_one(naam, work, parameters, engine, pdf)
+            _remove_outputs(output_dir, naam)  # no PDF of another gemeente or an earlier run left beside it
             kept = []
             for path in files + sorted(work.glob("*-mislukt.txt")):
                 path.chmod(0o644)
@@ -497,6 +505,7 @@ def build_training(output_dir: str | Path = TRAINING_OUTPUT, gemeente: str | Non
             results.append(TrainingResult(naam, True, kept, time.monotonic() - started))
         except Exception as error:  # noqa: BLE001 - one notebook's failure must not stop the others
             message = str(error) if isinstance(error, BuitenbeeldError) else f"{type(error).__name__}: {error}"
+            _remove_outputs(output_dir, naam)  # an earlier run's files must not pass for this run's
             results.append(TrainingResult(naam, False, seconds=time.monotonic() - started, message=message))
         finally:
             shutil.rmtree(work, ignore_errors=True)
