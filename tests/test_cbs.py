@@ -7,7 +7,8 @@ import pytest
 from conftest import write_workbook, youth_table_rows
 from openpyxl import Workbook
 
-from buitenbeeld.cbs import load_column_mapping, looks_like_youth_table, read_youth_table, select_youth_table
+from buitenbeeld.cbs import (in_current_layout, load_column_mapping, looks_like_youth_table, read_youth_table,
+                             select_youth_table)
 from buitenbeeld.errors import InputError, MissingDataError
 from buitenbeeld.gemeenten import list_gemeenten
 
@@ -171,8 +172,8 @@ def test_unreadable_rows_are_listed_never_lost(tmp_path):
             ["PV27", "Noord-Holland (PV)", 440000, 23000], ["GM0080", "Venlo", 18900, 1200], ["GM0983", "Venlo", 17000, 850]]
     path = cbs_workbook(tmp_path / "fouten.xlsx", rows)
     table = read_youth_table(path, strict=False)
-    assert table.rows_read == 6 == table.rows_loaded + len(table.rejected_rows)
-    assert table.rejected_rows == [4, 5, 6]
+    assert table.rows_read == 6 == table.rows_loaded + len(table.rejected_rows) + len(table.skipped_rows)
+    assert (table.rejected_rows, table.skipped_rows) == ([4, 5], [6])  # the province row is left out, not rejected
     messages = [p.message() for p in table.problems]
     assert "fouten.xlsx', sheet 'Tabel 1', row 4, column 'buiten_beeld'" in messages[0] and "'veel'" in messages[0]
     assert "row 5, column 'gemeente'" in messages[1] and "Did you mean: Amsterdam?" in messages[1]
@@ -229,3 +230,138 @@ def test_a_broken_mapping_file_names_the_section(tmp_path):
     with pytest.raises(InputError, match=r"kolommen.toml', column '\[kolommen.buiten_beeld\]': invalid pattern"):
         load_column_mapping(mapping)
     assert [r.name for r in load_column_mapping()][-2:] == ["buiten_beeld", "jongeren_15_27"]
+
+
+# --------------------------------------------------------------------------- review 2
+
+
+def _accounted(table) -> bool:
+    return table.rows_read == table.rows_loaded + len(table.rejected_rows) + len(table.skipped_rows)
+
+
+@pytest.mark.parametrize("heading", ["Provincies", "Landsdelen", "COROP-gebieden", "Regio's"])
+def test_rows_under_a_region_heading_are_not_read_as_gemeenten(tmp_path, heading):
+    # province Groningen and Utrecht share their names with gemeenten: only the rows under "Gemeenten" are those
+    rows = [["Jongeren buiten beeld, 1 oktober 2013"], [], ["Regio", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld"],
+            ["Nederland", 2489440, 134430], [heading], ["Groningen", 110000, 6100], ["Utrecht", 240000, 11000],
+            ["Gemeenten"], ["Groningen", 60000, 4200], ["Utrecht", 80000, 5200], ["Venlo", 17000, 850]]
+    path = cbs_workbook(tmp_path / "secties.xlsx", rows)
+    table = read_youth_table(path, strict=False)
+    assert table.gemeenten[["gemeentecode", "rij", "buiten_beeld"]].values.tolist() == [
+        ["GM0014", 9, 4200], ["GM0344", 10, 5200], ["GM0983", 11, 850]]
+    assert (table.rejected_rows, table.skipped_rows, table.rows_read) == ([], [6, 7], 6) and _accounted(table)
+    assert [(p.row, p.severity) for p in table.problems] == [(6, "warning"), (7, "warning")]
+    assert f"under the heading '{heading}'" in table.problems[0].reason
+    assert len(read_youth_table(path).gemeenten) == 3  # strict: nothing to raise
+
+
+def test_a_gemeente_code_is_a_gemeente_under_any_heading(tmp_path):
+    rows = [["Jongeren buiten beeld 2013"], ["Regio", "Regiocode", "Jongeren buiten beeld"],
+            ["Provincies"], ["Groningen (PV)", "PV20", 6100], ["Groningen", "GM0014", 4200]]
+    table = read_youth_table(cbs_workbook(tmp_path / "codes.xlsx", rows), strict=False)
+    assert table.gemeenten["gemeentecode"].tolist() == ["GM0014"] and table.skipped_rows == [4]
+
+
+def test_region_rows_do_not_switch_off_the_sum_check(tmp_path):
+    rows = _complete_2013_rows(3000)
+    rows.insert(3, ["PV20", "Groningen (PV)", 110000, 6100])
+    table = read_youth_table(cbs_workbook(tmp_path / "som.xlsx", rows))
+    assert (table.rejected_rows, table.skipped_rows) == ([], [4]) and _accounted(table)
+    (total,) = [p for p in table.problems if p.column == "buiten_beeld"]
+    assert "difference -3,000" in total.reason and "expected equal within 2,045" in total.reason
+
+
+def test_a_rejected_row_weakens_the_sum_check_to_at_most(tmp_path):
+    rows = _complete_2013_rows(-5000)  # the national row is below the sum of the gemeenten
+    rows[5][3] = "veel"  # a gemeente that cannot be read
+    table = read_youth_table(cbs_workbook(tmp_path / "som.xlsx", rows), strict=False)
+    assert table.rejected_rows == [6]
+    (total,) = [p for p in table.problems if p.column == "buiten_beeld" and p.severity == "warning"]
+    assert "expected at most within" in total.reason
+    assert "weakened to 'at most' because 1 row(s) were rejected (row 6)" in total.reason
+    rows = _complete_2013_rows(3000)  # a shortfall may be the rejected row: no warning
+    rows[5][3] = "veel"
+    table = read_youth_table(cbs_workbook(tmp_path / "som2.xlsx", rows), strict=False)
+    assert [p.column for p in table.problems] == ["buiten_beeld"] and table.problems[0].severity == "error"
+
+
+@pytest.mark.parametrize("title", [
+    ["Jongeren buiten beeld, 1 oktober 2013", None, None, None, "Tabel 1"],  # a note at the right
+    ["Tabel 1", "Jongeren buiten beeld naar gemeente, 2013"],  # the title in the name column
+])
+def test_a_title_row_directly_above_the_header_is_no_header(tmp_path, title):
+    rows = [title, ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld",
+                    "Waarvan zonder bekende reden"],
+            ["NL01", "Nederland", 2489440, 134430, 65910], ["GM0518", "Den Haag", 90000, 6300, 3150]]
+    path = cbs_workbook(tmp_path / "titel.xlsx", rows)
+    table = read_youth_table(path)
+    assert table.columns == {"jongeren_15_27": "jongeren 15 tot 27 jaar", "buiten_beeld": "jongeren buiten beeld",
+                             "zonder_bekende_reden": "waarvan zonder bekende reden"}
+    assert table.gemeenten[["gemeentecode", "buiten_beeld"]].values.tolist() == [["GM0518", 6300]]
+    assert (table.peiljaar, table.problems) == (2013, []) and looks_like_youth_table(path)
+
+
+def test_label_columns_are_never_figures(tmp_path):
+    # a short title without a year stays in the header block: it must not make the name column a figure
+    rows = [["Jongeren buiten beeld", None, "Tabel 1"], ["Gemeente", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld"],
+            ["Venlo", 17000, 850]]
+    table = read_youth_table(cbs_workbook(tmp_path / "label.xlsx", rows))
+    assert table.gemeenten[["gemeentecode", "buiten_beeld"]].values.tolist() == [["GM0983", 850]]
+
+
+def _own_columns_2013(tmp_path, muiden_neet="x"):
+    mapping = tmp_path / "kolommen.toml"
+    mapping.write_text("[kolommen.buiten_beeld]\npatronen = ['buiten beeld']\nverplicht = true\n"
+                       "[kolommen.neet]\npatronen = ['\\bneet\\b']\n", encoding="utf-8")
+    rows = [["Jongeren buiten beeld 2013"], [], ["Gemeentecode", "Gemeente", "NEET-jongeren", "Jongeren buiten beeld"],
+            ["GM0381", "Bussum", 300, 180], ["GM0424", "Muiden", muiden_neet, 20], ["GM0425", "Naarden", 200, 90]]
+    return read_youth_table(cbs_workbook(tmp_path / "neet.xlsx", rows), mapping=mapping, strict=False)
+
+
+def test_the_current_layout_converts_the_columns_of_the_users_mapping(tmp_path):
+    converted = in_current_layout(_own_columns_2013(tmp_path))
+    (gooise_meren,) = converted.gemeenten.to_dict("records")
+    assert (gooise_meren["gemeentecode"], gooise_meren["buiten_beeld"]) == ("GM1942", 290)
+    assert math.isnan(gooise_meren["neet"]) and gooise_meren["neet_symbool"] == "x"  # Muiden is secret
+
+
+def test_the_current_layout_names_a_rejected_part_as_rejected(tmp_path):
+    table = _own_columns_2013(tmp_path, muiden_neet="20?")
+    assert (table.rejected_rows, table.rejected_gemeenten) == ([5], {"GM0424": 5})
+    (gooise_meren,) = in_current_layout(table).gemeenten.to_dict("records")
+    assert gooise_meren["buiten_beeld_toelichting"] == "rij afgekeurd: Muiden (GM0424)"
+    assert math.isnan(gooise_meren["buiten_beeld"])
+
+
+def test_a_second_national_row_is_rejected(tmp_path):
+    rows = [["Jongeren buiten beeld 2013"], [], ["Gemeentecode", "Gemeente", "Jongeren buiten beeld"],
+            ["NL01", "Nederland", 134430], ["GM0518", "Den Haag", 6300], ["NL01", "Nederland", 134000]]
+    table = read_youth_table(cbs_workbook(tmp_path / "twee.xlsx", rows), strict=False)
+    assert (table.nederland["rij"], table.nederland["buiten_beeld"], table.rejected_rows) == (4, 134430, [6])
+    assert table.rows_read == 3 and _accounted(table)
+    (problem,) = table.problems
+    assert (problem.row, problem.severity, problem.reason) == (6, "error", "second national row (also row 4)")
+
+
+@pytest.mark.parametrize("line", ["Voorlopige cijfers.", "Den Haag/Heerlen, 2015", "a) Exclusief jongeren in instellingen",
+                                  "Gemeente: 1 oktober 2013"])
+def test_a_text_line_below_the_table_is_a_footnote(tmp_path, line):
+    rows = [*youth_table_rows()[:8], [], [line]]
+    table = read_youth_table(write_workbook(tmp_path / "voet.xlsx", {"Tabel": rows}))
+    assert (table.footnotes, table.problems, table.rows_read) == ([line], [], 4)
+
+
+def test_a_text_line_between_gemeenten_is_still_read_and_rejected(tmp_path):
+    rows = youth_table_rows()
+    rows.insert(6, ["Voorlopige cijfers."])  # a line inside the table is never a footnote: never lost
+    table = read_youth_table(write_workbook(tmp_path / "midden.xlsx", {"Tabel": rows}), strict=False)
+    assert table.rejected_rows == [7] and len(table.gemeenten) == 3 and _accounted(table)
+
+
+def test_a_totaal_row_without_a_code_and_a_marker_like_a(tmp_path):
+    rows = youth_table_rows()[:8]
+    rows[4] = ["", "Totaal", 2489440, 134430, 65910]
+    rows[6] = ["GM0983", "Venlo a)", 17000, 850, "x"]
+    table = read_youth_table(write_workbook(tmp_path / "totaal.xlsx", {"Tabel": rows}))
+    assert (table.nederland["rij"], table.nederland["buiten_beeld"], table.problems) == (5, 134430, [])
+    assert table.gemeenten["gemeentenaam"].tolist() == ["'s-Gravenhage", "Venlo", "Almere"]

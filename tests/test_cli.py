@@ -88,7 +88,7 @@ def test_valideer_json_has_counts_and_problems_per_file_and_in_total(tmp_path, c
     path = _kaart(tmp_path, [["Club", "Venlo", "hobby", 9], ["", "Venlo", "hobby", 2]])
     assert main(["valideer", "--json", str(path)]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["total"] == {"read": 2, "loaded": 1, "rejected": 1, "problems": 2}
+    assert report["total"] == {"read": 2, "loaded": 1, "rejected": 1, "skipped": 0, "problems": 2}
     (entry,) = report["files"]
     assert (entry["file"], entry["read"], entry["loaded"], entry["rejected"]) == ("kaart.xlsx", 2, 1, 1)
     problems = {(p["row"], p["column"], p["severity"]) for p in entry["problems"]}
@@ -202,7 +202,7 @@ def test_valideer_refuses_a_pilot_file_with_identifiers_and_pseudonimiseer_makes
     import json
 
     report = json.loads(capsys.readouterr().out)
-    assert report["total"] == {"read": 2, "loaded": 2, "rejected": 0, "problems": 0}
+    assert report["total"] == {"read": 2, "loaded": 2, "rejected": 0, "skipped": 0, "problems": 0}
     assert [entry["sheet"] for entry in report["files"]] == ["contacten"]
 
 
@@ -234,7 +234,7 @@ def test_valideer_checks_a_cbs_table_too(tmp_path, capsys):
 
     report = json.loads(capsys.readouterr().out)
     entry, = report["files"]
-    assert (entry["file"], entry["read"], entry["loaded"] + entry["rejected"]) == ("cbs.xlsx", 4, 4)
+    assert (entry["file"], entry["read"], entry["loaded"] + entry["rejected"] + entry["skipped"]) == ("cbs.xlsx", 4, 4)
     assert entry["rejected"] == 1  # the gemeente that does not exist in 2013
     assert any("GM9999" in str(p["value"]) or "GM9999" in p["message"] for p in entry["problems"])
 
@@ -263,3 +263,16 @@ def test_valideer_takes_an_interview_sheet_with_a_buiten_beeld_column_for_interv
     out = capsys.readouterr().out
     assert "kaart.xlsx: read 2 = loaded 2 + rejected 0" in out and "CBS-tabel" not in out
     assert "row 2.0" not in out
+
+
+def test_valideer_counts_region_rows_of_a_cbs_table_as_skipped(tmp_path, capsys):
+    from conftest import write_workbook
+
+    path = write_workbook(tmp_path / "cbs.xlsx", {"Tabel": [
+        ["Jongeren buiten beeld, 1 oktober 2013, per gemeente (gemeentelijke indeling 2013)"], [],
+        ["Regio's", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld"],
+        ["Nederland", 2489440, 134430], ["Provincies"], ["Groningen", 110000, 6100],
+        ["Gemeenten"], ["Groningen", 40000, 2400], ["Venlo", 17000, 850], [], ["Bron: test."]]})
+    main(["valideer", str(path)])
+    out = capsys.readouterr().out
+    assert "cbs.xlsx [CBS-tabel]: read 4 = loaded 3 + rejected 0 + skipped 1 (regio's)" in out

@@ -180,3 +180,12 @@ def test_each_year_is_converted_on_its_own():
     assert list(result.columns[:3]) == ["jaar", "gemeentecode", "gemeentenaam"]
     assert result["jaar"].tolist() == [2013, 2014]
     assert result["buiten_beeld"].iloc[0] == 200.0 and math.isnan(result["buiten_beeld"].iloc[1])
+
+
+def test_a_rejected_part_is_named_as_rejected_not_as_absent():
+    table = gooi(120.0, 30.0, 50.0).drop(index=1)  # Muiden's row was in the source table but rejected
+    result = convert_to_2026(table, ["buiten_beeld"], rejected=["GM0424"]).iloc[0]
+    assert math.isnan(result["buiten_beeld"]) and result["buiten_beeld_symbool"] == "."
+    assert result["buiten_beeld_toelichting"] == "rij afgekeurd: Muiden (GM0424)"
+    both = convert_to_2026(gooi(120.0, 30.0, 50.0).drop(index=[1, 2]), ["buiten_beeld"], rejected={"gm0424": 5}).iloc[0]
+    assert both["buiten_beeld_toelichting"] == "niet in de tabel: Naarden (GM0425); rij afgekeurd: Muiden (GM0424)"

@@ -3,9 +3,21 @@
 The reader finds the table itself: title and explanation rows above a header of
 one to three rows (a merged group heading such as "Jongeren buiten beeld" above
 the sub-headings "totaal" and "waarvan zonder bekende reden"), one row per
-gemeente (code and/or name), a ``Nederland`` row, and footnotes below ("1)",
-"Bron:", "Verklaring van tekens"). Which column is which comes from a mapping
-file (``config/cbs_kolommen.toml``, see :func:`load_column_mapping`).
+gemeente (code and/or name), a ``Nederland`` (or ``Totaal``) row, and
+footnotes below ("1)", "a)", "Bron:", "Verklaring van tekens", or any line
+without figures after the last row of figures). The code and name columns
+are judged from the data rows, never from the header, and are never mapped to
+figures; a title row directly above the header (a year in a sentence, a long
+sentence, "Tabel 1") ends the header block. Which figure column is which comes
+from a mapping file (``config/cbs_kolommen.toml``, see
+:func:`load_column_mapping`).
+
+A table may be split into sections by a heading row ("Gemeenten",
+"Provincies", "Landsdelen", "COROP-gebieden", "Regio's"). Names are resolved
+as gemeenten only under "Gemeenten" or before any heading; other rows under a
+non-gemeente heading (and rows with a PV/LD/CR code or "(PV)") are region rows:
+left out with a warning and counted apart (``skipped_rows``). A row with a
+gemeente code (GM...) is a gemeente under any heading.
 
 Cells hold counts (numbers, or text with thousands separators such as
 ``1.234``) or the CBS symbols: ``.`` unknown, unreliable or secret; ``x``
@@ -16,8 +28,8 @@ Gemeenten are checked against the CBS list of the table's year (a 2013 table
 against the 2013 list, so Bussum GM0381 stays Bussum GM0381). Problems are
 collected per row as :class:`~buitenbeeld.errors.RowProblem`: a row that cannot
 be read is rejected and listed, never lost, so that rows read = rows loaded +
-rows rejected. The gemeente rows are checked against the national row within
-CBS rounding (see :func:`check_totals`).
+rows rejected + region rows skipped. The gemeente rows are checked against the
+national row within CBS rounding (see :func:`check_totals`).
 """
 from __future__ import annotations
 
@@ -56,15 +68,20 @@ CBS_SYMBOLS = {".": "onbekend of geheim", "x": "geheim", "-": "nihil", "": "kan 
 _SCAN_ROWS = 30
 _MAX_HEADER_ROWS = 3
 _CODE = re.compile(r"^(GM\s*\d{1,4}|NL0?\d|(PV|LD|CR)\s*\d{1,2})$", re.I)
-_NATIONAL = re.compile(r"^(nederland|nl0?[01]|totaal nederland)$", re.I)
+_NATIONAL = re.compile(r"^(nederland|nl0?[01]|totaal nederland|nederland totaal)$", re.I)
+_TOTAL = re.compile(r"^totaal$", re.I)  # the national row when it has no gemeente or region code
+_GEMEENTE_CODE = re.compile(r"^GM\s*\d{1,4}$", re.I)
 _NOT_A_GEMEENTE = re.compile(r"^(PV|LD|CR)\s*\d{1,2}$|\((pv|ld|cr)\)$", re.I)
 _LABEL_HEADER = re.compile(r"^(gemeente(code|naam|n)?|regio(code|'s)?|code|naam)$", re.I)
+_LABEL_START = re.compile(r"^(gemeente|regio|code|naam|perioden?|onderwerp)", re.I)  # a header, never a title
+_TITLE = re.compile(r"^(tabel|table|figuur|grafiek|bijlage)\s*\d{1,3}[a-z]?\b", re.I)
 _PERIOD_HEADER = re.compile(r"(perioden?|jaar|onderwerpen?|eenheid)\b", re.I)
-_SECTION = re.compile(r"^(gemeenten|provincies|landsdelen|corop[- ]?gebieden|regio's|regio)$", re.I)
+_SECTION = re.compile(r"^(gemeenten|provincies|provincie|landsdelen|landsdeel|corop[- ]?gebieden|corop[- ]?regio's|"
+                      r"corop|regio's|regio)$", re.I)
 _FOOTNOTE = re.compile(
-    r"^\s*(\(?\d{1,2}\)|\*|bron\b|verklaring|toelichting|noot|voetnoot|opmerking|cijfers zijn|"
+    r"^\s*(\(?\d{1,2}\)|\(?[a-z]\)(\s|$)|\*|bron\b|verklaring|toelichting|noot|voetnoot|opmerking|cijfers zijn|"
     r"[.x-]\s*[=:]|©|centraal bureau voor de statistiek)", re.I)
-_MARKER = re.compile(r"\s*(\(\d{1,2}\)|\d{1,2}\)|[\u00b9\u00b2\u00b3\u2070-\u2079]+|\*+)\s*$")
+_MARKER = re.compile(r"(\s*(\(\d{1,2}\)|\d{1,2}\)|[\u00b9\u00b2\u00b3\u2070-\u2079]+|\*+)|\s+[a-z]\))\s*$")
 _YEAR = re.compile(r"(?<![\d/])((?:19|20)\d\d)(?![\d/])")
 _INDELING = re.compile(r"indeling\s+(?:van\s+)?((?:19|20)\d\d)", re.I)
 _TOLERANCE_NOTE = (
@@ -157,7 +174,12 @@ class YouthTable:
     per figure a value column plus ``<figure>_symbool`` (the CBS symbol where the
     value is missing); ``nederland`` is the national row as a dict. ``problems``
     lists every row problem; ``rows_read`` counts the rows between header and
-    footnotes, of which ``rejected_rows`` were not loaded.
+    footnotes (section headings and blank rows not counted): ``rows_loaded``
+    were loaded, ``rejected_rows`` could not be read, and ``skipped_rows`` are
+    region rows (provinces, landsdelen, COROP-gebieden) left out on purpose, so
+    ``rows_read == rows_loaded + len(rejected_rows) + len(skipped_rows)``.
+    ``rejected_gemeenten`` maps the code of each gemeente whose row was
+    rejected (the gemeente was recognised, a figure was not) to its row.
     """
 
     path: Path
@@ -174,6 +196,8 @@ class YouthTable:
     rows_read: int = 0
     rejected_rows: list[int] = field(default_factory=list)
     omgerekend_van: int | None = None
+    skipped_rows: list[int] = field(default_factory=list)
+    rejected_gemeenten: dict[str, int] = field(default_factory=dict)
 
     @property
     def rows_loaded(self) -> int:
@@ -220,24 +244,54 @@ def _is_data_row(row: tuple) -> bool:
             and all(_count_or_symbol(v) for i, v in cells if i > first_count))
 
 
-def _header_rows(rows: list[tuple], data_at: int) -> list[int]:
-    """The rows of the header block directly above the first data row."""
+def _first_figure_column(rows: list[tuple], data_at: int) -> int:
+    """The leftmost column that holds a count in the data rows: the label columns lie left of it."""
+    return min(next(i for i, v in enumerate(row) if _text(v) and _is_count(v))
+               for row in rows[data_at:data_at + 40] if _is_data_row(row))
+
+
+def _looks_like_title(row: tuple, before: int) -> bool:
+    """True when a text cell above the label columns reads as a title, not a header.
+
+    A title is "Tabel 1", a sentence with a year in it ("Jongeren buiten beeld,
+    1 oktober 2013") or a long sentence; a cell that starts like a label header
+    ("Gemeente", "Regio's", "Perioden") never is. Only the label columns are
+    looked at: a group heading over the figures may well hold a year.
+    """
+    for value in row[:before]:
+        text = _MARKER.sub("", _text(value))
+        if not text or not isinstance(value, str) or _LABEL_START.match(text):
+            continue
+        if (_TITLE.match(text) or len(text) > 40 or len(text.split()) >= 6
+                or (_YEAR.search(text) and re.search(r"[^\W\d_]{2}", text))):
+            return True
+    return False
+
+
+def _header_rows(rows: list[tuple], data_at: int, before: int) -> list[int]:
+    """The rows of the header block directly above the first data row, up to a blank or title row."""
     block: list[int] = []
     for index in range(data_at - 1, max(-1, data_at - 1 - _MAX_HEADER_ROWS), -1):
         filled = [i for i, v in enumerate(rows[index]) if _text(v)]
         if not filled or (block and filled == [0] and not _LABEL_HEADER.match(_text(rows[index][0]))):
             break
+        if block and _looks_like_title(rows[index], before):  # the row right above the data is a header
+            break
         block.insert(0, index)
     return block
 
 
-def _header_texts(rows: list[tuple], block: list[int]) -> list[str]:
-    """One normalised header per column: the header rows joined, merged group headings spread."""
+def _header_texts(rows: list[tuple], block: list[int], before: int = 0) -> list[str]:
+    """One normalised header per column: the header rows joined, merged group headings spread.
+
+    A group heading spreads only over figure columns (from ``before`` on): text
+    above a label column is never a heading of the figures beside it.
+    """
     width = max((len(rows[i]) for i in block), default=0)
     grid = [[_MARKER.sub("", _text(rows[i][c])) if c < len(rows[i]) else "" for c in range(width)] for i in block]
     for level in range(len(grid) - 1):
         below = [any(grid[k][c] for k in range(level + 1, len(grid))) for c in range(width)]
-        for c in range(1, width):
+        for c in range(max(1, before + 1), width):
             # a merged group heading sits in its first cell: spread it over the sub-headings beside it
             if not grid[level][c] and grid[level][c - 1] and below[c] and below[c - 1]:
                 grid[level][c] = grid[level][c - 1]
@@ -245,9 +299,12 @@ def _header_texts(rows: list[tuple], block: list[int]) -> list[str]:
             .replace("_", " ") for c in range(width)]
 
 
-def _map_figures(headers: list[str], rules: tuple[ColumnRule, ...]) -> dict[str, int]:
+def _map_figures(headers: list[str], rules: tuple[ColumnRule, ...], before: int) -> dict[str, int]:
+    """Tidy figure -> column, for the columns from ``before`` on (label columns are never figures)."""
     columns: dict[str, int] = {}
     for position, header in enumerate(headers):
+        if position < before:
+            continue
         rule = next((r for r in rules if header and r.matches(header)), None)
         if rule is not None:
             columns.setdefault(rule.name, position)  # a second match of a taken rule is left out
@@ -287,13 +344,14 @@ def _locate(rows: list[tuple], rules: tuple[ColumnRule, ...]) -> _Layout | None:
     data_at = next((i for i, row in enumerate(rows[:_SCAN_ROWS + _MAX_HEADER_ROWS]) if _is_data_row(row)), None)
     if data_at is None:
         return None
-    block = _header_rows(rows, data_at)
-    headers = _header_texts(rows, block)
-    figures = _map_figures(headers, rules)
-    if not figures:
-        return None
-    labels = _label_columns(rows, data_at, min(figures.values()))
+    before = _first_figure_column(rows, data_at)
+    labels = _label_columns(rows, data_at, before)
     if not labels:
+        return None
+    block = _header_rows(rows, data_at, before)
+    headers = _header_texts(rows, block, before)
+    figures = _map_figures(headers, rules, before)
+    if not figures:
         return None
     titles = [" ".join(_text(v) for v in rows[i] if _text(v)) for i in range(block[0] if block else data_at)]
     return _Layout(data_at, headers, figures, labels, [t for t in titles if t])
@@ -353,12 +411,17 @@ def _list_years(year: int | None) -> tuple[int, ...]:
 
 
 class _RowReader:
-    """Reads the gemeente rows of one table and collects their problems."""
+    """Reads the gemeente rows of one table, keeps count of them and collects their problems."""
 
     def __init__(self, path: Path, sheet: str, layout: _Layout, list_years: tuple[int, ...]):
         self.path, self.sheet, self.layout, self.list_years = path, sheet, layout, list_years
         self.problems: list[RowProblem] = []
         self.seen: dict[str, int] = {}
+        self.section: str | None = None  # the heading above the rows ("Gemeenten", "Provincies", ...)
+        self.national_at: int | None = None  # the row of the national row that was loaded
+        self.rejected: list[int] = []
+        self.skipped: list[int] = []
+        self.rejected_gemeenten: dict[str, int] = {}
 
     def problem(self, number: int, column: str | None, value: Any, reason: str, hint: str = "",
                 severity: str = "error") -> None:
@@ -368,17 +431,34 @@ class _RowReader:
         position = self.layout.labels.get(name, self.layout.figures.get(name))
         return row[position] if position is not None and position < len(row) else None
 
+    def _region(self, code: str, name: str) -> str | None:
+        """Why the row is a region row (province, landsdeel, COROP-gebied), or None for a gemeente."""
+        if _NOT_A_GEMEENTE.search(code) or _NOT_A_GEMEENTE.search(name):
+            return "a province or region row, not a gemeente; left out"
+        if self.section and not self.section.lower().startswith("gemeente") and not _GEMEENTE_CODE.match(code):
+            return f"a row under the heading '{self.section}', not a gemeente; left out"
+        return None
+
     def read(self, number: int, row: tuple) -> dict[str, Any] | None:
-        """The row as a record, or None when it is rejected (its problems are recorded)."""
+        """The row as a record, or None when it is rejected or skipped (its problems are recorded)."""
         code = _MARKER.sub("", _text(self.at(row, "gemeentecode")))
         name = _MARKER.sub("", _text(self.at(row, "gemeentenaam")))
         record: dict[str, Any] = {"rij": number}
         errors = len([p for p in self.problems if p.severity == "error"])
-        national = bool(_NATIONAL.match(code) or _NATIONAL.match(name))
-        if not national:
-            if _NOT_A_GEMEENTE.search(code) or _NOT_A_GEMEENTE.search(name):
-                self.problem(number, "gemeente", code or name, "a province or region row, not a gemeente; left out",
-                             severity="warning")
+        national = bool(_NATIONAL.match(code) or _NATIONAL.match(name)
+                        or (_TOTAL.match(name or code) and not _CODE.match(code)))
+        gemeente = None
+        if national:
+            if self.national_at is not None:
+                self.problem(number, "gemeente", code or name, f"second national row (also row {self.national_at})",
+                             "Remove one of the two rows")
+                self.rejected.append(number)
+                return None
+        else:
+            region = self._region(code, name)
+            if region:
+                self.problem(number, "gemeente", code or name, region, severity="warning")
+                self.skipped.append(number)
                 return None
             gemeente = self._gemeente(number, code, name)
             if gemeente is not None:
@@ -390,7 +470,12 @@ class _RowReader:
                 self.problem(number, figure, self.at(row, figure), str(error),
                              "Correct the cell, or use a CBS symbol (. x -)")
         if len([p for p in self.problems if p.severity == "error"]) > errors:
+            self.rejected.append(number)
+            if gemeente is not None:
+                self.rejected_gemeenten[gemeente.code] = number
             return None
+        if national:
+            self.national_at = number
         record["_nederland"] = national
         return record
 
@@ -430,6 +515,31 @@ def _is_footnote(row: tuple) -> bool:
     return bool(cells) and (bool(_FOOTNOTE.match(cells[0])) or (len(cells) == 1 and len(cells[0]) > 40))
 
 
+def _section(row: tuple) -> str | None:
+    """The heading of a section ("Gemeenten", "Provincies", ...) when the row is one, else None."""
+    cells = [_MARKER.sub("", _text(v)) for v in row if _text(v)]
+    return cells[0] if len(cells) == 1 and _SECTION.match(cells[0]) else None
+
+
+def _footnotes_from(rows: list[tuple], layout: _Layout) -> int:
+    """The index of the first footnote row below the data.
+
+    That is the first row that reads as a footnote ("1)", "a)", "Bron:", a long
+    line), or else the row after the last one with a figure cell or a code:
+    below the data, a line without any figure ("Voorlopige cijfers.",
+    "Den Haag/Heerlen, 2015") is a footnote, not a gemeente.
+    """
+    end = next((i for i in range(layout.data_at, len(rows)) if _is_footnote(rows[i])), len(rows))
+    figures = set(layout.figures.values())
+    code_at = layout.labels.get("gemeentecode")
+
+    def holds_data(row: tuple) -> bool:
+        has_figure = any(p < len(row) and _text(row[p]) for p in figures)
+        return has_figure or (code_at is not None and code_at < len(row) and bool(_CODE.match(_text(row[code_at]))))
+
+    return next((i + 1 for i in range(end - 1, layout.data_at - 1, -1) if holds_data(rows[i])), layout.data_at)
+
+
 # --------------------------------------------------------------------------- totals
 
 
@@ -446,9 +556,12 @@ def check_totals(table: YouthTable, rounding: int | None = None) -> list[RowProb
     ``(n + 1) * unit / 2``; that is the tolerance. The unit is ``rounding``, or
     the largest of 1000, 100, 10 and 5 that divides every value of the column
     (1, no tolerance, when the figures are not rounded). A table with fewer
-    gemeenten than the CBS list of its year is only checked not to exceed the
-    national row. A column is skipped where a symbol (``.``, ``x``, blank) hides
-    a value, where a row was rejected, or without a national row.
+    gemeenten than the CBS list of its year, or with rejected rows, is only
+    checked not to exceed the national row ("at most"; the message then says
+    the check was weakened and why). Region rows left out on purpose
+    (``skipped_rows``: provinces, COROP-gebieden) do not weaken it. A column is
+    skipped where a symbol (``.``, ``x``, blank) hides a value, or without a
+    national row.
 
     Returns
     -------
@@ -460,7 +573,7 @@ def check_totals(table: YouthTable, rounding: int | None = None) -> list[RowProb
     listed = len(list_gemeenten(table.indeling)) if table.indeling in AVAILABLE_YEARS else None
     for figure in table.columns:
         national = table.nederland.get(figure)
-        if national is None or (isinstance(national, float) and math.isnan(national)) or table.rejected_rows:
+        if national is None or (isinstance(national, float) and math.isnan(national)):
             continue
         if frame.empty or frame[figure].isna().any():
             continue
@@ -468,15 +581,20 @@ def check_totals(table: YouthTable, rounding: int | None = None) -> list[RowProb
         unit = rounding or _rounding_unit(values)
         tolerance = (len(frame) + 1) * unit / 2 if unit > 1 else 0.0
         total = sum(values[:-1])
-        complete = listed is None or len(frame) >= listed
+        complete = (listed is None or len(frame) >= listed) and not table.rejected_rows
         difference = total - national
         if abs(difference) > tolerance if complete else difference > tolerance:
             expectation = "equal" if complete else "at most"
+            weakened = ""
+            if table.rejected_rows:
+                rows = ", ".join(map(str, table.rejected_rows))
+                weakened = (f"; the check is weakened to 'at most' because {len(table.rejected_rows)} row(s) were "
+                            f"rejected (row {rows}) and their figures are not in the sum")
             problems.append(RowProblem(
                 table.path.name, table.sheet, int(table.nederland.get("rij", 0)) or None, figure, None,
                 f"the {len(frame)} gemeenten add up to {total:,.0f}, the Nederland row says {national:,.0f} "
                 f"(difference {difference:+,.0f}); expected {expectation} within {tolerance:,.0f} "
-                f"({_TOLERANCE_NOTE}, here {unit})",
+                f"({_TOLERANCE_NOTE}, here {unit}){weakened}",
                 "Check for missing, doubled or shifted rows in this column", "warning"))
     return problems
 
@@ -535,19 +653,24 @@ def read_youth_table(path: Path, *, year: int | None = None, mapping: str | Path
         reader.problem(None, None, indeling, f"no CBS gemeente list for {indeling or 'an unknown year'}; gemeenten "
                        f"checked against {' and '.join(map(str, reader.list_years))}",
                        "Give the year of the table", "warning")
-    records, footnotes, nederland, rejected, read = [], [], {}, [], 0
+    records, footnotes, nederland, read = [], [], {}, 0
+    first_footnote = _footnotes_from(rows, layout)
     for number, row in enumerate(rows[layout.data_at:], start=layout.data_at + 1):
-        if footnotes or _is_footnote(row):
+        if number > first_footnote:
             if any(_text(v) for v in row):
                 footnotes.append(" ".join(_text(v) for v in row if _text(v)))
             continue
-        if not any(_text(v) for v in row) or (len([v for v in row if _text(v)]) == 1 and _SECTION.match(_text(row[0]))):
+        if not any(_text(v) for v in row):
+            continue
+        heading = _section(row)
+        if heading is not None:
+            reader.section = heading
             continue
         read += 1
         record = reader.read(number, row)
         if record is None:
-            rejected.append(number)
-        elif record.pop("_nederland"):
+            continue
+        if record.pop("_nederland"):
             nederland = record
         else:
             records.append({**record, "peiljaar": peiljaar})
@@ -559,7 +682,8 @@ def read_youth_table(path: Path, *, year: int | None = None, mapping: str | Path
                                            *[c for f in figures for c in (f, f"{f}_symbool")]])
     title = layout.title_rows[0] if layout.title_rows else path.stem
     table = YouthTable(path, title, peiljaar, frame, nederland, footnotes, is_synthetic(path), indeling, sheet,
-                       {f: layout.headers[p] for f, p in layout.figures.items()}, reader.problems, read, rejected)
+                       {f: layout.headers[p] for f, p in layout.figures.items()}, reader.problems, read,
+                       reader.rejected, skipped_rows=reader.skipped, rejected_gemeenten=reader.rejected_gemeenten)
     table.problems.extend(check_totals(table, rounding))
     return table
 
@@ -571,15 +695,17 @@ def in_current_layout(table: YouthTable) -> YouthTable:
     Naarden); a part of a gemeente that was split is shared out by area and the
     row is marked ``geschat`` (estimates are rounded to whole numbers). The
     columns ``voorgangers`` and ``<figure>_toelichting`` say where each figure
-    came from; ``omgerekend_van`` is set to 2013. Tables in another layout are
-    returned as they are.
+    came from (a part whose row was rejected is named as such); ``omgerekend_van``
+    is set to 2013. Every figure column of the table is converted (those of
+    the mapping it was read with, :attr:`YouthTable.columns`). Tables in another
+    layout are returned as they are.
     """
     if table.indeling != 2013:
         return table
     from .crosswalk import convert_to_2026
 
-    columns = [c for c in FIGURE_COLUMNS if c in table.gemeenten.columns]
-    converted = convert_to_2026(table.gemeenten, columns)
+    columns = [c for c in table.columns if c in table.gemeenten.columns]
+    converted = convert_to_2026(table.gemeenten, columns, rejected=table.rejected_gemeenten)
     converted[columns] = converted[columns].round()
     converted["peiljaar"] = table.peiljaar
     return replace(table, gemeenten=converted, indeling=2026, omgerekend_van=2013)

@@ -132,6 +132,9 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
     # one row per file (interviews, CBS tables) or per file and sheet (pilots), with its counts
     counts = pd.concat([frame for frame in (interviews.files.assign(sheet=None), pilots.sheets, tables) if len(frame)]
                        or [interviews.files.assign(sheet=None)], ignore_index=True)
+    # region rows of a CBS table (provinces, COROP) are neither loaded nor rejected: skipped, and said so
+    counts["skipped"] = (counts["skipped"] if "skipped" in counts else pd.Series(0, index=counts.index)) \
+        .fillna(0).astype(int)
     all_problems = pd.concat([frame for frame in (interviews.problems, pilots.problems, table_problems) if len(frame)]
                              or [interviews.problems], ignore_index=True)
     problems = all_problems.assign(message=[
@@ -141,14 +144,14 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
     if args.json:
         keys = ["file", "sheet", "row", "column", "value", "severity", "message"]
         records = [{k: (None if v != v else v) for k, v in r.items()} for r in problems[keys].to_dict("records")]
-        totals = counts[["read", "loaded", "rejected"]].sum()
+        totals = counts[["read", "loaded", "rejected", "skipped"]].sum()
         report = {
-            "files": [{**{k: row[k] for k in ("file", "read", "loaded", "rejected", "unusable")},
+            "files": [{**{k: row[k] for k in ("file", "read", "loaded", "rejected", "skipped", "unusable")},
                        **({"sheet": row["sheet"]} if row["sheet"] else {}),
                        "problems": [p for p in records if p["file"] == row["file"]
                                     and (not row["sheet"] or p["sheet"] in (row["sheet"], None))]}
                       for row in counts.to_dict("records")],
-            "total": {k: int(totals[k]) for k in ("read", "loaded", "rejected")} | {"problems": len(records)},
+            "total": {k: int(totals[k]) for k in ("read", "loaded", "rejected", "skipped")} | {"problems": len(records)},
         }
         print(json.dumps(report, indent=2, ensure_ascii=False, default=_json_value))
     else:
@@ -157,6 +160,7 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
         print("\n".join(interviews.summary_lines() if len(interviews.files) else []))
         print("\n".join(pilots.summary_lines()))
         print("\n".join(f"{r.file} [CBS-tabel]: read {r.read} = loaded {r.loaded} + rejected {r.rejected}"
+                        + (f" + skipped {r.skipped} (regio's)" if r.skipped else "")
                         + (" (unusable)" if r.unusable else "") for r in tables.itertuples()))
     if counts["unusable"].astype(bool).any():
         return 2
@@ -193,13 +197,14 @@ def _check_youth_tables(paths: list[Path], mapping: Path | None):
         try:
             table = read_youth_table(path, mapping=mapping, strict=False)
         except InputError as error:
-            counts.append({"file": path.name, "sheet": None, "read": 0, "loaded": 0, "rejected": 0, "unusable": True})
+            counts.append({"file": path.name, "sheet": None, "read": 0, "loaded": 0, "rejected": 0, "skipped": 0,
+                           "unusable": True})
             problems.append(error.problem.as_record())
             continue
         counts.append({"file": path.name, "sheet": table.sheet, "read": table.rows_read, "loaded": table.rows_loaded,
-                       "rejected": len(table.rejected_rows), "unusable": False})
+                       "rejected": len(table.rejected_rows), "skipped": len(table.skipped_rows), "unusable": False})
         problems += [p.as_record() for p in table.problems]
-    return (pd.DataFrame(counts, columns=["file", "sheet", "read", "loaded", "rejected", "unusable"]),
+    return (pd.DataFrame(counts, columns=["file", "sheet", "read", "loaded", "rejected", "skipped", "unusable"]),
             pd.DataFrame(problems, columns=list(RowProblem.__dataclass_fields__)))
 
 

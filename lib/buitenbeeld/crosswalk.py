@@ -13,7 +13,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
+from typing import Collection, Iterable
 
 import pandas as pd
 
@@ -118,8 +118,16 @@ def _combine(parts: list[tuple[Link, float, str | None]]) -> tuple[float, str | 
     return value, ("-" if nil else None), None
 
 
-def _convert(rows: dict[str, pd.Series], value_columns: list[str]) -> list[dict]:
-    """One record per 2026 gemeente from ``rows`` (2013 code -> row)."""
+def _absent_text(absent: list[Link], rejected: Collection[str]) -> str:
+    """Why parts are missing, in Dutch: "niet in de tabel: ..." and/or "rij afgekeurd: ..."."""
+    groups = [("niet in de tabel", [link for link in absent if link.code_2013 not in rejected]),
+              ("rij afgekeurd", [link for link in absent if link.code_2013 in rejected])]
+    return "; ".join(f"{label}: " + ", ".join(f"{link.naam_2013} ({link.code_2013})" for link in links)
+                     for label, links in groups if links)
+
+
+def _convert(rows: dict[str, pd.Series], value_columns: list[str], rejected: Collection[str] = ()) -> list[dict]:
+    """One record per 2026 gemeente from ``rows`` (2013 code -> row); ``rejected``: codes whose row was rejected."""
     links = _links()
     records = []
     for target in sorted({link.code_2026 for link in links if link.code_2013 in rows}):
@@ -130,8 +138,7 @@ def _convert(rows: dict[str, pd.Series], value_columns: list[str]) -> list[dict]
             symbol_column = f"{column}_symbool"
             if absent:
                 record[column], record[symbol_column] = float("nan"), "."
-                record[f"{column}_toelichting"] = "niet in de tabel: " + ", ".join(
-                    f"{link.naam_2013} ({link.code_2013})" for link in absent)
+                record[f"{column}_toelichting"] = _absent_text(absent, rejected)
                 continue
             found = [(link, rows[link.code_2013][column], rows[link.code_2013].get(symbol_column)) for link in parts]
             found = [(link, value, None if pd.isna(symbol) else str(symbol)) for link, value, symbol in found]
@@ -143,7 +150,7 @@ def _convert(rows: dict[str, pd.Series], value_columns: list[str]) -> list[dict]
 
 
 def convert_to_2026(table: pd.DataFrame, value_columns: Iterable[str], code_column: str = "gemeentecode",
-                    by: Iterable[str] = ()) -> pd.DataFrame:
+                    by: Iterable[str] = (), rejected: Iterable[str] = ()) -> pd.DataFrame:
     """Convert counts per 2013 gemeente into counts per 2026 gemeente.
 
     Each 2026 gemeente gets the sum over its 2013 parts of ``aandeel`` x count.
@@ -162,6 +169,12 @@ def convert_to_2026(table: pd.DataFrame, value_columns: Iterable[str], code_colu
         The count columns to convert.
     by : iterable of str
         Further key columns, e.g. ``["jaar"]``: each group is converted on its own.
+    rejected : iterable of str
+        2013 codes whose row was in the source table but rejected (e.g.
+        :attr:`buitenbeeld.cbs.YouthTable.rejected_gemeenten`): a missing part
+        among them is explained as "rij afgekeurd: Muiden (GM0424)" instead of
+        "niet in de tabel: ...". A code here that also has a row in ``table`` is
+        used as that row.
 
     Returns
     -------
@@ -179,6 +192,7 @@ def convert_to_2026(table: pd.DataFrame, value_columns: Iterable[str], code_colu
         When a 2013 code occurs twice (in one group).
     """
     value_columns, by = list(value_columns), list(by)
+    rejected = {str(code).strip().upper() for code in rejected}
     known = {link.code_2013 for link in _links()}
     table = table.assign(**{code_column: table[code_column].astype(str).str.strip().str.upper()})
     for code in table[code_column]:
@@ -190,7 +204,8 @@ def convert_to_2026(table: pd.DataFrame, value_columns: Iterable[str], code_colu
         raise ValueError(f"gemeente codes occur more than once: {sorted(set(table.loc[doubles, code_column]))}")
     records = []
     for key, group in (table.groupby(by, sort=True) if by else [((), table)]):
-        for record in _convert(dict(zip(group[code_column], (row for _, row in group.iterrows()))), value_columns):
+        rows = dict(zip(group[code_column], (row for _, row in group.iterrows())))
+        for record in _convert(rows, value_columns, rejected):
             records.append({**dict(zip(by, key)), **record})
     columns = (by + ["gemeentecode", "gemeentenaam"]
                + [f"{c}{suffix}" for c in value_columns for suffix in ("", "_symbool", "_toelichting")]
