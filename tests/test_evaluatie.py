@@ -50,8 +50,8 @@ def test_select_by_gemeente_label_and_period(tmp_path):
 
 
 def test_per_quarter_sums_months_and_suppresses_small_counts(tmp_path):
-    quarters = evaluatie.per_quarter(evaluatie.select_pilots(read_pilot(_pilot(tmp_path))))
-    assert quarters.to_dict("list") == {"kwartaal": ["2017 K1", "2017 K2"], "nieuw bereikt": ["12", "<10"],
+    quarters = evaluatie.per_period(evaluatie.select_pilots(read_pilot(_pilot(tmp_path))))
+    assert quarters.to_dict("list") == {"periode": ["2017 K1", "2017 K2"], "nieuw bereikt": ["12", "<10"],
                                         "geplaatst": ["0", "10"]}
 
 
@@ -122,8 +122,8 @@ def test_per_quarter_counts_each_placed_young_person_once(tmp_path):
             ["J-1", None, "Venlo", dt.date(2017, 1, 9), "geplaatst", "werk", None],
             ["J-1", None, "Venlo", dt.date(2017, 2, 9), "geplaatst", "stage", None]]
     pilots = read_pilot(write_workbook(tmp_path / "pilot_x.xlsx", {"contacten": rows}))
-    quarters = evaluatie.per_quarter(evaluatie.select_pilots(pilots), threshold=1)
-    assert quarters.to_dict("list") == {"kwartaal": ["2017 K1"], "nieuw bereikt": ["1"], "geplaatst": ["1"]}
+    quarters = evaluatie.per_period(evaluatie.select_pilots(pilots), threshold=1)
+    assert quarters.to_dict("list") == {"periode": ["2017 K1"], "nieuw bereikt": ["1"], "geplaatst": ["1"]}
 
 
 def test_scouts_without_criteria_or_without_young_people_do_not_break_the_overview(tmp_path):
@@ -152,3 +152,12 @@ def test_per_organisation_uses_the_names_a_report_may_show():
     assert shown and not shown & hidden  # no organisation without consent under its own name
     assert any(name.startswith("Organisatie ") for name in shown)
     assert set(table.to_numpy().ravel()) <= {"x", "0"} | {f"<10"} | {str(n) for n in range(10, 200)}
+
+
+def test_per_month_for_who_asks_for_it(tmp_path):
+    months = evaluatie.per_period(evaluatie.select_pilots(read_pilot(_pilot(tmp_path))), threshold=1, eenheid="maand")
+    assert months.to_dict("list") == {"periode": ["2017-01", "2017-02", "2017-03", "2017-04", "2017-05"],
+                                      "nieuw bereikt": ["12", "0", "0", "3", "0"],
+                                      "geplaatst": ["0", "0", "0", "0", "10"]}
+    with pytest.raises(ValueError, match="kies kwartaal of maand"):
+        evaluatie.per_period(evaluatie.select_pilots(read_pilot(_pilot(tmp_path))), eenheid="week")

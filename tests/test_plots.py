@@ -166,3 +166,17 @@ def test_reach_gap_marks_exact_and_estimated_answers_apart():
     assert len(diagonal) == 1
     first, second = (float(c.get("cy")) for c in circles)
     assert first == pytest.approx(second)  # both estimated at 20 by the gemeente
+
+
+def test_funnel_and_period_charts_draw_no_bar_for_a_suppressed_count():
+    shown = pd.DataFrame({"stap": ["bereikt", "geactiveerd", "geplaatst", "behouden"],
+                          "jongeren": ["1.215", "x", "<10", "0"], "van bereikt": ["100%", "x", "x", ""]})
+    root = _root(plots.plot_funnel(shown, "Trechter", "pilot"))
+    bars = [r for colour in PALETTE[:4] for r in _bars(root, colour)]
+    assert [b["width"] > 0 for b in bars] == [True, False]  # 1.215 drawn, 0 drawn as nothing, x and <10 not at all
+    assert {"1.215 (100% van bereikt)", "x", "<10"} <= set(_texts(root))
+    periods = pd.DataFrame({"periode": ["2017 K1", "2017 K2"], "nieuw bereikt": ["12", "<10"], "geplaatst": ["0", "10"]})
+    root = _root(plots.plot_per_period(periods, "Per kwartaal", "pilot"))
+    drawn = [r for r in root.iter(f"{NS}rect") if r.get("height") == "8.0"]
+    assert len(drawn) == 3  # 12, 0 and 10; not the <10
+    assert "<10" in _texts(root)

@@ -21,7 +21,7 @@ from .formatting import format_date, format_share
 from .gemeenten import resolve_gemeente
 from .pilot import FUNNEL, PilotResult
 
-__all__ = ["CAUTION", "Evaluation", "select_pilots", "load_evaluation", "per_quarter", "summary_points",
+__all__ = ["CAUTION", "Evaluation", "select_pilots", "load_evaluation", "per_period", "PERIODS", "summary_points",
            "scouts_overview", "pilots_side_by_side", "per_organisation"]
 
 #: Said wherever pilots are put side by side.
@@ -128,23 +128,32 @@ def load_evaluation(data_dir: str | Path | None = None, pilot: str = "", van: st
     return evaluation
 
 
-def per_quarter(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """Per quarter: young people newly reached and placed, as text with small counts suppressed.
+#: The periods :func:`per_period` can count by, with their pandas frequency and label.
+PERIODS = {"kwartaal": ("Q", lambda p: f"{p.year} K{p.quarter}"), "maand": ("M", lambda p: f"{p.year}-{p.month:02d}")}
 
-    Quarters rather than months: monthly counts of a pilot are mostly below the
-    threshold, and a table of ``<10`` tells nobody anything.
+
+def per_period(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD, eenheid: str = "kwartaal") -> pd.DataFrame:
+    """Per quarter (or month): young people newly reached and placed, as text with small counts suppressed.
+
+    Each young person counts once per period, in the period of their first step
+    (nieuw bereikt) and of any placement. Quarters by default: monthly counts of
+    a pilot are mostly below the threshold, and a column of ``<10`` tells nobody
+    anything; researchers with a lower threshold for internal use can ask for months.
     """
+    if eenheid not in PERIODS:
+        raise ValueError(f"eenheid '{eenheid}': kies {' of '.join(PERIODS)}")
+    freq, label = PERIODS[eenheid]
     rows = evaluation.contacten
     if rows.empty:
-        return pd.DataFrame(columns=["kwartaal", "nieuw bereikt", "geplaatst"])
-    quarter = rows["datum"].dt.to_period("Q")
-    first = rows.assign(kwartaal=quarter).groupby("jongere_id")["kwartaal"].min().value_counts()
-    placed = rows.assign(kwartaal=quarter)[rows["stap"] == "geplaatst"].groupby("kwartaal")["jongere_id"].nunique()
-    quarters = pd.period_range(quarter.min(), quarter.max(), freq="Q")
+        return pd.DataFrame(columns=["periode", "nieuw bereikt", "geplaatst"])
+    period = rows["datum"].dt.to_period(freq)
+    first = rows.assign(periode=period).groupby("jongere_id")["periode"].min().value_counts()
+    placed = rows.assign(periode=period)[rows["stap"] == "geplaatst"].groupby("periode")["jongere_id"].nunique()
+    periods = pd.period_range(period.min(), period.max(), freq=freq)
     return pd.DataFrame({
-        "kwartaal": [f"{p.year} K{p.quarter}" for p in quarters],
-        "nieuw bereikt": [show_count(int(first.get(p, 0)), threshold) for p in quarters],
-        "geplaatst": [show_count(int(placed.get(p, 0)), threshold) for p in quarters],  # each young person once
+        "periode": [label(p) for p in periods],
+        "nieuw bereikt": [show_count(int(first.get(p, 0)), threshold) for p in periods],
+        "geplaatst": [show_count(int(placed.get(p, 0)), threshold) for p in periods],  # each young person once
     })
 
 

@@ -19,7 +19,7 @@ from .svg import GRID, MUTED, Canvas, Chart, Scale, blend, nice_ticks, readable_
 __all__ = [
     "PALETTE", "Frame", "show", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
     "plot_problems_by_column", "plot_profiles", "plot_coverage", "plot_rank_intervals", "plot_reach_gap",
-    "plot_comparable", "plot_funnel", "plot_per_quarter",
+    "plot_comparable", "plot_funnel", "plot_per_period",
 ]
 
 #: seaborn's "colorblind" palette (a test checks it against seaborn).
@@ -336,27 +336,28 @@ def plot_funnel(shown: pd.DataFrame, titel: str, source: str, synthetic: bool = 
                   source=source, synthetic=synthetic, x_label="jongeren", value_text=labels)
 
 
-def plot_per_quarter(per_quarter: pd.DataFrame, titel: str, source: str, synthetic: bool = False) -> Chart:
-    """Per quarter: young people newly reached and placed, as shown (suppressed counts get no bar).
+def plot_per_period(per_period: pd.DataFrame, titel: str, source: str, synthetic: bool = False) -> Chart:
+    """Per quarter or month: young people newly reached and placed, as shown (suppressed counts get no bar).
 
-    ``per_quarter`` has ``kwartaal`` and the text columns ``nieuw bereikt`` and ``geplaatst``.
+    ``per_period`` has ``periode`` and the text columns ``nieuw bereikt`` and ``geplaatst``
+    (:func:`buitenbeeld.evaluatie.per_period`).
     """
-    rows = len(per_quarter)
+    rows = len(per_period)
     frame = Frame(titel, source, synthetic, 24 * rows + 46,
                   legend=[(PALETTE[0], "nieuw bereikt"), (PALETTE[2], "geplaatst")])
     canvas, top = frame.canvas, frame.top
-    reached = [_shown_number(t) for t in per_quarter["nieuw bereikt"]]
-    placed = [_shown_number(t) for t in per_quarter["geplaatst"]]
+    reached = [_shown_number(t) for t in per_period["nieuw bereikt"]]
+    placed = [_shown_number(t) for t in per_period["geplaatst"]]
     marks = _count_ticks(np.nanmax([*reached, *placed, 1]))
     left = 80.0
     scale = Scale(0, marks[-1], left, _WIDTH - 60)
     axis_y = top + 24 * rows + 4
     canvas.x_axis(scale, marks, axis_y, top, "jongeren", format_count)
-    for row, quarter in enumerate(per_quarter["kwartaal"]):
+    for row, period in enumerate(per_period["periode"]):
         y = top + 24 * row
-        canvas.text(left - 8, y + 12, quarter, anchor="end")
-        for k, (values, texts, colour) in enumerate(((reached, per_quarter["nieuw bereikt"], PALETTE[0]),
-                                                     (placed, per_quarter["geplaatst"], PALETTE[2]))):
+        canvas.text(left - 8, y + 12, period, anchor="end")
+        for k, (values, texts, colour) in enumerate(((reached, per_period["nieuw bereikt"], PALETTE[0]),
+                                                     (placed, per_period["geplaatst"], PALETTE[2]))):
             middle = y + 7 + 10 * k
             value = values[row]
             if not math.isnan(value):
