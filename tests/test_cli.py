@@ -276,3 +276,16 @@ def test_valideer_counts_region_rows_of_a_cbs_table_as_skipped(tmp_path, capsys)
     main(["valideer", str(path)])
     out = capsys.readouterr().out
     assert "cbs.xlsx [CBS-tabel]: read 4 = loaded 3 + rejected 0 + skipped 1 (regio's)" in out
+
+
+def test_grenzen_wijken_from_pdok_offline_says_how(tmp_path, monkeypatch, capsys):
+    import urllib.error
+    import urllib.request
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    assert main(["grenzen", "--data", str(tmp_path), "--wijken"]) == 2
+    err = capsys.readouterr().err
+    assert "wijk_gegeneraliseerd" in err and "buitenbeeld grenzen --jaar 2026 --wijken" in err

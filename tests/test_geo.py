@@ -178,7 +178,7 @@ def offline(url, timeout):
 def test_download_writes_the_file_and_a_sidecar(tmp_path):
     payload = json.dumps(tiny_topology("gemeente_2026")).encode("utf-8")
     calls = []
-    result = geo.download_boundaries(2026, tmp_path / "geo", fetch=fake_fetch(payload, calls))
+    result = geo.download_boundaries(2026, tmp_path / "geo", bron="cartomap", fetch=fake_fetch(payload, calls))
     assert result.status == "downloaded"
     assert calls == ["https://cartomap.github.io/nl/wgs84/gemeente_2026.topojson"]
     assert result.path.read_bytes() == payload
@@ -210,8 +210,9 @@ def test_offline_without_a_file_says_how_to_get_it(tmp_path):
     with pytest.raises(MissingDataError) as caught:
         geo.download_boundaries(2026, tmp_path, fetch=offline)
     message = str(caught.value)
-    assert "https://cartomap.github.io/nl/wgs84/gemeente_2026.topojson" in message
-    assert str(tmp_path / "gemeente_2026.topojson") in message
+    assert "https://service.pdok.nl/cbs/gebiedsindelingen/2026/wfs/v1_0" in message  # the source, PDOK
+    assert "https://cartomap.github.io/nl/wgs84/gemeente_2026.topojson" in message  # or the copy
+    assert "buitenbeeld grenzen --jaar 2026" in message and str(tmp_path) in message
     assert isinstance(caught.value.__cause__, urllib.error.URLError)
     assert list(tmp_path.iterdir()) == []
 
@@ -241,5 +242,60 @@ def test_the_default_fetch_goes_through_urllib(tmp_path, monkeypatch):
         return Response()
 
     monkeypatch.setattr(geo.urllib.request, "urlopen", urlopen)
-    result = geo.download_boundaries(2026, tmp_path, timeout=7)
+    result = geo.download_boundaries(2026, tmp_path, bron="cartomap", timeout=7)
     assert result.status == "downloaded" and seen == {"url": geo.BOUNDARY_URL.format(year=2026), "timeout": 7}
+
+
+
+def _feature(code: str, naam: str, x: float, y: float, lat_first: bool = False) -> dict:
+    ring = [[x, y], [x + 0.1, y], [x + 0.1, y + 0.1], [x, y + 0.1], [x, y]]
+    if lat_first:
+        ring = [[b, a] for a, b in ring]
+    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+            "properties": {"statcode": code, "statnaam": naam}}
+
+
+def pdok_pages(features: list[dict], calls: list):
+    """A fake of PDOK's WFS: answers each page (count, startIndex) from ``features``."""
+    def fetch(url, timeout):
+        calls.append(url)
+        query = dict(part.split("=", 1) for part in url.split("?", 1)[1].split("&"))
+        start, count = int(query["startIndex"]), int(query["count"])
+        return json.dumps({"type": "FeatureCollection", "features": features[start:start + count]}).encode()
+    return fetch
+
+
+def test_download_from_pdok_page_by_page_as_geojson(tmp_path):
+    features = [_feature(f"GM000{i}", f"Gemeente {i}", 4 + i / 10, 52) for i in range(1, 6)]
+    calls = []
+    result = geo.download_boundaries(2026, tmp_path, fetch=pdok_pages(features, calls), page=2)
+    assert result.status == "downloaded" and result.path == tmp_path / "gemeente_2026.geojson"
+    assert [c.split("startIndex=")[1] for c in calls] == ["0", "2", "4"]  # 2 + 2 + 1: the last page is short
+    assert "typeName=gebiedsindelingen:gemeente_gegeneraliseerd" in calls[0] and "/2026/wfs/" in calls[0]
+    boundaries = geo.read_boundaries(2026, tmp_path)
+    assert list(boundaries) == ["GM0001", "GM0002", "GM0003", "GM0004", "GM0005"]
+    assert boundaries["GM0001"].polygons[0][0][0] == (4.1, 52.0)
+    sidecar = json.loads((tmp_path / "gemeente_2026.source.json").read_text(encoding="utf-8"))
+    assert sidecar["areas"] == 5 and sidecar["url"] == calls[0]
+    again = geo.download_boundaries(2026, tmp_path, fetch=offline)
+    assert again.status == "cached"  # the file in place: no network needed
+
+
+def test_pdok_wijken_in_latitude_first_order_are_turned_round(tmp_path):
+    features = [_feature("WK036300", "Centrum", 4.9, 52.37, lat_first=True),
+                _feature("WK036301", "Westpoort", 4.8, 52.40, lat_first=True),
+                _feature("WK051800", "Centrum", 4.3, 52.07, lat_first=True)]
+    result = geo.download_boundaries(2024, tmp_path, wijken=True, fetch=pdok_pages(features, []))
+    assert result.path.name == "wijk_2024.geojson"
+    wijken = geo.read_wijken("GM0363", tmp_path)
+    assert list(wijken) == ["WK036300", "WK036301"]
+    lon, lat = wijken["WK036300"].polygons[0][0][0]
+    assert (lon, lat) == (4.9, 52.37)  # longitude first again
+
+
+def test_a_pdok_answer_without_boundaries_is_not_kept(tmp_path):
+    with pytest.raises(MissingDataError, match="no gemeente with a CBS code"):
+        geo.download_boundaries(2026, tmp_path, fetch=pdok_pages([_feature("PV20", "Groningen", 6, 53)], []))
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError, match="wijken come from PDOK only"):
+        geo.download_boundaries(2026, tmp_path, wijken=True, bron="cartomap")

@@ -168,7 +168,7 @@ def test_report_maps_without_boundaries_say_how_to_get_them(data_dir, tmp_path):
 
     maps = report_maps(load_report_data("Den Haag", 2013, data_dir), tmp_path / "leeg")
     assert maps.land is None and "buitenbeeld grenzen --jaar 2026" in maps.land_note
-    assert maps.wijken is None and "wijk_<jaar>.topojson" in maps.wijken_note
+    assert maps.wijken is None and "buitenbeeld grenzen --wijken" in maps.wijken_note
 
 
 def test_report_maps_with_boundaries_suppress_small_shares(data_dir):

@@ -65,8 +65,8 @@ def _cmd_grenzen(args: argparse.Namespace) -> int:
     from .geo import download_boundaries, geo_dir
 
     folder = _absolute(args.map) or geo_dir(_absolute(args.data))
-    for jaar in args.jaar or [2013, 2026]:
-        print(download_boundaries(jaar, folder, refresh=args.opnieuw).message)
+    for jaar in args.jaar or ([2026] if args.wijken else [2013, 2026]):
+        print(download_boundaries(jaar, folder, wijken=args.wijken, bron=args.bron, refresh=args.opnieuw).message)
     return 0
 
 
@@ -293,9 +293,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vernieuw", action="store_true", help="download again even when a cached copy is there")
     p.set_defaults(func=_cmd_cbs)
 
-    p = sub.add_parser("grenzen", help="download the CBS gemeente boundaries (for the maps) into <data>/raw/geo")
+    p = sub.add_parser("grenzen", help="download the CBS gemeente or wijk boundaries from PDOK (for the maps) "
+                                       "into <data>/raw/geo; a file already there is used")
     _data_argument(p)
-    p.add_argument("--jaar", type=int, action="append", help="layout year; repeat for more (default: 2013 and 2026)")
+    p.add_argument("--jaar", type=int, action="append",
+                   help="layout year; repeat for more (default: 2013 and 2026; with --wijken 2026)")
+    p.add_argument("--wijken", action="store_true", help="the wijken of every gemeente instead (for the wijk maps)")
+    p.add_argument("--bron", choices=["pdok", "cartomap"], default="pdok",
+                   help="PDOK, the CBS/Kadaster source (default), or the cartomap/nl copy (gemeenten only)")
     p.add_argument("--map", metavar="DIR", default=None, help="folder to keep them in (default: <data>/raw/geo)")
     p.add_argument("--opnieuw", action="store_true", help="download again even when the file is there")
     p.set_defaults(func=_cmd_grenzen)

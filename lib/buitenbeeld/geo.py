@@ -1,10 +1,11 @@
-"""Gemeente boundaries: reading the CBS boundary files, map geometry, downloading with a cache.
+"""Gemeente and wijk boundaries: reading the CBS boundary files, map geometry, downloading with a cache.
 
-The boundary files are the generalised CBS gemeente boundaries (CBS, Kadaster,
-via PDOK; CC BY 4.0) as simplified by cartomap/nl: TopoJSON in WGS84, one
-object ``gemeente_<year>`` with properties ``statcode`` and ``statnaam``. They
+The boundary files are the generalised CBS boundaries (CBS, Kadaster, via
+PDOK; CC BY 4.0), ``<kind>_<year>`` with ``kind`` gemeente or wijk, in WGS84,
+with properties ``statcode`` and ``statnaam``: GeoJSON as PDOK's WFS gives it,
+or TopoJSON as cartomap/nl simplified it (one object ``<kind>_<year>``). They
 live in ``<data>/raw/geo/`` and stay out of git; :func:`download_boundaries`
-fetches them, or a user copies ``gemeente_<year>.topojson`` into that folder.
+fetches them (``buitenbeeld grenzen``), or a user copies a file into that folder.
 
 Decoding is plain Python (no GDAL): a gemeente becomes a :class:`Boundary`
 holding polygons, a polygon a tuple of rings (outer ring first, then holes), a
@@ -29,6 +30,8 @@ from .settings import data_paths
 
 __all__ = [
     "BOUNDARY_URL",
+    "PDOK_URL",
+    "SOURCES",
     "GEO_SUBDIR",
     "MAP_LATITUDE",
     "Boundary",
@@ -38,6 +41,7 @@ __all__ = [
     "boundary_file",
     "find_boundary_file", "find_wijk_file", "read_wijken",
     "decode_topology",
+    "decode_geojson",
     "read_boundaries",
     "project",
     "ring_area",
@@ -50,6 +54,15 @@ __all__ = [
 
 #: Where the boundary files can be downloaded (cartomap/nl's simplification of the CBS/PDOK boundaries).
 BOUNDARY_URL = "https://cartomap.github.io/nl/wgs84/gemeente_{year}.topojson"
+#: PDOK's WFS of the CBS gebiedsindelingen: generalised gemeente or wijk boundaries of a year, as GeoJSON
+#: in WGS84, a page of ``count`` features from ``start``.
+PDOK_URL = ("https://service.pdok.nl/cbs/gebiedsindelingen/{year}/wfs/v1_0?service=WFS&version=2.0.0"
+            "&request=GetFeature&typeName=gebiedsindelingen:{kind}_gegeneraliseerd&outputFormat=application/json"
+            "&srsName=EPSG:4326&count={count}&startIndex={start}")
+#: Where ``buitenbeeld grenzen`` downloads from: PDOK (the source) or the cartomap/nl copy.
+SOURCES = ("pdok", "cartomap")
+#: Boundary files the workbench reads: TopoJSON (cartomap) or GeoJSON (PDOK), named ``<kind>_<year>.<suffix>``.
+_SUFFIXES = (".topojson", ".geojson")
 #: Folder under the data folder's ``raw/`` that holds the boundary files.
 GEO_SUBDIR = "geo"
 #: Latitude (degrees) whose scale the national map keeps true: the middle of the Netherlands.
@@ -88,15 +101,22 @@ def geo_dir(data_dir: str | os.PathLike | None = None) -> Path:
     return data_paths(data_dir).raw / GEO_SUBDIR
 
 
+def _existing(folder: Path, stem: str) -> Path | None:
+    """The boundary file ``<stem>.topojson`` or ``.geojson`` in ``folder`` (the newest when both are there)."""
+    found = [folder / f"{stem}{suffix}" for suffix in _SUFFIXES if (folder / f"{stem}{suffix}").is_file()]
+    return max(found, key=lambda p: p.stat().st_mtime_ns) if found else None
+
+
 def boundary_file(year: int, folder: str | os.PathLike | None = None) -> Path:
-    """Return where the boundary file of ``year`` belongs (whether or not it is there)."""
+    """Return the boundary file of ``year`` in ``folder``, or where a TopoJSON one would belong."""
     folder = geo_dir() if folder is None else Path(folder)
-    return folder / f"gemeente_{year}.topojson"
+    return _existing(folder, f"gemeente_{year}") or folder / f"gemeente_{year}.topojson"
 
 
-def _how_to_get(year: int, path: Path) -> str:
-    return (f"Download it with `buitenbeeld grenzen --jaar {year}`, or download "
-            f"{BOUNDARY_URL.format(year=year)} yourself and save it as {path} "
+def _how_to_get(year: int, path: Path, kind: str = "gemeente") -> str:
+    return (f"Download it with `buitenbeeld grenzen --jaar {year}{' --wijken' if kind == 'wijk' else ''}` "
+            f"(from PDOK: {PDOK_URL.format(year=year, kind=kind, count=1000, start=0)}), or save a "
+            f"{kind}_{year}.geojson from PDOK or {BOUNDARY_URL.format(year=year)} yourself in {path.parent} "
             f"(source: CBS, Kadaster via PDOK, CC BY 4.0).")
 
 
@@ -167,61 +187,99 @@ def decode_topology(topology: dict, name: str) -> list[Boundary]:
     return boundaries
 
 
+def _ring_of(coordinates: list) -> Ring:
+    return tuple((float(point[0]), float(point[1])) for point in coordinates)
+
+
+def decode_geojson(collection: dict) -> list[Boundary]:
+    """Decode a GeoJSON FeatureCollection (as PDOK's WFS gives it) into boundaries.
+
+    Polygon and MultiPolygon features with ``statcode`` and ``statnaam``; other
+    geometries are skipped. A file in latitude-longitude order (what WFS 2.0 may
+    give for EPSG:4326) is recognised (the Netherlands lies at 3-7 E, 50-54 N)
+    and turned round.
+    """
+    boundaries = []
+    for feature in collection["features"]:
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") == "Polygon":
+            parts = [geometry["coordinates"]]
+        elif geometry.get("type") == "MultiPolygon":
+            parts = geometry["coordinates"]
+        else:
+            continue
+        properties = feature.get("properties") or {}
+        polygons = tuple(tuple(_ring_of(ring) for ring in part) for part in parts)
+        code = properties.get("statcode") or feature.get("id")
+        boundaries.append(Boundary(str(code), str(properties.get("statnaam", code)), polygons))
+    first = next((ring[0] for b in boundaries for polygon in b.polygons for ring in polygon if ring), None)
+    if first is not None and first[0] > 45:  # latitude first
+        boundaries = [Boundary(b.code, b.naam, tuple(tuple(tuple((y, x) for x, y in ring) for ring in polygon)
+                                                     for polygon in b.polygons)) for b in boundaries]
+    return boundaries
+
+
+def _decode(data: bytes | str, name: str) -> list[Boundary]:
+    """Boundaries from a TopoJSON (object ``name``) or GeoJSON document."""
+    document = json.loads(data)
+    return decode_topology(document, name) if document.get("type") == "Topology" else decode_geojson(document)
+
+
 def read_boundaries(year: int, folder: str | os.PathLike | None = None) -> dict[str, Boundary]:
     """Return the gemeente boundaries of ``year`` by code (sorted), from ``folder`` (default :func:`geo_dir`).
 
     Raises
     ------
     MissingDataError
-        When the file is missing or holds no ``gemeente_<year>`` object.
+        When the file is missing or holds no gemeente boundaries.
     """
     path = find_boundary_file(year, folder)
+    return _read_file(path, f"gemeente_{year}", _how_to_get(year, path))
+
+
+def _read_file(path: Path, name: str, hint: str = "") -> dict[str, Boundary]:
     info = path.stat()
     try:
-        return dict(_read_topology(str(path), info.st_mtime_ns, info.st_size, f"gemeente_{year}"))
-    except (ValueError, KeyError, TypeError, IndexError) as error:
-        raise MissingDataError(
-            f"{path} is not a TopoJSON file with object 'gemeente_{year}' ({error!r}). {_how_to_get(year, path)}"
-        ) from error
+        return dict(_read_cached(str(path), info.st_mtime_ns, info.st_size, name))
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
+        raise MissingDataError(f"{path} is not a TopoJSON file with object '{name}' nor a GeoJSON feature "
+                               f"collection ({error!r}). {hint}".rstrip()) from error
 
 
 @lru_cache(maxsize=8)
-def _read_topology(path: str, mtime_ns: int, size: int, name: str) -> tuple[tuple[str, Boundary], ...]:
+def _read_cached(path: str, mtime_ns: int, size: int, name: str) -> tuple[tuple[str, Boundary], ...]:
     """The boundaries of one file, by code; cached per process (a batch draws the same map for every report)
     and keyed on the file's time and size, so a replaced file is read again."""
-    boundaries = decode_topology(json.loads(Path(path).read_text(encoding="utf-8")), name)
+    boundaries = _decode(Path(path).read_bytes(), name)
     return tuple((b.code, b) for b in sorted(boundaries, key=lambda b: b.code))
 
 
 def find_wijk_file(folder: str | os.PathLike | None = None) -> Path | None:
-    """Return the newest wijk boundary file (``wijk_<year>.topojson``) in ``folder``, or None."""
+    """Return the wijk boundary file (``wijk_<year>.topojson`` or ``.geojson``) of the latest year in ``folder``."""
     folder = geo_dir() if folder is None else Path(folder)
-    files = sorted(folder.glob("wijk_*.topojson")) if folder.is_dir() else []
-    return files[-1] if files else None
+    stems = sorted({p.stem for suffix in _SUFFIXES for p in folder.glob(f"wijk_*{suffix}")}) if folder.is_dir() else []
+    return _existing(folder, stems[-1]) if stems else None
 
 
 def read_wijken(gemeente_code: str, folder: str | os.PathLike | None = None) -> dict[str, Boundary]:
-    """Return the wijken of one gemeente by wijk code, from the newest wijk file in ``folder``.
+    """Return the wijken of one gemeente by wijk code, from the wijk file of the latest year in ``folder``.
 
-    A wijk file is a CBS wijk map as TopoJSON with object ``wijk_<year>`` whose
-    geometries have ``statcode`` (``WK`` + the gemeente's four digits + two) and
-    ``statnaam``. Returns an empty dict when there is no wijk file or the
-    gemeente has no wijken in it.
+    A wijk file is a CBS wijk map, as GeoJSON (PDOK's ``wijk_gegeneraliseerd``)
+    or as TopoJSON with object ``wijk_<year>``, whose areas have ``statcode``
+    (``WK`` + the gemeente's four digits + two) and ``statnaam``. Returns an
+    empty dict when there is no wijk file or the gemeente has no wijken in it.
 
     Raises
     ------
     MissingDataError
-        When the wijk file is not a TopoJSON file with that object.
+        When the wijk file cannot be read as either.
     """
     path = find_wijk_file(folder)
     if path is None:
         return {}
     digits = gemeente_code.upper().removeprefix("GM")
-    try:
-        boundaries = decode_topology(json.loads(path.read_text(encoding="utf-8")), path.stem)
-    except (ValueError, KeyError, TypeError, IndexError) as error:
-        raise MissingDataError(f"{path} is not a TopoJSON file with object '{path.stem}' ({error!r}).") from error
-    return {b.code: b for b in sorted(boundaries, key=lambda b: b.code) if b.code.upper()[2:6] == digits}
+    wijken = _read_file(path, path.stem)
+    return {code: b for code, b in wijken.items() if code.upper()[2:6] == digits}
 
 
 def project(lon: float, lat: float) -> Point:
@@ -353,24 +411,45 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def download_boundaries(year: int, folder: str | os.PathLike | None = None, *, refresh: bool = False,
-                        url: str | None = None, fetch: Callable[[str, float], bytes] = _fetch,
-                        timeout: float = 30.0) -> Download:
-    """Make sure the boundary file of ``year`` is in ``folder`` (default :func:`geo_dir`); download it if not.
+def _fetch_pdok(kind: str, year: int, fetch: Callable[[str, float], bytes], timeout: float,
+                page: int) -> tuple[str, bytes]:
+    """All features of a PDOK layer, page by page, as one GeoJSON document (the first page's URL with it)."""
+    features, start, first = [], 0, None
+    while True:
+        url = PDOK_URL.format(year=year, kind=kind, count=page, start=start)
+        first = first or url
+        batch = json.loads(fetch(url, timeout).decode("utf-8"))["features"]
+        features += batch
+        if len(batch) < page:
+            return first, json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
+        start += page
 
-    A file already there is used as it is, unless ``refresh``. A download is
-    checked (a TopoJSON with object ``gemeente_<year>``), written atomically, and
-    described in a sidecar ``gemeente_<year>.source.json`` (url, date, sha256).
-    When the network fails and a file is there, that file is used.
+
+def download_boundaries(year: int, folder: str | os.PathLike | None = None, *, wijken: bool = False,
+                        bron: str = "pdok", refresh: bool = False, url: str | None = None,
+                        fetch: Callable[[str, float], bytes] = _fetch, timeout: float = 30.0,
+                        page: int = 1000) -> Download:
+    """Make sure the gemeente (or wijk) boundaries of ``year`` are in ``folder`` (default :func:`geo_dir`).
+
+    A file already there is used as it is, unless ``refresh``. Otherwise it is
+    downloaded: from PDOK's WFS of the CBS gebiedsindelingen (``bron="pdok"``,
+    GeoJSON, page by page) or from the cartomap/nl copy (``"cartomap"``, TopoJSON,
+    gemeenten only). A download is checked (areas with CBS codes), written
+    atomically, and described in a sidecar ``<kind>_<year>.source.json`` (url,
+    date, sha256). When the network fails and a file is there, that file is used.
 
     Parameters
     ----------
     year : int
         Layout year, e.g. 2013 or 2026.
+    wijken : bool
+        The wijken of every gemeente instead of the gemeenten (PDOK only).
+    bron : str
+        ``"pdok"`` or ``"cartomap"``.
     refresh : bool
         Download again even when the file is there.
     url : str, optional
-        Where to download from (default :data:`BOUNDARY_URL`).
+        Where to download from instead (cartomap only).
     fetch : callable
         ``fetch(url, timeout) -> bytes``; tests pass a fake.
 
@@ -379,27 +458,42 @@ def download_boundaries(year: int, folder: str | os.PathLike | None = None, *, r
     MissingDataError
         When the download fails or is not a boundary file and nothing is cached;
         the message gives the URL and where to put the file.
+    ValueError
+        For an unknown ``bron``, or wijken from cartomap.
     """
-    path = boundary_file(year, folder)
-    url = url or BOUNDARY_URL.format(year=year)
-    if path.is_file() and not refresh:
-        return Download(path, url, "cached", _sha256(path.read_bytes()),
-                        f"Using the boundary file already in place: {path}")
+    if bron not in SOURCES or (wijken and bron != "pdok"):
+        raise ValueError(f"bron '{bron}'{' for wijken' if wijken else ''}: choose {' or '.join(SOURCES)} "
+                         "(wijken come from PDOK only)")
+    kind = "wijk" if wijken else "gemeente"
+    folder = geo_dir() if folder is None else Path(folder)
+    existing = _existing(folder, f"{kind}_{year}")
+    path = folder / f"{kind}_{year}{'.geojson' if bron == 'pdok' else '.topojson'}"
+    source = url or (PDOK_URL.format(year=year, kind=kind, count=page, start=0) if bron == "pdok"
+                     else BOUNDARY_URL.format(year=year))
+    if existing and not refresh:
+        return Download(existing, source, "cached", _sha256(existing.read_bytes()),
+                        f"Using the boundary file already in place: {existing}")
     try:
-        data = fetch(url, timeout)
-        topology = json.loads(data.decode("utf-8"))
-        decode_topology(topology, f"gemeente_{year}")
-    except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
-        if path.is_file():
-            return Download(path, url, "cached-offline", _sha256(path.read_bytes()),
-                            f"Could not download {url} ({error}); using the file already in place: {path}")
-        raise MissingDataError(f"Could not download the gemeente boundaries of {year} from {url} ({error}). "
-                               f"{_how_to_get(year, path)}") from error
-    path.parent.mkdir(parents=True, exist_ok=True)
+        if bron == "pdok":
+            source, data = _fetch_pdok(kind, year, fetch, timeout, page)
+        else:
+            data = fetch(source, timeout)
+        found = _decode(data, f"{kind}_{year}")
+        if not any(b.code.upper().startswith("GM" if kind == "gemeente" else "WK") for b in found):
+            raise ValueError(f"no {kind} with a CBS code in the download")
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
+        if existing:
+            return Download(existing, source, "cached-offline", _sha256(existing.read_bytes()),
+                            f"Could not download {source} ({error}); using the file already in place: {existing}")
+        raise MissingDataError(f"Could not download the {kind} boundaries of {year} from {source} ({error}). "
+                               f"{_how_to_get(year, path, kind)}") from error
+    folder.mkdir(parents=True, exist_ok=True)
     digest = _sha256(data)
     _write_atomically(path, data)
-    sidecar = {"url": url, "downloaded": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-               "sha256": digest, "bytes": len(data)}
-    _write_atomically(path.with_suffix(".source.json"),
-                      (json.dumps(sidecar, indent=2) + "\n").encode("utf-8"))
-    return Download(path, url, "downloaded", digest, f"Downloaded {url} to {path} ({len(data):,} bytes)")
+    if existing and existing != path:
+        existing.unlink()  # one file per kind and year: the one just downloaded
+    sidecar = {"url": source, "downloaded": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+               "sha256": digest, "bytes": len(data), "areas": len(found)}
+    _write_atomically(folder / f"{kind}_{year}.source.json", (json.dumps(sidecar, indent=2) + "\n").encode("utf-8"))
+    return Download(path, source, "downloaded", digest,
+                    f"Downloaded {len(found)} {kind} areas from {source} to {path} ({len(data):,} bytes)")

@@ -223,7 +223,8 @@ def report_maps(data: ReportData, grenzen: str | Path | None = None, data_dir: s
     else:
         where = find_wijk_file(folder)
         missing = (f"het wijkbestand {where.name} heeft geen wijken van {data.gemeente.naam}" if where
-                   else f"geen wijkgrenzen (wijk_<jaar>.topojson) in {folder}")
+                   else f"geen wijkgrenzen (wijk_<jaar>.geojson of .topojson) in {folder}; haal ze op met "
+                        "`buitenbeeld grenzen --wijken`")
         result.wijken_note = f"Geen wijkkaart: {missing}. De tabel per wijk hierboven geeft dezelfde aantallen."
     return result
 
