@@ -693,7 +693,7 @@ def in_current_layout(table: YouthTable) -> YouthTable:
 
     Merged gemeenten get the sum of their parts (Gooise Meren: Bussum, Muiden and
     Naarden); a part of a gemeente that was split is shared out by area and the
-    row is marked ``geschat`` (estimates are rounded to whole numbers). The
+    row is marked ``geschat`` (estimates are rounded to tens, as CBS rounds). The
     columns ``voorgangers`` and ``<figure>_toelichting`` say where each figure
     came from (a part whose row was rejected is named as such); ``omgerekend_van``
     is set to 2013. Every figure column of the table is converted (those of
@@ -706,7 +706,10 @@ def in_current_layout(table: YouthTable) -> YouthTable:
 
     columns = [c for c in table.columns if c in table.gemeenten.columns]
     converted = convert_to_2026(table.gemeenten, columns, rejected=table.rejected_gemeenten)
+    # an estimate is no more precise than CBS's own rounding to tens; exact sums stay as they are
+    estimated = converted["geschat"].astype(bool)
     converted[columns] = converted[columns].round()
+    converted.loc[estimated, columns] = converted.loc[estimated, columns].round(-1)
     converted["peiljaar"] = table.peiljaar
     return replace(table, gemeenten=converted, indeling=2026, omgerekend_van=2013)
 
