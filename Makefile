@@ -11,7 +11,7 @@ DATA   ?= data
 GEO_DIR ?= ../shared/data/geo
 # Boundary files for the report maps: <data>/raw/geo (where `buitenbeeld grenzen`
 # puts them), else GEO_DIR when it has them; without them the reports say so.
-GRENZEN ?= $(patsubst %/,%,$(dir $(firstword $(wildcard $(DATA)/raw/geo/gemeente_2026.topojson $(GEO_DIR)/gemeente_2026.topojson))))
+GRENZEN ?= $(patsubst %/,%,$(dir $(firstword $(wildcard $(foreach d,$(DATA)/raw/geo $(GEO_DIR),$(d)/gemeente_2026.geojson $(d)/gemeente_2026.topojson)))))
 
 .DEFAULT_GOAL := help
 .PHONY: help setup reports test lab bench demo-data reference-data crosswalk training clean

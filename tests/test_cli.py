@@ -289,3 +289,14 @@ def test_grenzen_wijken_from_pdok_offline_says_how(tmp_path, monkeypatch, capsys
     assert main(["grenzen", "--data", str(tmp_path), "--wijken"]) == 2
     err = capsys.readouterr().err
     assert "wijk_gegeneraliseerd" in err and "buitenbeeld grenzen --jaar 2026 --wijken" in err
+
+
+def test_valideer_goes_on_past_a_file_that_is_no_spreadsheet(tmp_path, capsys):
+    from conftest import HEADER, ROWS, write_workbook
+
+    good = write_workbook(tmp_path / "kaart.xlsx", {"organisaties": [HEADER, *ROWS[:2]]})
+    broken = tmp_path / "kapot.xlsx"
+    broken.write_bytes(b"dit is geen spreadsheet")
+    assert main(["valideer", str(broken), str(good)]) == 2  # unusable file: exit 2, and the good one is checked
+    out = capsys.readouterr().out
+    assert "kapot.xlsx: read 0 = loaded 0 + rejected 0" in out and "kaart.xlsx: read 2" in out

@@ -119,13 +119,14 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .interviews import load_interviews
-    from .pilot import is_pilot_workbook, load_pilots
+    from .pilot import load_pilots
+    from .sources import classify_input
 
     paths = [Path(f) for f in args.bestanden]
-    pilot_paths = [p for p in paths if p.is_file() and is_pilot_workbook(p)]
-    # an interview sheet may have a column about young people buiten beeld: interviews first, as the ingest does
-    cbs_paths = [p for p in paths if p.is_file() and p not in pilot_paths and not _is_interviews(p)
-                 and _is_youth_table(p, _absolute(args.kolommen))]
+    kinds = {p: classify_input(p, _absolute(args.kolommen)) if p.is_file() else "interviews" for p in paths}
+    pilot_paths = [p for p in paths if kinds[p] == "pilot"]
+    cbs_paths = [p for p in paths if kinds[p] == "cbs"]
+    # the rest, a file that cannot be read included, goes to the interview check, which says what is wrong
     interviews = load_interviews([p for p in paths if p not in pilot_paths + cbs_paths], engine=args.engine)
     pilots = load_pilots(pilot_paths, engine=args.engine)
     tables, table_problems = _check_youth_tables(cbs_paths, _absolute(args.kolommen))
@@ -165,24 +166,6 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
     if counts["unusable"].astype(bool).any():
         return 2
     return 1 if len(problems) else 0
-
-
-def _is_interviews(path: Path) -> bool:
-    from .interviews import looks_like_interviews
-
-    try:
-        return looks_like_interviews(path)
-    except BuitenbeeldError:
-        return True  # unreadable: the interview check says why
-
-
-def _is_youth_table(path: Path, mapping: Path | None) -> bool:
-    from .cbs import looks_like_youth_table
-
-    try:
-        return looks_like_youth_table(path, mapping)
-    except BuitenbeeldError:
-        return False
 
 
 def _check_youth_tables(paths: list[Path], mapping: Path | None):

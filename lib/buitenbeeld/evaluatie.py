@@ -21,8 +21,8 @@ from .formatting import format_date, format_share
 from .gemeenten import resolve_gemeente
 from .pilot import FUNNEL, PilotResult
 
-__all__ = ["CAUTION", "Evaluation", "select_pilots", "load_evaluation", "per_period", "PERIODS", "summary_points",
-           "scouts_overview", "pilots_side_by_side", "per_organisation"]
+__all__ = ["CAUTION", "GROUP", "MIN_SCOUTS", "PERIODS", "Evaluation", "select_pilots", "load_evaluation",
+           "per_period", "summary_points", "scouts_overview", "pilots_side_by_side", "per_organisation"]
 
 #: Said wherever pilots are put side by side.
 CAUTION = ("De pilots verschillen in opzet: andere gemeenten, andere organisaties, andere scouts en een andere "

@@ -18,7 +18,6 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 import urllib.request
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import MissingDataError
+from .files import write_atomic
 from .settings import data_paths
 
 __all__ = [
@@ -400,17 +400,6 @@ def _fetch(url: str, timeout: float) -> bytes:
         return response.read()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _fetch_pdok(kind: str, year: int, fetch: Callable[[str, float], bytes], timeout: float,
                 page: int) -> tuple[str, bytes]:
     """All features of a PDOK layer, page by page, as one GeoJSON document (the first page's URL with it)."""
@@ -489,11 +478,12 @@ def download_boundaries(year: int, folder: str | os.PathLike | None = None, *, w
                                f"{_how_to_get(year, path, kind)}") from error
     folder.mkdir(parents=True, exist_ok=True)
     digest = _sha256(data)
-    _write_atomically(path, data)
+    write_atomic(path, lambda p: p.write_bytes(data))
     if existing and existing != path:
         existing.unlink()  # one file per kind and year: the one just downloaded
     sidecar = {"url": source, "downloaded": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                "sha256": digest, "bytes": len(data), "areas": len(found)}
-    _write_atomically(folder / f"{kind}_{year}.source.json", (json.dumps(sidecar, indent=2) + "\n").encode("utf-8"))
+    write_atomic(folder / f"{kind}_{year}.source.json",
+                 lambda p: p.write_text(json.dumps(sidecar, indent=2) + "\n", encoding="utf-8"))
     return Download(path, source, "downloaded", digest,
                     f"Downloaded {len(found)} {kind} areas from {source} to {path} ({len(data):,} bytes)")

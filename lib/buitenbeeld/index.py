@@ -17,9 +17,7 @@ import datetime as dt
 import html
 import json
 import math
-import os
 import re
-import tempfile
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -28,6 +26,7 @@ import pandas as pd
 
 from .disclosure import DEFAULT_THRESHOLD, is_suppressed, show_count
 from .errors import BuitenbeeldError
+from .files import write_atomic
 from .formatting import MISSING, format_count, format_date, format_number, format_share
 
 __all__ = [
@@ -459,18 +458,6 @@ def _page(table: pd.DataFrame, failures: list[tuple[str, str]], now: dt.datetime
     )
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; the overview is for sharing
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_index(reports_dir: str | Path, failures: list[tuple[str, str]] | None = None) -> Path:
     """Write ``<reports_dir>/index.html``: an overview of every report, one row per gemeente.
 
@@ -497,5 +484,6 @@ def write_index(reports_dir: str | Path, failures: list[tuple[str, str]] | None 
     table, problems = _collect(reports_dir)
     all_failures = [(str(name), str(message)) for name, message in (failures or [])] + problems
     target = reports_dir / INDEX_FILE
-    _write_atomic(target, _page(table, all_failures, dt.datetime.now()))
+    page = _page(table, all_failures, dt.datetime.now())
+    write_atomic(target, lambda p: p.write_text(page, encoding="utf-8"))
     return target

@@ -24,8 +24,6 @@ Raw files are only read, never written.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +31,10 @@ import pandas as pd
 
 from . import __version__
 from .interviews import IngestResult, load_interviews
+from .files import write_atomic
 from .pilot import PILOT_TABLES, PilotResult, load_pilots
 from .settings import data_paths
-from .sources import Inputs, discover_inputs, hash_file, is_candidate
+from .sources import KINDS, Inputs, discover_inputs, hash_file, is_candidate
 
 __all__ = [
     "TABLES",
@@ -124,8 +123,7 @@ def _manifest(raw: Path, inputs: Inputs, engine: str) -> dict:
 
 def _by_kind(inputs: Inputs) -> dict[str, list[Path]]:
     """The manifest's name for each kind of input, with the list that holds them."""
-    return {"interviews": inputs.interviews, "cbs": inputs.youth_tables, "pilot": inputs.pilots,
-            "pilot-scouts": inputs.pilot_scouts, "onbekend": inputs.unrecognised}
+    return {kind: getattr(inputs, attribute) for kind, attribute in KINDS.items()}
 
 
 def _content(manifest: dict) -> dict:
@@ -153,20 +151,6 @@ def _read_manifest(processed: Path) -> dict | None:
                                                 for e in entries.values()):
         return None  # written by an older version: rebuild
     return manifest
-
-
-def _write_atomic(path: Path, write) -> None:
-    """Write through a temporary file, so a reader never sees half a table."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)  # a unique name: two processes writing at once do not trip over each other
-    temporary = Path(name)
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _for_parquet(frame: pd.DataFrame) -> pd.DataFrame:
@@ -210,7 +194,7 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
     manifest = _manifest(paths.raw, inputs, engine)
     if previous and _content(previous) == _content(manifest):
         # touched but unchanged: remember the new timestamps, keep the tables
-        _write_atomic(processed / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
+        write_atomic(processed / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
         return BuildResult(False, processed, inputs)
     interviews = inputs.interviews
     result = load_interviews(interviews, engine)
@@ -218,15 +202,15 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
     for source, tables in ((result, TABLES), (pilots, PILOT_TABLES)):
         for attribute, name in tables.items():
             table = _for_parquet(getattr(source, attribute))
-            _write_atomic(processed / name, lambda p, t=table: t.to_parquet(p, index=False))
-    _write_atomic(processed / PERSONAL_TABLE, lambda p: result.personal.to_parquet(p, index=False))
+            write_atomic(processed / name, lambda p, t=table: t.to_parquet(p, index=False))
+    write_atomic(processed / PERSONAL_TABLE, lambda p: result.personal.to_parquet(p, index=False))
     rejects = pd.concat([frame for frame in (result.rejects, pilots.rejects) if len(frame)] or [result.rejects],
                         ignore_index=True)
-    _write_atomic(processed / REJECTS_CSV,
+    write_atomic(processed / REJECTS_CSV,
                   lambda p: rejects.to_csv(p, sep=";", index=False, encoding="utf-8-sig"))
-    _write_atomic(processed / VALIDATION_REPORT,
+    write_atomic(processed / VALIDATION_REPORT,
                   lambda p: p.write_text(validation_markdown(result, pilots), encoding="utf-8"))
-    _write_atomic(processed / MANIFEST,
+    write_atomic(processed / MANIFEST,
                   lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
     return BuildResult(True, processed, inputs, result, pilots)
 

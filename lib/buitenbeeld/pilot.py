@@ -37,7 +37,7 @@ from .sources import is_synthetic
 
 __all__ = [
     "CONTACT_SHEET", "SCOUT_SHEET", "STAPPEN", "FUNNEL", "PLAATSING_SOORTEN", "PROFILE_CRITERIA",
-    "APPRECIATION", "CONTACT_COLUMNS", "SCOUT_COLUMNS", "PILOT_TABLES", "PilotResult",
+    "APPRECIATION", "AGE_RANGE", "CONTACT_COLUMNS", "SCOUT_COLUMNS", "PILOT_TABLES", "PilotResult",
     "is_pilot_workbook", "is_pilot_companion", "scouts_csv_for", "read_pilot", "load_pilots",
 ]
 

@@ -12,14 +12,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .cbs import YouthTable, in_current_layout, looks_like_youth_table, select_youth_table
+from .cbs import YouthTable, in_current_layout, select_youth_table
 from .disclosure import DEFAULT_THRESHOLD, is_suppressed, show_count
 from .errors import MissingDataError
 from .formatting import format_count, format_date, format_share
 from .gemeenten import Gemeente, resolve_gemeente
-from .ingest import build_processed, read_processed
+from .ingest import build_processed
 from .interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult
 from .settings import data_paths
+from .sources import classify_input
 
 __all__ = [
     "SYNTHETIC_BANNER",
@@ -29,6 +30,7 @@ __all__ = [
     "shares",
     "layout_note",
     "pilot_evaluation",
+    "ReportMaps",
     "report_maps",
     "rejects_table",
     "comparable_gemeenten",
@@ -108,7 +110,7 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
     build = build_processed(data_dir)
     tables = list(build.inputs.youth_tables)
     if cbs_kolommen:  # headers the shipped mapping does not know: the user's mapping finds the table
-        tables += [p for p in build.inputs.unrecognised if looks_like_youth_table(p, cbs_kolommen)]
+        tables += [p for p in build.inputs.unrecognised if classify_input(p, cbs_kolommen) == "cbs"]
     if not tables:
         raise MissingDataError(
             f"No CBS youth-figures table under {paths.raw}. Put the CBS table (xlsx) there, "

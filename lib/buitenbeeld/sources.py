@@ -21,7 +21,7 @@ __all__ = [
     "INTERVIEW_SHEET",
     "SYNTHETIC_SUBJECT",
     "Inputs",
-    "discover_inputs",
+    "discover_inputs", "classify_input", "KINDS",
     "is_candidate",
     "hash_file",
     "is_synthetic",
@@ -53,31 +53,45 @@ def is_candidate(path: Path) -> bool:
     )
 
 
-def discover_inputs(raw_dir: Path) -> Inputs:
-    """Classify every spreadsheet under ``raw_dir`` (recursively), in a stable order."""
+#: What :func:`classify_input` calls each kind of input; the attribute of :class:`Inputs` that lists them.
+KINDS = {"pilot": "pilots", "pilot-scouts": "pilot_scouts", "interviews": "interviews", "cbs": "youth_tables",
+         "onbekend": "unrecognised"}
+
+
+def classify_input(path: Path, mapping: str | Path | None = None) -> str:
+    """What a file is: ``pilot``, ``pilot-scouts``, ``interviews``, ``cbs`` or ``onbekend``.
+
+    Pilots first (a pilot's contacten sheet has columns an interview sheet has
+    too), then interviews (an interview sheet may count young people buiten
+    beeld), then CBS tables (read with the column ``mapping``). A file that
+    cannot be read counts as interviews, so that the interview check reports
+    it with file and reason instead of the run stopping.
+    """
     from .cbs import looks_like_youth_table
     from .interviews import looks_like_interviews
     from .pilot import is_pilot_companion, is_pilot_workbook
 
+    try:
+        if is_pilot_workbook(path):
+            return "pilot"
+        if is_pilot_companion(path):
+            return "pilot-scouts"
+        if looks_like_interviews(path):
+            return "interviews"
+        if looks_like_youth_table(path, mapping):
+            return "cbs"
+        return "onbekend"
+    except BuitenbeeldError:
+        return "interviews"
+
+
+def discover_inputs(raw_dir: Path, mapping: str | Path | None = None) -> Inputs:
+    """Classify every spreadsheet under ``raw_dir`` (recursively), in a stable order (:func:`classify_input`)."""
     inputs = Inputs()
     if not raw_dir.is_dir():
         return inputs
     for path in sorted(p for p in raw_dir.rglob("*") if is_candidate(p)):
-        try:
-            # first: a pilot's contacten sheet has columns an interview sheet has too
-            if is_pilot_workbook(path):
-                inputs.pilots.append(path)
-            elif is_pilot_companion(path):
-                inputs.pilot_scouts.append(path)
-            elif looks_like_interviews(path):
-                inputs.interviews.append(path)
-            elif looks_like_youth_table(path):
-                inputs.youth_tables.append(path)
-            else:
-                inputs.unrecognised.append(path)
-        except BuitenbeeldError:
-            # unreadable: let the interview ingest report it with file and reason
-            inputs.interviews.append(path)
+        getattr(inputs, KINDS[classify_input(path, mapping)]).append(path)
     return inputs
 
 

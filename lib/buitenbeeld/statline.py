@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import BuitenbeeldError, MissingDataError, RowProblem
+from .files import write_atomic
 from .settings import data_paths
 from .values import normalise_header
 
@@ -386,11 +387,12 @@ def fetch_buiten_beeld(table_id: str = DEFAULT_TABLE, *, data_dir: str | Path | 
 
 def _write_cache(parquet: Path, sidecar: Path, request: dict, plan: dict, meta: dict, rows: list[dict],
                  version: str | None) -> None:
-    parquet.parent.mkdir(parents=True, exist_ok=True)
-    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else plan["select"])
-    frame.astype("string").to_parquet(parquet, index=False)  # as text: CBS symbols stay as they came
-    sidecar.write_text(json.dumps({
+    frame = pd.DataFrame(rows, columns=list(rows[0]) if rows else plan["select"]).astype("string")
+    # the rows first, the sidecar that vouches for them last: a crash in between leaves the old pair usable
+    write_atomic(parquet, lambda p: frame.to_parquet(p, index=False))  # as text: CBS symbols stay as they came
+    record = json.dumps({
         "tabel": request["table_id"], "gedownload": dt.date.today().isoformat(), "verzoek": request,
         "filters": plan["filters"], "select": plan["select"], "categorieen": plan["categories"],
         "cbsodata": version, "rijen": len(rows), "meta": meta,
-    }, ensure_ascii=False, indent=1), encoding="utf-8")
+    }, ensure_ascii=False, indent=1)
+    write_atomic(sidecar, lambda p: p.write_text(record, encoding="utf-8"))
