@@ -151,3 +151,14 @@ def test_no_suppressed_cell_can_be_recomputed(case):
                 assert value >= threshold
             else:
                 assert text == format_count(value)
+
+
+def test_reading_back_a_shown_count():
+    from buitenbeeld.disclosure import is_shown, share_is_safe, shown_value
+
+    assert shown_value("1.234") == 1234 and shown_value("0") == 0
+    assert all(not is_shown(text) for text in ("<10", "x", ".", "", None))
+    assert is_shown("0") and is_shown(show_count(12))
+    # 14 of 19: the 5 others would be read off the share; 15 of 30 leaves 15: fine; a whole of 0: no share
+    assert not share_is_safe(14, 19, 10) and share_is_safe(15, 30, 10) and share_is_safe(10, 10, 10)
+    assert not share_is_safe(5, 30, 10) and not share_is_safe(0, 0, 10) and not share_is_safe(None, 10, 10)

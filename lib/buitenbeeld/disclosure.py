@@ -21,6 +21,7 @@ from .formatting import format_count, is_missing
 __all__ = [
     "DEFAULT_THRESHOLD", "SECONDARY", "DisclosureError",
     "is_suppressed", "show_count", "suppress_table", "suppress_series",
+    "shown_value", "is_shown", "share_is_safe",
 ]
 
 #: Counts of young people below this are suppressed.
@@ -43,6 +44,33 @@ def show_count(value, threshold: int = DEFAULT_THRESHOLD) -> str:
     if is_missing(value):
         return format_count(None)
     return f"<{threshold}" if is_suppressed(value, threshold) else format_count(value)
+
+
+def shown_value(text) -> float:
+    """The number a shown count stands for (``1.234`` -> 1234), NaN when it is hidden or unknown.
+
+    Hidden: ``<10`` (primary) or ``x`` (secondary); unknown: ``.`` or empty. A
+    figure or a further rule that builds on a shown table reads it back here,
+    so that only this module knows the symbols.
+    """
+    digits = str(text).strip().replace(".", "")
+    return float(digits) if digits.isdigit() else float("nan")
+
+
+def is_shown(text) -> bool:
+    """True when a shown count is a number a reader can see (``0`` included), not ``<10``, ``x`` or ``.``."""
+    return not np.isnan(shown_value(text))
+
+
+def share_is_safe(part, whole, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """True when a share ``part / whole`` may be shown: neither the part nor the rest is a small count.
+
+    With the whole shown beside it, a share gives the rest away: 73% of 19 is
+    14 retained and so 5 not.
+    """
+    if is_missing(part) or is_missing(whole) or not whole > 0:
+        return False
+    return not is_suppressed(part, threshold) and not is_suppressed(whole - part, threshold)
 
 
 def _position(labels: pd.Index, label, what: str) -> int | None:

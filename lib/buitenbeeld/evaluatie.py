@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import journeys
-from .disclosure import DEFAULT_THRESHOLD, SECONDARY, is_suppressed, show_count
+from .disclosure import DEFAULT_THRESHOLD, SECONDARY, share_is_safe, show_count
 from .errors import MissingDataError, UnknownGemeenteError
-from .formatting import format_date, format_share
+from .formatting import MISSING, format_date, format_share
 from .gemeenten import resolve_gemeente
 from .pilot import FUNNEL, PilotResult
 
@@ -157,11 +157,6 @@ def per_period(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD, eenhe
     })
 
 
-def _safe(part: int, whole: int, threshold: int) -> bool:
-    """True when a share part/whole may be shown: neither the part nor the rest is a small count."""
-    return not is_suppressed(part, threshold) and not is_suppressed(whole - part, threshold) and whole > 0
-
-
 def summary_points(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -> list[str]:
     """Three to five Dutch sentences on what the pilot reached, every count suppressed where small."""
     if evaluation.empty:
@@ -173,7 +168,7 @@ def summary_points(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -
         f"(op school, werk of stage) en {shown.at['behouden', 'jongeren']} bleven daar bij een latere controle.",
     ]
     retention = journeys.measure_retention(evaluation.contacten).set_index("maanden")
-    if 6 in retention.index and _safe(retention.at[6, "behouden"], retention.at[6, "noemer"], threshold):
+    if 6 in retention.index and share_is_safe(retention.at[6, "behouden"], retention.at[6, "noemer"], threshold):
         row = retention.loc[6]
         points.append(f"Zes maanden na de plaatsing zat {format_share(row['aandeel_behouden'], 0)} nog op zijn plek "
                       f"(van de {show_count(row['noemer'], threshold)} jongeren bij wie die zes maanden voorbij zijn "
@@ -185,7 +180,7 @@ def summary_points(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -
                       f"{row['heractiveerd']} van hen pakten het daarna weer op. Nazorg telt: problemen komen terug.")
     warm = journeys.show_warm_handover(journeys.compare_warm_handover(evaluation.contacten), threshold)
     shares = dict(zip(warm["warme_overdracht"], warm["aandeel_geplaatst"]))
-    if all(shares.get(k) not in (None, SECONDARY, "", ".") for k in ("ja", "nee")):
+    if all(shares.get(k, SECONDARY) not in (SECONDARY, "", MISSING) for k in ("ja", "nee")):
         points.append(f"Met een warme overdracht werd {shares['ja']} van de geactiveerde jongeren geplaatst, "
                       f"zonder {shares['nee']}. " + journeys.WARM_HANDOVER_NOTE)
     return points

@@ -57,7 +57,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .disclosure import DEFAULT_THRESHOLD, SECONDARY, is_suppressed, show_count, suppress_table
+from .disclosure import (DEFAULT_THRESHOLD, SECONDARY, is_shown, is_suppressed, share_is_safe, show_count,
+                         shown_value, suppress_table)
 from .formatting import MISSING, format_number, format_share, is_missing
 from .pilot import APPRECIATION, FUNNEL, PLAATSING_SOORTEN, PROFILE_CRITERIA, STAPPEN
 from .values import LEEFGEBIEDEN
@@ -512,22 +513,17 @@ def _show_share(share, *counts: str, threshold: int | None = None) -> str:
     rest (denominator - numerator, say the young people not placed) is a small
     count: share and denominator together would give it away.
     """
-    if any(not _is_shown_number(c) for c in counts):
+    if any(not is_shown(c) for c in counts):
         return SECONDARY
-    if threshold is not None and len(counts) == 2:
-        numerator, denominator = (int(str(c).replace(".", "")) for c in counts)
-        if is_suppressed(denominator - numerator, threshold):
-            return SECONDARY
+    if threshold is not None and len(counts) == 2 and \
+            not share_is_safe(shown_value(counts[0]), shown_value(counts[1]), threshold) and shown_value(counts[1]) > 0:
+        return SECONDARY
     return format_share(share, 0)
 
 
-def _is_shown_number(text: str) -> bool:
-    return text != SECONDARY and not text.startswith("<") and text != MISSING
-
-
 def _show_interval(low, high, *counts: str) -> str:
-    if any(not _is_shown_number(c) for c in counts) or is_missing(low):
-        return SECONDARY if any(not _is_shown_number(c) for c in counts) else MISSING
+    if any(not is_shown(c) for c in counts) or is_missing(low):
+        return SECONDARY if any(not is_shown(c) for c in counts) else MISSING
     return f"{format_share(low, 0)} – {format_share(high, 0)}"
 
 
@@ -548,9 +544,9 @@ def show_funnel(funnel: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.
         for row in group.itertuples(index=False):
             count = int(row.jongeren)
             text = show_count(count, threshold)
-            if _is_shown_number(text) and last_shown is not None and is_suppressed(last_shown - count, threshold):
+            if is_shown(text) and last_shown is not None and is_suppressed(last_shown - count, threshold):
                 text = SECONDARY
-            if _is_shown_number(text):
+            if is_shown(text):
                 last_shown = count
             texts[row.stap] = text
             previous = texts.get(FUNNEL[FUNNEL.index(row.stap) - 1]) if row.stap != FUNNEL[0] else None
@@ -584,7 +580,7 @@ def show_table(table: pd.DataFrame, counts: Iterable[str], shares: dict[str, tup
         shown[counts] = suppress_table(table[counts], threshold, total_column=total_column)
     for part, whole in (nested or {}).items():
         for i in table.index:
-            if _is_shown_number(shown.at[i, part]) and _is_shown_number(shown.at[i, whole]) and \
+            if is_shown(shown.at[i, part]) and is_shown(shown.at[i, whole]) and \
                     is_suppressed(table.at[i, whole] - table.at[i, part], threshold):
                 shown.at[i, part] = SECONDARY
     for share, (numerator, denominator) in (shares or {}).items():

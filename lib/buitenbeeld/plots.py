@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from .disclosure import is_shown, shown_value
 from .formatting import MISSING, format_count, format_share, is_missing
 from .svg import GRID, MUTED, Canvas, Chart, Scale, blend, nice_ticks, readable_on, text_width
 
@@ -316,12 +317,6 @@ def plot_reach_gap(gap: pd.DataFrame, naam: str, source: str, synthetic: bool = 
     return frame.finish()
 
 
-def _shown_number(text: str) -> float:
-    """The number a report shows (``1.234``), or NaN for a suppressed or unknown one (``<10``, ``x``, ``.``)."""
-    digits = str(text).replace(".", "")
-    return float(digits) if digits.isdigit() else math.nan
-
-
 def plot_funnel(shown: pd.DataFrame, titel: str, source: str, synthetic: bool = False) -> Chart:
     """The funnel bereikt -> geactiveerd -> geplaatst -> behouden as bars, from a table as the report shows it.
 
@@ -329,8 +324,8 @@ def plot_funnel(shown: pd.DataFrame, titel: str, source: str, synthetic: bool = 
     a suppressed stage gets no bar, only its symbol, so the chart reveals no more
     than the table.
     """
-    counts = [_shown_number(t) for t in shown["jongeren"]]
-    labels = [f"{text} ({share} van bereikt)" if share and _shown_number(text) == _shown_number(text) else text
+    counts = [shown_value(t) for t in shown["jongeren"]]
+    labels = [f"{text} ({share} van bereikt)" if share and is_shown(text) else text
               for text, share in zip(shown["jongeren"], shown["van bereikt"])]
     return _hbars(titel, shown["stap"].tolist(), [(counts, [PALETTE[k % 4] for k in range(len(counts))], None)],
                   source=source, synthetic=synthetic, x_label="jongeren", value_text=labels)
@@ -346,8 +341,8 @@ def plot_per_period(per_period: pd.DataFrame, titel: str, source: str, synthetic
     frame = Frame(titel, source, synthetic, 24 * rows + 46,
                   legend=[(PALETTE[0], "nieuw bereikt"), (PALETTE[2], "geplaatst")])
     canvas, top = frame.canvas, frame.top
-    reached = [_shown_number(t) for t in per_period["nieuw bereikt"]]
-    placed = [_shown_number(t) for t in per_period["geplaatst"]]
+    reached = [shown_value(t) for t in per_period["nieuw bereikt"]]
+    placed = [shown_value(t) for t in per_period["geplaatst"]]
     marks = _count_ticks(np.nanmax([*reached, *placed, 1]))
     left = 80.0
     scale = Scale(0, marks[-1], left, _WIDTH - 60)
