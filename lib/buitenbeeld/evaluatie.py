@@ -21,7 +21,7 @@ from .formatting import MISSING, format_date, format_share
 from .gemeenten import resolve_gemeente
 from .pilot import FUNNEL, PilotResult
 
-__all__ = ["CAUTION", "GROUP", "MIN_SCOUTS", "PERIODS", "Evaluation", "select_pilots", "load_evaluation",
+__all__ = ["CAUTION", "GROUP", "MIN_SCOUTS", "Evaluation", "select_pilots", "load_evaluation",
            "per_period", "summary_points", "scouts_overview", "pilots_side_by_side", "per_organisation"]
 
 #: Said wherever pilots are put side by side.
@@ -128,32 +128,19 @@ def load_evaluation(data_dir: str | Path | None = None, pilot: str = "", van: st
     return evaluation
 
 
-#: The periods :func:`per_period` can count by, with their pandas frequency and label.
-PERIODS = {"kwartaal": ("Q", lambda p: f"{p.year} K{p.quarter}"), "maand": ("M", lambda p: f"{p.year}-{p.month:02d}")}
-
-
 def per_period(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD, eenheid: str = "kwartaal") -> pd.DataFrame:
     """Per quarter (or month): young people newly reached and placed, as text with small counts suppressed.
 
-    Each young person counts once per period, in the period of their first step
-    (nieuw bereikt) and of any placement. Quarters by default: monthly counts of
-    a pilot are mostly below the threshold, and a column of ``<10`` tells nobody
-    anything; researchers with a lower threshold for internal use can ask for months.
+    The counts of :func:`journeys.count_per_month`, all pilots together. Quarters
+    by default: monthly counts of a pilot are mostly below the threshold, and a
+    column of ``<10`` tells nobody anything; researchers with a lower threshold
+    for internal use can ask for months.
     """
-    if eenheid not in PERIODS:
-        raise ValueError(f"eenheid '{eenheid}': kies {' of '.join(PERIODS)}")
-    freq, label = PERIODS[eenheid]
-    rows = evaluation.contacten
-    if rows.empty:
-        return pd.DataFrame(columns=["periode", "nieuw bereikt", "geplaatst"])
-    period = rows["datum"].dt.to_period(freq)
-    first = rows.assign(periode=period).groupby("jongere_id")["periode"].min().value_counts()
-    placed = rows.assign(periode=period)[rows["stap"] == "geplaatst"].groupby("periode")["jongere_id"].nunique()
-    periods = pd.period_range(period.min(), period.max(), freq=freq)
+    counts = journeys.count_per_month(evaluation.contacten, eenheid=eenheid)
     return pd.DataFrame({
-        "periode": [label(p) for p in periods],
-        "nieuw bereikt": [show_count(int(first.get(p, 0)), threshold) for p in periods],
-        "geplaatst": [show_count(int(placed.get(p, 0)), threshold) for p in periods],  # each young person once
+        "periode": counts[eenheid],
+        "nieuw bereikt": [show_count(v, threshold) for v in counts["nieuw_bereikt"]],
+        "geplaatst": [show_count(v, threshold) for v in counts["geplaatst"]],
     })
 
 

@@ -64,7 +64,7 @@ from .pilot import APPRECIATION, FUNNEL, PLAATSING_SOORTEN, PROFILE_CRITERIA, ST
 from .values import LEEFGEBIEDEN
 
 __all__ = [
-    "UNKNOWN", "HORIZONS", "GRACE_DAYS", "Z_95", "WARM_HANDOVER_NOTE",
+    "UNKNOWN", "HORIZONS", "GRACE_DAYS", "Z_95", "WARM_HANDOVER_NOTE", "PERIODS",
     "wilson_interval", "build_journeys", "count_funnel", "measure_durations", "measure_retention",
     "count_relapses", "count_placements", "count_leefgebieden", "count_per_month", "compare_warm_handover",
     "summarise_scouts", "compare_pilots",
@@ -384,29 +384,39 @@ def count_leefgebieden(contacten: pd.DataFrame, by: str | Sequence[str] | None =
     return pd.DataFrame(records, columns=[*keys, "leefgebied", "jongeren"])
 
 
-def count_per_month(contacten: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.DataFrame:
-    """Per group and calendar month: ``nieuw_bereikt`` (first row in that month) and ``geplaatst``.
+#: The periods :func:`count_per_month` can also count by: pandas frequency and label of a period.
+PERIODS = {"kwartaal": ("Q", lambda p: f"{p.year} K{p.quarter}"), "maand": ("M", lambda p: f"{p.year}-{p.month:02d}")}
 
-    ``geplaatst`` counts the young people with a ``geplaatst`` row in the month
-    (a second placement counts in its own month). Every month from the first
-    to the last date of the data is present, with zeros; ``maand`` is ``YYYY-MM``.
+
+def count_per_month(contacten: pd.DataFrame, by: str | Sequence[str] | None = None,
+                    eenheid: str = "maand") -> pd.DataFrame:
+    """Per group and calendar month (or ``eenheid="kwartaal"``): ``nieuw_bereikt`` and ``geplaatst``.
+
+    ``nieuw_bereikt`` counts young people in the period of their first row;
+    ``geplaatst`` the young people with a ``geplaatst`` row in the period (each
+    once; a placement in a later period counts there too). Every period from the
+    first to the last date of the data is present, with zeros; the period
+    column is named after ``eenheid`` and reads ``YYYY-MM`` or ``YYYY Kn``.
     """
+    if eenheid not in PERIODS:
+        raise ValueError(f"eenheid '{eenheid}': kies {' of '.join(PERIODS)}")
+    freq, label = PERIODS[eenheid]
     keys = _keys(by)
     journeys = build_journeys(contacten, keys)
     rows = _sorted_rows(contacten, keys)
-    months = pd.period_range(rows["datum"].min(), rows["datum"].max(), freq="M") if len(rows) else []
-    placed = rows[rows["stap"] == "geplaatst"].assign(maand=lambda f: f["datum"].dt.to_period("M"))
+    periods = pd.period_range(rows["datum"].min(), rows["datum"].max(), freq=freq) if len(rows) else []
+    placed = rows[rows["stap"] == "geplaatst"].assign(_periode=lambda f: f["datum"].dt.to_period(freq))
     records = []
     for key, group in _groups(journeys, keys):
-        new = group["eerste_datum"].dt.to_period("M").value_counts()
+        new = group["eerste_datum"].dt.to_period(freq).value_counts()
         mask = np.ones(len(placed), dtype=bool)
         for column, value in zip(keys, key if isinstance(key, tuple) else (key,)):
             mask &= (placed[column] == value).to_numpy()
-        per_month = placed[mask].groupby("maand")["jongere_id"].nunique()
-        for month in months:
-            records.append(_with_keys(keys, key, {"maand": str(month), "nieuw_bereikt": int(new.get(month, 0)),
-                                                  "geplaatst": int(per_month.get(month, 0))}))
-    return pd.DataFrame(records, columns=[*keys, "maand", "nieuw_bereikt", "geplaatst"])
+        per_period = placed[mask].groupby("_periode")["jongere_id"].nunique()
+        for period in periods:
+            records.append(_with_keys(keys, key, {eenheid: label(period), "nieuw_bereikt": int(new.get(period, 0)),
+                                                  "geplaatst": int(per_period.get(period, 0))}))
+    return pd.DataFrame(records, columns=[*keys, eenheid, "nieuw_bereikt", "geplaatst"])
 
 
 def compare_warm_handover(contacten: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.DataFrame:
