@@ -63,7 +63,8 @@ def test_a_phone_number_typed_as_a_number_is_found_by_its_digits():
 def test_phone_number_in_a_paragraph():
     findings = scan_html(_page("<p>Voor vragen: bel 06-12345678 op werkdagen.</p>"), {})
     assert [(f.kind, f.text, f.column) for f in findings] == [(PHONE, "06-12345678", None)]
-    assert findings[0].context == "Voor vragen: bel 06… op werkdagen."
+    assert findings[0].section == "het begin van het rapport" and not findings[0].in_table
+    assert "werkdagen" not in findings[0].describe() and "06" not in findings[0].describe()
 
 
 def test_email_in_a_table_cell():
@@ -74,7 +75,7 @@ def test_email_in_a_table_cell():
 def test_contact_name_split_over_a_line_break():
     findings = scan_html(_page("<p>Contact via Piet\n      JANSEN, zie boven.</p>"), VALUES)
     assert [(f.kind, f.text, f.column) for f in findings] == [(PERSONAL, "Piet JANSEN", "contactpersoon")]
-    assert "JANSEN" not in findings[0].context and "Pi…" in findings[0].context
+    assert "JANSEN" not in findings[0].describe() and "Piet" not in findings[0].describe()
 
 
 def test_contact_name_over_a_br_and_inline_markup():
@@ -167,11 +168,12 @@ def test_check_report_raises_with_masked_findings(tmp_path):
         (PERSONAL, "Piet Jansen"), (PHONE, "06-98765432"), (PERSONAL, "piet@voorbeeld.nl"),
     ]
     message = str(error)
-    for secret in ("98765432", "Jansen", "voorbeeld.nl"):
+    for secret in ("98765432", "Jansen", "voorbeeld.nl", "Bel ", "of mail", "06"):
         assert secret not in message
         assert secret not in repr(error.findings)
-    assert "06…" in message and "rapport.html" in message
-    assert "not published" in message and "report this as a bug" in message
+        assert secret not in error.public
+    assert "rapport.html" in message and "niet gepubliceerd" in message and "meld dat dan als fout" in message
+    assert error.public == "gestopt: persoonsgegevens gevonden in sectie 'het begin van het rapport'"
 
 
 def test_check_report_passes_a_clean_report(tmp_path):
@@ -182,9 +184,29 @@ def test_check_report_passes_a_clean_report(tmp_path):
 
 
 def test_finding_describes_itself_without_the_text():
-    finding = Finding(PHONE, "06-12345678", "bel 06…", None)
-    assert finding.masked == "06…"
-    assert "12345678" not in finding.describe() and "12345678" not in repr(finding)
+    finding = Finding(PHONE, "06-12345678", "4. Organisaties vergeleken", None, True)
+    assert finding.describe() == "telefoonnummer in sectie '4. Organisaties vergeleken', in een tabel"
+    assert "12345678" not in repr(finding)
+
+
+def test_a_finding_names_its_section_and_table_never_the_words_around_it():
+    html = _page("<h2>1. Samenvatting<a class='anchor-link' href='#x'>\u00b6</a></h2><p>Alles goed.</p>"
+                 "<h2>3. De sociale kaart</h2><table><tr><td>Wijk Noord, Piet Jansen belt 06-12345678</td></tr></table>"
+                 "<p>Mail naar x@voorbeeld.nl</p>")
+    findings = scan_html(html, VALUES)
+    assert [(f.kind, f.section, f.in_table) for f in findings] == [
+        (PERSONAL, "3. De sociale kaart", True), (PHONE, "3. De sociale kaart", True),
+        (EMAIL, "3. De sociale kaart", False)]
+    error = PersonalDataFound(findings, "rapport.html")
+    for words in ("Noord", "Piet", "Jansen", "belt", "Mail", "voorbeeld"):
+        assert words not in str(error) and words not in error.public
+    assert error.public == "gestopt: persoonsgegevens gevonden in sectie '3. De sociale kaart'"
+
+
+def test_a_heading_that_holds_the_finding_is_not_named():
+    findings = scan_html(_page("<h2>Contact: Piet Jansen</h2><p>tekst</p>"), VALUES)
+    assert [f.section for f in findings] == ["een kop van het rapport"]
+    assert "Piet" not in PersonalDataFound(findings).public
 
 
 def test_svg_geometry_is_not_read_as_text_but_text_in_it_is():

@@ -87,7 +87,7 @@ def test_no_personal_value_reaches_the_report(rendered):
 
 def test_failed_render_leaves_no_complete_looking_report(tmp_path, data_dir):
     gemeente = resolve_gemeente("Den Haag")
-    with pytest.raises(ReportError, match=r"'s-Gravenhage \(GM0518\).*cell \d+.*MissingDataError.*peiljaar 2019") as info:
+    with pytest.raises(ReportError, match=r"'s-Gravenhage \(GM0518\).*cel \d+.*MissingDataError.*peiljaar 2019") as info:
         render_report(gemeente, data_dir, tmp_path / "out", peiljaar=2019)
     assert info.value.cell is not None
     assert not (tmp_path / "out" / gemeente.slug).exists()

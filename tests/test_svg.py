@@ -69,5 +69,11 @@ def test_chart_displays_as_svg_with_text_fallback(tmp_path):
     assert ET.parse(saved).getroot().tag == f"{NS}svg"
 
 
-def test_escape():
-    assert escape("a<b>&'\"") == "a&lt;b&gt;&amp;&#x27;&quot;"
+def test_escape_is_the_one_helper_and_gives_valid_xml():
+    from buitenbeeld import formatting
+
+    assert escape is formatting.escape
+    text = escape("a<b>&'\" [x](javascript:y)")
+    assert text == "a&#60;b&#62;&#38;&#39;&#34; &#91;x&#93;(javascript:y)"
+    root = ET.fromstring(f'<svg xmlns="http://www.w3.org/2000/svg"><text>{text}</text></svg>')
+    assert root[0].text == "a<b>&'\" [x](javascript:y)"

@@ -99,8 +99,10 @@ class MissingDataError(BuitenbeeldError):
 class ReportError(BuitenbeeldError):
     """Rendering a report failed; names the gemeente and, where known, the failing cell."""
 
-    def __init__(self, gemeente: str, message: str, cell: int | None = None):
+    def __init__(self, gemeente: str, message: str, cell: int | None = None, public: str | None = None):
         self.gemeente = gemeente
         self.cell = cell
-        where = f" (cell {cell})" if cell is not None else ""
-        super().__init__(f"Report for {gemeente} failed{where}: {message}")
+        #: What a published overview (``index.html``) may say about this failure: no values, no traceback.
+        self.public = public
+        where = f" (cel {cell})" if cell is not None else ""
+        super().__init__(f"Rapport voor {gemeente} mislukt{where}: {message}")

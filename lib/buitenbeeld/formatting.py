@@ -1,24 +1,57 @@
-"""Dutch number and date formatting for everything a report shows.
+"""Text for everything a report shows: Dutch numbers and dates, and input text made safe.
 
 Thousands with a dot, decimals with a comma, Dutch month names; through babel,
-not by hand.
+not by hand. Every value that comes from an input file and enters Markdown,
+HTML, SVG or a CSV-free text output passes through :func:`escape` once.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pandas as pd
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
 
 __all__ = [
-    "LOCALE", "MISSING", "is_missing", "format_letters", "format_count", "format_share", "format_number", "format_date",
+    "LOCALE", "MISSING", "escape", "is_missing", "format_letters", "format_count", "format_share", "format_number", "format_date",
 ]
 
 LOCALE = "nl_NL"
 #: What a report shows for an unknown value (the CBS symbol).
 MISSING = "."
+
+
+#: Characters that mean something in HTML or Markdown, as numeric character references: a browser shows
+#: the character, while neither an HTML nor a Markdown parser (nor an SVG/XML one) acts on it.
+_ESCAPES = {char: f"&#{ord(char)};" for char in "&<>\"'`*_[]#|~$\\"}
+_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+#: A web address in input text is shown, never made a link (Markdown turns ``https://`` and ``www.`` into links).
+_AUTOLINK = re.compile(r"(?<=[a-z0-9])[:](?=//)|(?<![\w.])www[.]", re.IGNORECASE)
+_BREAKS = re.compile(r"[\s\x00-\x1f\x7f\u2028\u2029]+")
+
+
+def escape(value, lines: bool = False) -> str:
+    """Text from an input, safe to put in Markdown, HTML and SVG: shown as written, never acted on.
+
+    The one escaping helper of the workbench. Characters with a meaning in HTML
+    (``< > & " '``) or Markdown (links and images ``[..](..)``, emphasis ``* _ ~``,
+    code ``` ` ```, headings ``#``, tables ``|``, maths ``$``, escapes ``\\``) become
+    numeric character references, and line breaks and control characters become
+    one space, so a value can neither start a block, close a tag nor form a link,
+    a script, an event handler or a comment. Missing values become ``.``.
+    With ``lines=True`` line breaks are kept (for an HTML ``<pre>``, never for Markdown).
+    """
+    if is_missing(value):
+        return MISSING
+    text = str(value)
+    if lines:
+        text = "\n".join(_BREAKS.sub(" ", line).strip() for line in text.splitlines())
+    else:
+        text = _BREAKS.sub(" ", text).strip()
+    text = _ESCAPE.sub(lambda m: _ESCAPES[m.group()], text)
+    return _AUTOLINK.sub(lambda m: m.group()[:-1] + f"&#{ord(m.group()[-1])};", text)
 
 
 def is_missing(value) -> bool:

@@ -31,7 +31,8 @@ import pandas as pd
 
 from . import __version__
 from .interviews import IngestResult, load_interviews
-from .files import write_atomic
+from .files import private_dir, write_atomic, write_csv
+from .formatting import escape, is_missing
 from .pilot import PILOT_TABLES, PilotResult, load_pilots
 from .settings import data_paths
 from .sources import KINDS, Inputs, discover_inputs, hash_file, is_candidate
@@ -203,11 +204,11 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
         for attribute, name in tables.items():
             table = _for_parquet(getattr(source, attribute))
             write_atomic(processed / name, lambda p, t=table: t.to_parquet(p, index=False))
-    write_atomic(processed / PERSONAL_TABLE, lambda p: result.personal.to_parquet(p, index=False))
+    private_dir((processed / PERSONAL_TABLE).parent)  # contact details: for the owner only
+    write_atomic(processed / PERSONAL_TABLE, lambda p: result.personal.to_parquet(p, index=False), mode=0o600)
     rejects = pd.concat([frame for frame in (result.rejects, pilots.rejects) if len(frame)] or [result.rejects],
                         ignore_index=True)
-    write_atomic(processed / REJECTS_CSV,
-                  lambda p: rejects.to_csv(p, sep=";", index=False, encoding="utf-8-sig"))
+    write_csv(processed / REJECTS_CSV, rejects)
     write_atomic(processed / VALIDATION_REPORT,
                   lambda p: p.write_text(validation_markdown(result, pilots), encoding="utf-8"))
     write_atomic(processed / MANIFEST,
@@ -247,9 +248,8 @@ def read_processed_pilots(data_dir: str | Path | None = None, processed: Path | 
 def _markdown_table(frame: pd.DataFrame) -> str:
     if frame.empty:
         return "_geen_\n"
-    text = frame.astype(object).where(frame.notna(), "").astype(str)
-    text = text.apply(lambda c: c.str.replace("|", "\\|", regex=False).str.replace("\n", " ", regex=False))
-    lines = ["| " + " | ".join(map(str, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
+    text = frame.astype(object).map(lambda v: "" if is_missing(v) else escape(v))
+    lines = ["| " + " | ".join(map(escape, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
     lines += ["| " + " | ".join(row) + " |" for row in text.itertuples(index=False)]
     return "\n".join(lines) + "\n"
 

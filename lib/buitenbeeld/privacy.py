@@ -5,6 +5,9 @@ email) are split off at ingest and never reach a report. This module checks
 that after rendering: :func:`check_report` scans the report's HTML for every
 value of those columns and for anything that looks like an e-mail address or a
 Dutch phone number, and raises :class:`PersonalDataFound` when one is there.
+A finding is described by its kind, the report's section, whether it is in a
+table and the personal column it came from: never by the value or the words
+around it, so the message itself can go to a console, a log or an index.
 
 What is scanned is what a reader can get at: the visible text, the attribute
 values (``title``, ``alt``, ``href`` ...) and comments; not SVG geometry
@@ -28,7 +31,7 @@ import pandas as pd
 from .errors import BuitenbeeldError
 
 __all__ = [
-    "PERSONAL", "EMAIL", "PHONE", "COMMON_WORDS",
+    "PERSONAL", "EMAIL", "PHONE", "COMMON_WORDS", "START_SECTION", "HEADING_SECTION",
     "Finding", "PersonalDataFound", "personal_values", "scan_html", "check_report",
 ]
 
@@ -50,7 +53,6 @@ COMMON_WORDS = frozenset("""
 
 #: The digits of a phone value are searched only when there are at least this many.
 _PHONE_DIGITS = 8
-_BLOCK = "\x00"  # marks a block boundary in the extracted text (NULs in the input become spaces)
 _BLOCK_TAGS = frozenset("""
     address article aside blockquote body caption dd details dialog div dl dt fieldset figcaption
     figure footer form h1 h2 h3 h4 h5 h6 head header hr html legend li main nav ol option p pre
@@ -84,49 +86,52 @@ _SPACE = re.compile(r"\s+")
 class Finding:
     """Personal data found in a report.
 
-    ``text`` is the matched text in full (for the caller; kept out of ``repr``);
-    ``context`` holds a few words around it, with every finding masked; ``column``
-    names the personal column a :data:`PERSONAL` value came from.
+    ``text`` is the matched text in full, for the caller only: it is kept out of
+    ``repr`` and out of every message. ``section`` is the heading of the part of
+    the report where it was found; ``in_table`` says whether it was in a table;
+    ``column`` names the personal column a :data:`PERSONAL` value came from.
+    Neither the text nor the words around it are ever described.
     """
 
     kind: str
     text: str = field(repr=False)
-    context: str
+    section: str
     column: str | None = None
-
-    @property
-    def masked(self) -> str:
-        """The text as messages show it: its first two characters and ``…``."""
-        return _mask(self.text)
+    in_table: bool = False
 
     def describe(self) -> str:
-        """One line for a message, without the personal data itself."""
-        source = f" (column '{self.column}')" if self.column else ""
-        return f"{self.kind} '{self.masked}'{source} in '{self.context}'"
+        """One Dutch line for a message: the kind of data and where, never the data or its neighbours."""
+        where = [f"sectie '{self.section}'"] + (["in een tabel"] if self.in_table else [])
+        source = f" (uit de kolom '{self.column}')" if self.column else ""
+        return f"{self.kind}{source} in {', '.join(where)}"
 
 
 class PersonalDataFound(BuitenbeeldError):
-    """A rendered report contains personal data; ``findings`` lists what (masked in the message)."""
+    """A rendered report contains personal data; ``findings`` lists what (never in the message).
+
+    ``public`` is the one line that may be shown beside the report's name in a
+    published overview: ``gestopt: persoonsgegevens gevonden in <sectie>``.
+    """
 
     def __init__(self, findings: list[Finding], report: str | Path | None = None, limit: int = 20):
         self.findings = list(findings)
         self.report = report
-        where = f" in report '{report}'" if report is not None else ""
-        lines = [f"Personal data found{where} ({len(self.findings)} finding(s)):"]
+        sections = list(dict.fromkeys(f"'{f.section}'" for f in self.findings))
+        self.public = "gestopt: persoonsgegevens gevonden in " + (
+            f"sectie {sections[0]}" if len(sections) == 1 else "de secties " + ", ".join(sections))
+        where = f" in het rapport '{Path(report).name}'" if report is not None else ""
+        count = len(self.findings)
+        lines = [f"Persoonsgegevens gevonden{where} ({count} {'vondst' if count == 1 else 'vondsten'}):"]
         lines += [f"  - {f.describe()}" for f in self.findings[:limit]]
-        if len(self.findings) > limit:
-            lines.append(f"  - and {len(self.findings) - limit} more")
+        if count > limit:
+            lines.append(f"  - en nog {count - limit}")
         lines.append(
-            "The report was not published. Remove the personal data from where it came from (a free-text "
-            "column of the interview workbooks, a notebook cell or the report text) and render again. If "
-            "it came from a personal column (interviewer, contactpersoon, telefoon, email), report this as "
-            "a bug: those columns must never reach a report."
+            "Het rapport is niet gepubliceerd. Haal de persoonsgegevens weg waar ze vandaan komen (een kolom met "
+            "vrije tekst in de interviewbestanden, een cel van het notebook of de tekst van het rapport) en maak "
+            "het rapport opnieuw. Kwamen ze uit een persoonlijke kolom (interviewer, contactpersoon, telefoon, "
+            "email), meld dat dan als fout in de werkbank: die kolommen mogen nooit in een rapport komen."
         )
         super().__init__("\n".join(lines))
-
-
-def _mask(text: str) -> str:
-    return text[:2] + "…"
 
 
 def _text(value) -> str | None:
@@ -186,24 +191,52 @@ def personal_values(personal: pd.DataFrame, min_length: int = 4) -> dict[str, st
     return found
 
 
+#: Where a finding before the first heading is said to be.
+START_SECTION = "het begin van het rapport"
+#: What a section is called when its own heading holds the finding.
+HEADING_SECTION = "een kop van het rapport"
+_HEADINGS = frozenset({"h1", "h2", "h3"})
+
+
 class _Extractor(HTMLParser):
-    """Collects the searchable text of an HTML document as lines that no match may cross."""
+    """Collects the searchable text of an HTML document as lines that no match may cross.
+
+    Each line remembers the section it is in (the last ``h1``-``h3`` heading
+    before it) and whether it is inside a table, so a finding can say where it is
+    without quoting the text around it.
+    """
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.flow: list[str] = []
-        self.separate: list[str] = []
+        self.section = START_SECTION
+        self.tables = 0
+        self.blocks: list[tuple[list[str], str, bool]] = [([], self.section, False)]
+        self.heading_blocks: set[int] = set()
+        self.separate: list[tuple[str, str, bool]] = []
+        self._heading: list[str] | None = None
         self._skipping: str | None = None  # "style"/"script" whose contents are skipped
         self._data_script = False
 
+    def _new_block(self):
+        self.blocks.append(([], self.section, self.tables > 0))
+
     def handle_starttag(self, tag, attrs):
-        self.flow.append(" " if tag == "br" else _BLOCK if tag in _BLOCK_TAGS else "")
+        if tag == "table":
+            self.tables += 1
+        if tag == "br":
+            self.blocks[-1][0].append(" ")
+        elif tag in _BLOCK_TAGS:
+            self._new_block()
+        if tag in _HEADINGS:
+            self._heading = []
+            self.heading_blocks.add(len(self.blocks) - 1)
         for name, value in attrs:
             if not value or (value.lstrip()[:5].lower() == "data:" and ";base64," in value.lower()):
                 continue
             if name in _GEOMETRY and _NUMBERS_ONLY.fullmatch(value):  # an SVG shape: numbers, never shown as text
                 continue
-            self.separate.append(unquote(value) if _SCHEME.match(value.lstrip()) else value)
+            text = unquote(value) if _SCHEME.match(value.lstrip()) else value
+            self.separate.append((text, self.section, self.tables > 0))
         if tag in ("style", "script"):
             kind = (dict(attrs).get("type") or "").strip().lower()
             self._data_script = tag == "script" and kind.endswith("json")
@@ -213,27 +246,46 @@ class _Extractor(HTMLParser):
         if tag == self._skipping:
             self._skipping = None
         self._data_script = self._data_script and tag != "script"
+        if tag in _HEADINGS and self._heading is not None:
+            heading = _SPACE.sub(" ", "".join(self._heading).replace("\u00b6", "")).strip()
+            self.section = heading[:80] or self.section
+            self._heading = None
+        if tag == "table":
+            self.tables = max(0, self.tables - 1)
         if tag in _BLOCK_TAGS:
-            self.flow.append(_BLOCK)
+            self._new_block()
 
     def handle_data(self, data):
         if self._data_script:
-            self.separate.append(data)
+            self.separate.append((data, self.section, self.tables > 0))
         elif self._skipping is None:
-            self.flow.append(data)
+            self.blocks[-1][0].append(data)
+            if self._heading is not None:
+                self._heading.append(data)
 
     def handle_comment(self, data):
-        self.separate.append(data)
+        self.separate.append((data, self.section, self.tables > 0))
+
+
+def _searchable_lines(html: str) -> tuple[str, list[tuple[str, bool]]]:
+    """Lines of whitespace-normalised text (a line is a block, an attribute or a comment), and where each is."""
+    parser = _Extractor()
+    parser.feed(html.replace("\x00", " "))
+    parser.close()
+    parts = [("".join(pieces), HEADING_SECTION if index in parser.heading_blocks else section, table)
+             for index, (pieces, section, table) in enumerate(parser.blocks)] + parser.separate
+    lines, places = [], []
+    for part, section, table in parts:
+        line = _SPACE.sub(" ", _BASE64_URI.sub(" ", part)).strip()
+        if line:
+            lines.append(line)
+            places.append((section, table))
+    return "\n".join(lines), places
 
 
 def _searchable(html: str) -> str:
     """Lines of whitespace-normalised text (a line is a block, an attribute or a comment)."""
-    parser = _Extractor()
-    parser.feed(html.replace("\x00", " "))
-    parser.close()
-    parts = "".join(parser.flow).split(_BLOCK) + parser.separate
-    lines = (_SPACE.sub(" ", _BASE64_URI.sub(" ", part)).strip() for part in parts)
-    return "\n".join(line for line in lines if line)
+    return _searchable_lines(html)[0]
 
 
 @lru_cache(maxsize=4096)
@@ -261,38 +313,6 @@ def _could_match(value: str, lowered: str, joined_digits: str) -> bool:
     if _is_phone(value):
         return re.sub(r"\D", "", value) in joined_digits
     return all(run in lowered for run in _ASCII_RUN.findall(value.lower()))
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and a < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    return merged
-
-
-def _context(text: str, start: int, spans: list[tuple[int, int]], words: int = 4) -> str:
-    """The words around the match at ``start`` on its line, with every span masked."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line_end = len(text) if line_end < 0 else line_end
-    pieces, cursor, position = [], line_start, 0
-    for a, b in spans:  # merged and sorted; matches never cross a line
-        if line_start <= a < line_end:
-            pieces.append(text[cursor:a])
-            if a <= start < b:
-                position = sum(map(len, pieces))
-            pieces.append(_mask(text[a:b]))
-            cursor = b
-    pieces.append(text[cursor:line_end])
-    line = "".join(pieces)
-    before = re.search(rf"(?:\S+\s+){{0,{words}}}\S*$", line[:position]).group()[-40:]
-    after = re.match(rf"\S*(?:\s+\S+){{0,{words}}}", line[position:]).group()[:40]
-    head = "…" if len(before) < position else ""
-    tail = "…" if len(after) < len(line) - position else ""
-    return head + before + after + tail
 
 
 def _phone_ok(candidate: str) -> bool:
@@ -328,7 +348,7 @@ def scan_html(html: str, values: dict[str, str]) -> list[Finding]:
     over an e-mail address or phone number, and the longer match wins. Returns
     one :class:`Finding` per distinct (kind, text, column), in document order.
     """
-    text = _searchable(html)
+    text, places = _searchable_lines(html)
     matches: list[tuple[int, int, int, str, str | None]] = []  # start, end, priority, kind, column
     lowered, joined_digits = text.lower().translate(_FOLD), _PHONE_SEPARATORS.sub("", text)
     for value, column in values.items():
@@ -340,13 +360,16 @@ def scan_html(html: str, values: dict[str, str]) -> list[Finding]:
     for match in sorted(matches, key=lambda m: (m[2], m[0] - m[1], m[0])):
         if all(match[1] <= a or match[0] >= b for a, b, *_ in accepted):
             accepted.append(match)
-    spans = _merged([(a, b) for a, b, *_ in matches])  # mask what lost an overlap too
+    found = [text[a:b].casefold() for a, b, *_ in matches]
     findings: dict[tuple, Finding] = {}
     for start, end, _, kind, column in sorted(accepted):
         matched = text[start:end]
         key = (kind, matched.casefold(), column)
         if key not in findings:
-            findings[key] = Finding(kind, matched, _context(text, start, spans), column)
+            section, table = places[text.count("\n", 0, start)]
+            if any(value in section.casefold() for value in found):  # the heading itself would tell
+                section = HEADING_SECTION
+            findings[key] = Finding(kind, matched, section, column, table)
     return list(findings.values())
 
 

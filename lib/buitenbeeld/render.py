@@ -56,6 +56,7 @@ __all__ = [
     "personal_table",
     "render_report",
     "render_reports",
+    "remove_stale_staging",
     "gemeenten_in_data",
 ]
 
@@ -73,6 +74,14 @@ class RenderResult:
     html: Path | None = None
     cell: int | None = None
     message: str = ""
+    public: str = ""  # what index.html may show; empty: the first line of ``message``
+
+    @property
+    def index_message(self) -> str:
+        """The failure as the published overview shows it: one line, never a value or a traceback."""
+        if self.public:
+            return self.public
+        return self.message.splitlines()[0] if self.message else ""
 
 
 @dataclass
@@ -90,7 +99,7 @@ class RenderSummary:
         """A plain-text summary: one line per gemeente, failures with cell and message."""
         lines = [f"{'gemeente':<40} {'status':<8} detail"]
         for r in self.results:
-            detail = str(r.html) if r.ok else (f"cell {r.cell}: " if r.cell is not None else "") + r.message
+            detail = str(r.html) if r.ok else (f"cel {r.cell}: " if r.cell is not None else "") + r.message
             lines.append(f"{r.gemeente:<40} {'ok' if r.ok else 'MISLUKT':<8} {detail}")
         failed = sum(not r.ok for r in self.results)
         lines.append(f"{len(self.results) - failed} rendered, {failed} failed")
@@ -172,6 +181,7 @@ def render_report(
     target = output_dir / gemeente.slug
     work = Path(tempfile.mkdtemp(prefix=f".{gemeente.slug}-", dir=output_dir))
     work.chmod(0o755)  # mkdtemp makes it private; a report folder is for sharing
+    (work / _OWNER).write_text(str(os.getpid()), encoding="utf-8")  # a later batch may clean up after a killed one
     notebook = work / "rapport.ipynb"
     paths = data_paths(data_dir)
     try:
@@ -204,21 +214,67 @@ def render_report(
                 shutil.copy2(notebook, failed / f"{gemeente.slug}.ipynb")
             cell, message = _failing_cell(error)
             raise ReportError(str(gemeente), message, cell) from error
+        _stabilise(notebook, work, target)
         html = export_html(notebook, work / "rapport.html", f"Jongeren buiten beeld en de sociale kaart: {gemeente.naam}")
         try:
             check_report(html, personal_table(paths.processed))
         except PersonalDataFound as error:
-            raise ReportError(str(gemeente), str(error)) from error
+            raise ReportError(str(gemeente), str(error), public=error.public) from error
         if options.pdf and find_chromium():
             try:
                 html_to_pdf(html, work / "rapport.pdf")
                 _note_pdf(work / "kerncijfers.json")
             except BuitenbeeldError as error:  # the HTML report is complete without its PDF
                 (work / "pdf-mislukt.txt").write_text(str(error), encoding="utf-8")
+        (work / _OWNER).unlink()
         _replace_dir(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target / "rapport.html"
+
+
+_OWNER = ".eigenaar"
+
+
+def _stabilise(notebook: Path, work: Path, target: Path) -> None:
+    """Make the executed notebook the same for the same inputs: no timings, fixed cell ids, the final folder.
+
+    papermill records start and end times per cell and gives its injected cell a
+    random id; the notebook was run with the temporary folder as its output
+    folder. None of that says anything about the report, and all of it would make
+    two identical runs differ.
+    """
+    text = notebook.read_text(encoding="utf-8").replace(json.dumps(str(work))[1:-1], json.dumps(str(target))[1:-1])
+    nb = nbformat.reads(text, as_version=4)
+    run = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "exception"):
+        run.pop(key, None)
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cel-{index}"
+        cell.metadata.pop("execution", None)
+        for key in ("start_time", "end_time", "duration", "exception"):
+            cell.metadata.get("papermill", {}).pop(key, None)
+    nbformat.write(nb, notebook)
+
+
+def remove_stale_staging(output_dir: Path) -> list[Path]:
+    """Remove the half-built report folders of a batch that was killed; returns what was removed.
+
+    A folder being built is ``.<slug>-XXXX`` and names its process in ``.eigenaar``;
+    one whose process is gone (or that names none) is left over from a killed run.
+    """
+    removed = []
+    for folder in Path(output_dir).glob(".*-*"):
+        if not folder.is_dir() or folder.name.endswith(".old"):
+            continue
+        try:
+            os.kill(int((folder / _OWNER).read_text(encoding="utf-8")), 0)
+            continue  # still being built by a running process
+        except (OSError, ValueError):
+            pass
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def personal_table(processed: Path) -> pd.DataFrame:
@@ -263,7 +319,7 @@ def _render_one(gemeente: Gemeente, data_dir: Path | None, output_dir: Path, opt
         html = render_report(gemeente, data_dir, output_dir, options.peiljaar, options)
         return RenderResult(str(gemeente), True, html=html)
     except ReportError as error:
-        return RenderResult(str(gemeente), False, cell=error.cell, message=str(error))
+        return RenderResult(str(gemeente), False, cell=error.cell, message=str(error), public=error.public or "")
     except Exception as error:  # noqa: BLE001 - one gemeente's failure must not stop the batch
         return RenderResult(str(gemeente), False,
                             message=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}")
@@ -291,6 +347,8 @@ def render_reports(
     """
     options = options or RenderOptions(peiljaar=peiljaar)
     output_dir = Path(output_dir)
+    if output_dir.is_dir():
+        remove_stale_staging(output_dir)
     summary = RenderSummary()
     targets: list[Gemeente] = []
     for name in gemeenten or []:
@@ -324,5 +382,5 @@ def render_reports(
     bar.close()
     order = {str(g): i for i, g in enumerate(targets)}
     summary.results.sort(key=lambda r: order.get(r.gemeente, -1))
-    write_index(output_dir, [(r.gemeente, r.message) for r in summary.results if not r.ok])
+    write_index(output_dir, [(r.gemeente, r.index_message) for r in summary.results if not r.ok])
     return summary

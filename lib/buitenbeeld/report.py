@@ -15,7 +15,7 @@ import pandas as pd
 from .cbs import YouthTable, in_current_layout, select_youth_table
 from .disclosure import DEFAULT_THRESHOLD, is_suppressed, show_count
 from .errors import MissingDataError
-from .formatting import format_count, format_date, format_share
+from .formatting import escape, format_count, format_date, format_share
 from .gemeenten import Gemeente, resolve_gemeente
 from .ingest import build_processed
 from .interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult
@@ -81,7 +81,7 @@ class ReportData:
 
     @property
     def youth_source(self) -> str:
-        """A short source line for the youth figures."""
+        """A short source line for the youth figures (plain text: escape it for Markdown)."""
         converted = (f", omgerekend naar de gemeentelijke indeling {self.youth.indeling}"
                      if self.youth.omgerekend_van else "")
         return f"{self.youth.title} ({self.youth.path.name}{converted})"
@@ -139,7 +139,7 @@ def pilot_evaluation(data: ReportData):
 def header_markdown(data: ReportData) -> str:
     """The report's title block: the CBS name and code, the peiljaar, and the synthetic banner."""
     lines = [
-        f"# Jongeren buiten beeld en de sociale kaart: {data.gemeente.naam}",
+        f"# Jongeren buiten beeld en de sociale kaart: {escape(data.gemeente.naam)}",
         f"CBS-gemeentecode **{data.gemeente.code}** (gemeentelijke indeling {data.gemeente.jaar}) · "
         f"peiljaar CBS-cijfers **{data.peiljaar}** · {len(data.organisaties)} organisaties in de sociale kaart",
     ]
@@ -171,9 +171,9 @@ def layout_note(data: ReportData) -> str | None:
     parts = predecessors(data.gemeente.code)
     if len(parts) == 1 and parts[0].code_2013 == data.gemeente.code and parts[0].exact:
         return None
-    names = ", ".join(f"{p.naam_2013}" + ("" if p.exact else f" (deels, {format_share(p.aandeel, 0)})")
+    names = ", ".join(escape(p.naam_2013) + ("" if p.exact else f" (deels, {format_share(p.aandeel, 0)})")
                       for p in parts)
-    sentence = (f"De CBS-cijfers van {data.peiljaar} gaan over de gemeenten van toen. Voor {data.gemeente.naam} "
+    sentence = (f"De CBS-cijfers van {data.peiljaar} gaan over de gemeenten van toen. Voor {escape(data.gemeente.naam)} "
                 f"zijn ze opgeteld uit: {names}.")
     if data.youth_row.get("geschat"):
         sentence += (" Een gemeente die over meer gemeenten is verdeeld, telt mee naar het deel van haar "
@@ -210,7 +210,7 @@ def report_maps(data: ReportData, grenzen: str | Path | None = None, data_dir: s
         boundaries = read_boundaries(year, folder)
     except MissingDataError:
         result.land_note = (
-            f"Geen landkaart: de gemeentegrenzen van {year} staan niet in {folder}. Haal ze op met "
+            f"Geen landkaart: de gemeentegrenzen van {year} staan niet in {escape(folder)}. Haal ze op met "
             f"`buitenbeeld grenzen --jaar {year}` (CBS/Kadaster via PDOK, CC BY 4.0) of geef de map met "
             "`buitenbeeld rapporten --grenzen MAP`.")
     else:
@@ -224,8 +224,8 @@ def report_maps(data: ReportData, grenzen: str | Path | None = None, data_dir: s
                                       f"interviews sociale kaart {data.gemeente.naam}", data.synthetic)
     else:
         where = find_wijk_file(folder)
-        missing = (f"het wijkbestand {where.name} heeft geen wijken van {data.gemeente.naam}" if where
-                   else f"geen wijkgrenzen (wijk_<jaar>.geojson of .topojson) in {folder}; haal ze op met "
+        missing = (f"het wijkbestand {escape(where.name)} heeft geen wijken van {escape(data.gemeente.naam)}" if where
+                   else f"geen wijkgrenzen ({escape('wijk_<jaar>.geojson')} of .topojson) in {escape(folder)}; haal ze op met "
                         "`buitenbeeld grenzen --wijken`")
         result.wijken_note = f"Geen wijkkaart: {missing}. De tabel per wijk hierboven geeft dezelfde aantallen."
     return result
@@ -286,10 +286,10 @@ def data_quality_notes(data: ReportData) -> list[str]:
     own_rejects = rejects_table(data)
     if len(own_rejects):
         notes.append(
-            f"In de interviewbestanden van {data.gemeente.naam} zijn {len(own_rejects)} rij(en) afgewezen; "
+            f"In de interviewbestanden van {escape(data.gemeente.naam)} zijn {len(own_rejects)} rij(en) afgewezen; "
             "ze staan met bestand, rij, kolom en reden onderaan en tellen niet mee."
         )
-    notes.append(f"Organisaties in {data.gemeente.naam}: {len(frame)}.")
+    notes.append(f"Organisaties in {escape(data.gemeente.naam)}: {len(frame)}.")
     if not frame.empty and "datum_interview" in frame:
         dates = frame["datum_interview"].dropna()
         if len(dates):
@@ -299,14 +299,14 @@ def data_quality_notes(data: ReportData) -> list[str]:
             )
     if data.youth_row is None:
         notes.append(
-            f"De CBS-tabel ({data.youth.path.name}) heeft geen cijfers voor {data.gemeente} "
+            f"De CBS-tabel ({escape(data.youth.path.name)}) heeft geen cijfers voor {escape(data.gemeente)} "
             f"in de indeling van het peiljaar {data.peiljaar}."
         )
     if data.youth.problems:
         rejected = len(data.youth.rejected_rows)
         notes.append(
-            f"De CBS-tabel ({data.youth.path.name}) gaf {len(data.youth.problems)} melding(en); "
-            f"{rejected} rij(en) niet geladen. " + " ".join(sorted({p.reason for p in data.youth.problems})[:3])
+            f"De CBS-tabel ({escape(data.youth.path.name)}) gaf {len(data.youth.problems)} melding(en); "
+            f"{rejected} rij(en) niet geladen. " + " ".join(escape(r) for r in sorted({p.reason for p in data.youth.problems})[:3])
         )
     notes.append("Onbekende antwoorden tellen als onbekend, nooit als nul; schattingen (zoals 'ca. 40' of '30-50') "
                  "zijn gemarkeerd en het midden van een bereik wordt gebruikt.")
@@ -370,7 +370,7 @@ def summary_points(data: ReportData, comparison) -> list[str]:
     own, national = shares(data)
     if own is not None and national is not None:
         direction = "hoger dan" if own > national else "lager dan" if own < national else "gelijk aan"
-        points.append(f"In {data.gemeente.naam} was op 1 oktober {data.youth.peiljaar or data.peiljaar} "
+        points.append(f"In {escape(data.gemeente.naam)} was op 1 oktober {data.youth.peiljaar or data.peiljaar} "
                       f"{format_share(own)} van de jongeren (15-27 jaar) buiten beeld, {direction} het landelijke "
                       f"aandeel van {format_share(national)}.")
         reason = (data.youth_row or {}).get("zonder_bekende_reden")
@@ -381,7 +381,7 @@ def summary_points(data: ReportData, comparison) -> list[str]:
     if len(frame):
         types = frame["type"].value_counts()
         points.append(f"De sociale kaart telt {len(frame)} organisaties van {len(types)} typen; "
-                      f"de meeste zijn {types.index[0]} ({types.iloc[0]}).")
+                      f"de meeste zijn {escape(types.index[0])} ({types.iloc[0]}).")
         fits = comparison.advice["passende_rollen"] if len(comparison.advice) else pd.Series(dtype=object)
         for role in ("bereiken", "plaatsen"):
             count = int(fits.map(lambda roles, r=role: r in roles).sum())
@@ -390,7 +390,7 @@ def summary_points(data: ReportData, comparison) -> list[str]:
         missing = sorted({w for wijken in gaps.values() for w in wijken})
         if missing:
             points.append(f"In {len(missing)} wijk(en) is geen organisatie in beeld die past voor bereiken of "
-                          f"plaatsen: {', '.join(missing[:5])}{' en meer' if len(missing) > 5 else ''}.")
+                          f"plaatsen: {', '.join(map(escape, missing[:5]))}{' en meer' if len(missing) > 5 else ''}.")
         conflicts = int((comparison.advice["conflict_toelichting"] != "").sum()) if len(comparison.advice) else 0
         if conflicts:
             points.append(f"Bij {conflicts} organisatie(s) lopen de plannen van de gemeente en het roladvies uiteen.")
@@ -399,7 +399,7 @@ def summary_points(data: ReportData, comparison) -> list[str]:
             points.append(f"Bij {format_share(gap['te_hoog'], 0)} van de {gap['organisaties']} organisaties met beide "
                           "getallen schatte de gemeente vooraf meer jongeren buiten beeld dan het interview liet zien.")
     else:
-        points.append(f"Er zijn (nog) geen interviews met organisaties in {data.gemeente.naam}.")
+        points.append(f"Er zijn (nog) geen interviews met organisaties in {escape(data.gemeente.naam)}.")
     if data.synthetic:
         points.append("Dit rapport is gemaakt met synthetische demonstratiegegevens.")
     return points[:8]

@@ -27,6 +27,8 @@ __all__ = [
     "DataPaths",
     "data_paths",
     "resolve_path",
+    "Limits",
+    "LIMITS",
 ]
 
 
@@ -53,6 +55,41 @@ DEFAULT_PEILJAAR = 2013
 CURRENT_GEMEENTE_YEAR = 2026
 #: Files the ingest looks at under ``raw/``.
 INPUT_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv")
+
+
+def _env_number(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    try:
+        return float(value) if value else default
+    except ValueError:
+        return default
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits that protect a run against inputs that are too big or implausible.
+
+    Checked *before* a reader opens a file, so a small file that expands to
+    gigabytes (a "zip bomb") is refused without being read. Each can be set by
+    an environment variable (in megabytes, characters or counts).
+    """
+
+    #: Largest input file on disk (``BUITENBEELD_MAX_BESTAND_MB``).
+    max_file_bytes: int = int(_env_number("BUITENBEELD_MAX_BESTAND_MB", 100) * 1024 ** 2)
+    #: Largest uncompressed size of all members of an xlsx/ods together (``BUITENBEELD_MAX_UITGEPAKT_MB``).
+    max_unpacked_bytes: int = int(_env_number("BUITENBEELD_MAX_UITGEPAKT_MB", 400) * 1024 ** 2)
+    #: Largest single member of an xlsx/ods, e.g. one sheet (``BUITENBEELD_MAX_ONDERDEEL_MB``).
+    max_member_bytes: int = int(_env_number("BUITENBEELD_MAX_ONDERDEEL_MB", 250) * 1024 ** 2)
+    #: Most members (files) inside an xlsx/ods (``BUITENBEELD_MAX_ONDERDELEN``).
+    max_members: int = int(_env_number("BUITENBEELD_MAX_ONDERDELEN", 2000))
+    #: Longest cell, in characters; Excel itself stops at 32,767 (``BUITENBEELD_MAX_CEL_TEKENS``).
+    max_cell_chars: int = int(_env_number("BUITENBEELD_MAX_CEL_TEKENS", 32767))
+    #: Most young people one organisation can plausibly reach (``BUITENBEELD_MAX_JONGEREN_ORGANISATIE``).
+    max_youth_per_organisation: int = int(_env_number("BUITENBEELD_MAX_JONGEREN_ORGANISATIE", 100_000))
+
+
+#: The limits of this run.
+LIMITS = Limits()
 
 
 def resolve_path(path: str | os.PathLike | None, default: Path) -> Path:

@@ -12,11 +12,12 @@ finished figure with its Dutch description, which notebooks display as
 """
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
+
+from .formatting import escape
 
 __all__ = [
     "Chart", "Canvas", "Scale", "FONT", "INK", "MUTED", "GRID",
@@ -29,11 +30,6 @@ INK, MUTED, GRID = "#222222", "#555555", "#dddddd"
 # Width of characters relative to the font size, roughly that of DejaVu Sans/Verdana:
 # enough to leave room for labels without measuring them in a browser.
 _NARROW, _WIDE = set("iIjlt.,;:!|'()[] f"), set("mwMW@%")
-
-
-def escape(text: object) -> str:
-    """Text safe inside an SVG element or attribute."""
-    return html.escape(str(text), quote=True)
 
 
 def text_width(text: object, size: float) -> float:

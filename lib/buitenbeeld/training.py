@@ -26,7 +26,6 @@ data and functions. This module holds what they share:
 """
 from __future__ import annotations
 
-import html
 import shutil
 import tempfile
 import time
@@ -37,7 +36,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from .errors import BuitenbeeldError, ReportError
-from .formatting import format_count, format_number, format_share, is_missing
+from .formatting import escape, format_count, format_number, format_share, is_missing
 from .settings import NOTEBOOKS_DIR, REPORTS_DIR
 from .values import ORGANISATION_TYPES, ROLES
 
@@ -99,8 +98,8 @@ class Question:
         goed = keuze == self.antwoord
         kop = "Goed!" if goed else f"Niet helemaal. Het antwoord is: {self.antwoord}."
         kleur = "#029e73" if goed else "#d55e00"
-        return (f'<p><strong style="color:{kleur}">{html.escape(kop)}</strong> '
-                f"{html.escape(self.uitleg)}</p>")
+        return (f'<p><strong style="color:{kleur}">{escape(kop)}</strong> '
+                f"{escape(self.uitleg)}</p>")
 
 
 def has_ipywidgets() -> bool:
@@ -114,14 +113,14 @@ def has_ipywidgets() -> bool:
 
 def question_html(question: Question, number: int) -> str:
     """The question as static HTML: facts, choices, and the answer in a collapsible part."""
-    facts = "".join(f"<li>{html.escape(line)}</li>" for line in question.feiten)
-    choices = " · ".join(html.escape(k) for k in question.keuzes)
+    facts = "".join(f"<li>{escape(line)}</li>" for line in question.feiten)
+    choices = " · ".join(escape(k) for k in question.keuzes)
     return (
-        f'<div class="bb-oefening">\n<p><strong>Vraag {number}.</strong> {html.escape(question.vraag)}</p>\n'
+        f'<div class="bb-oefening">\n<p><strong>Vraag {number}.</strong> {escape(question.vraag)}</p>\n'
         + (f"<ul>{facts}</ul>\n" if facts else "")
         + f"<p><em>Kies uit:</em> {choices}</p>\n"
-        f"<details><summary>Antwoord</summary>\n<p><strong>{html.escape(question.antwoord)}</strong>. "
-        f"{html.escape(question.uitleg)}</p>\n</details>\n</div>"
+        f"<details><summary>Antwoord</summary>\n<p><strong>{escape(question.antwoord)}</strong>. "
+        f"{escape(question.uitleg)}</p>\n</details>\n</div>"
     )
 
 
@@ -134,8 +133,8 @@ def build_question_widget(question: Question, number: int):
     """
     import ipywidgets as widgets
 
-    facts = "".join(f"<li>{html.escape(line)}</li>" for line in question.feiten)
-    text = widgets.HTML(f"<p><strong>Vraag {number}.</strong> {html.escape(question.vraag)}</p>"
+    facts = "".join(f"<li>{escape(line)}</li>" for line in question.feiten)
+    text = widgets.HTML(f"<p><strong>Vraag {number}.</strong> {escape(question.vraag)}</p>"
                         + (f"<ul>{facts}</ul>" if facts else ""))
     choices = widgets.ToggleButtons(options=list(question.keuzes), value=None,
                                     style={"button_width": "auto"}, description="")
