@@ -2,7 +2,9 @@
 warm-kernel isolation, and a batch that survives a failing gemeente."""
 from __future__ import annotations
 
+import os
 import re
+import stat
 
 import nbformat
 import papermill as pm
@@ -110,6 +112,41 @@ def test_batch_with_one_failing_gemeente_finishes_the_others_and_exits_nonzero(t
     assert not (out / "GM0983-venlo").exists()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "GM0518-s-gravenhage/rapport.html" in index and "Niet gelukt" in index and "Venlo" in index
+    # neither the console nor the published index repeats the address or the words around it
+    for told in (printed, index):
+        assert "voorbeeld-moskee" not in told and "Moskee mail" not in told and "info@" not in told
+    failure = index.split("Niet gelukt", 1)[1]
+    assert "gestopt: persoonsgegevens gevonden in sectie" in failure and "e-mailadres" not in failure
+
+
+def test_identical_runs_give_identical_notebooks_and_a_killed_batch_leaves_nothing(tmp_path):
+    data = _data(tmp_path)
+    out = tmp_path / "out"
+    options = RenderOptions(gegenereerd_op="2026-11-30T12:00:00", pdf=False)
+    first = render_report(resolve_gemeente("Venlo"), data, out, options=options).parent / "rapport.ipynb"
+    before = first.read_bytes()
+    assert str(out) in before.decode("utf-8") and "/.GM0983-venlo-" not in before.decode("utf-8")
+    stale = out / ".GM0518-s-gravenhage-abc123"  # what a killed run leaves behind: no living owner
+    stale.mkdir()
+    (stale / "rapport.ipynb").write_text("{}", encoding="utf-8")
+    (stale / ".eigenaar").write_text("999999999", encoding="utf-8")
+    running = out / ".GM0034-almere-def456"  # being built by this (living) process: kept
+    running.mkdir()
+    (running / ".eigenaar").write_text(str(os.getpid()), encoding="utf-8")
+    summary = render_reports(data, out, gemeenten=["Venlo"], options=options, progress=False)
+    assert summary.ok and first.read_bytes() == before
+    assert not stale.exists() and running.exists()
+    assert sorted(p.name for p in out.iterdir()) == [".GM0034-almere-def456", "GM0983-venlo", "index.html"]
+
+
+def test_the_personal_table_is_private(tmp_path):
+    from buitenbeeld.ingest import PERSONAL_TABLE, build_processed
+
+    data = _data(tmp_path)
+    build_processed(data)
+    table = data / "processed" / PERSONAL_TABLE
+    assert stat.S_IMODE(table.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(table.stat().st_mode) == 0o600
 
 
 def test_batch_renders_in_parallel_with_the_same_result(tmp_path):
