@@ -2,6 +2,8 @@
 slides and handouts that open offline and hide the code."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import papermill as pm
 import pytest
 
 from buitenbeeld import compare, ingest, roles, scoring, training
+from buitenbeeld.webpage import inline_scripts
 from buitenbeeld.gemeenten import resolve_gemeente
 from buitenbeeld.pdf import find_chromium
 from buitenbeeld.privacy import check_report
@@ -247,6 +250,20 @@ def test_slides_have_reveal_inline_and_answers_collapsed(built):
     assert "<details><summary>Antwoord</summary>" in handout and "Reveal" not in handout
 
 
+def test_decks_let_only_their_own_scripts_run_and_handouts_none(built):
+    output, _ = built
+    for naam in TRAINING_NOTEBOOKS:
+        slides = (output / f"{naam}.slides.html").read_text(encoding="utf-8")
+        policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', slides).group(1)
+        allowed = re.findall(r"'sha256-([^']+)'", policy.split("script-src")[1])
+        assert len(allowed) == 3 and "unsafe-inline" not in policy.split("script-src")[1]  # reveal, notes, set-up
+        scripts = inline_scripts(slides)
+        assert sorted(allowed) == sorted(base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
+                                         for s in scripts)
+        handout = (output / f"{naam}.html").read_text(encoding="utf-8")
+        assert "Content-Security-Policy" in handout and "script-src" not in handout
+
+
 def test_pdf_of_the_handout_when_chromium_is_there(built):
     if not find_chromium():
         pytest.skip("no headless Chromium: the handouts are HTML only")
@@ -270,7 +287,7 @@ def test_unknown_notebook_is_reported_not_raised(tmp_path):
 def test_a_failing_notebook_names_its_cell_and_leaves_nothing_behind(tmp_path):
     (result,) = training.build_training(tmp_path, gemeente="Nergenshuizen", pdf=False,
                                         notebooks=["1_wie_zijn_jongeren_buiten_beeld"])
-    assert not result.ok and "UnknownGemeenteError" in result.message and "(cell " in result.message
+    assert not result.ok and "UnknownGemeenteError" in result.message and "(cel " in result.message
     assert list(tmp_path.iterdir()) == []
 
 

@@ -13,9 +13,7 @@ attribute the sorting script reads.
 """
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
 import json
 import math
 import re
@@ -29,6 +27,7 @@ from .disclosure import DEFAULT_THRESHOLD, is_suppressed, show_count
 from .errors import BuitenbeeldError
 from .files import write_atomic
 from .formatting import MISSING, escape, format_count, format_date, format_number, format_share
+from .webpage import content_security_policy
 
 __all__ = [
     "KEY_FIGURES_FILE",
@@ -390,10 +389,7 @@ _SCRIPT = """
 
 
 #: The page's policy: no outside resources, no plugins or frames, and only :data:`_SCRIPT` may run.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
-    f"script-src 'sha256-{base64.b64encode(hashlib.sha256(_SCRIPT.encode('utf-8')).digest()).decode('ascii')}'"
-)
+CONTENT_SECURITY_POLICY = content_security_policy([_SCRIPT])
 
 
 def _table(table: pd.DataFrame, failed_codes: set[str]) -> str:

@@ -43,6 +43,7 @@ from .interviews import PERSONAL_COLUMNS
 from .pdf import find_chromium, html_to_pdf
 from .privacy import PersonalDataFound, check_report
 from .settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, data_paths
+from .webpage import with_policy
 
 __all__ = [
     "REPORT_NOTEBOOK",
@@ -137,7 +138,7 @@ def prepare_for_export(notebook_path: Path, title: str) -> nbformat.NotebookNode
 def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     """Write the executed notebook as a standalone Dutch HTML page without code cells."""
     body, _ = exporter().from_notebook_node(prepare_for_export(notebook_path, title))
-    html_path.write_text(body, encoding="utf-8")
+    html_path.write_text(with_policy(body), encoding="utf-8")
     return html_path
 
 

@@ -11,6 +11,7 @@ parameter of the notebooks point elsewhere.
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,9 +61,10 @@ INPUT_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv")
 def _env_number(name: str, default: float) -> float:
     value = os.environ.get(name, "").strip()
     try:
-        return float(value) if value else default
+        number = float(value) if value else default
     except ValueError:
         return default
+    return number if math.isfinite(number) and number > 0 else default  # "inf" or "0" would switch a limit off
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from .errors import BuitenbeeldError, ReportError
 from .formatting import escape, format_count, format_number, format_share, is_missing
 from .settings import NOTEBOOKS_DIR, REPORTS_DIR
 from .values import ORGANISATION_TYPES, ROLES
+from .webpage import inline_scripts, with_policy
 
 __all__ = [
     "TRAINING_DIR", "TRAINING_OUTPUT", "TRAINING_NOTEBOOKS", "TYPE_QUESTIONS", "FORMAL",
@@ -384,7 +385,8 @@ def export_slides(notebook_path: Path, html_path: Path, title: str) -> Path:
     from nbconvert import SlidesExporter
 
     body, _ = exporter(SlidesExporter, _SLIDES_TEMPLATE).from_notebook_node(nb)
-    html_path.write_text(body, encoding="utf-8")
+    # reveal.js and its set-up (the template's footer, after the last slide) may run; nothing in a slide may
+    html_path.write_text(with_policy(body, inline_scripts(body[body.rindex("</section>"):])), encoding="utf-8")
     return html_path
 
 
