@@ -176,3 +176,35 @@ def test_placement_spellings(tmp_path):
         [f"J-{n}", None, None, "Venlo", dt.date(2018, 1, 1), "geplaatst", soort]
         for n, soort in enumerate(["Stage-plek", "stage plek", "School", "BAAN"])]})
     assert read_pilot(path).contacten["plaatsing_soort"].tolist() == ["stage", "stage", "opleiding", "werk"]
+
+
+@pytest.mark.parametrize("column, value, words", [
+    ("scout_id", "Jan de Vries 2", "Jan Vries"), ("jongere_id", "Fatima El Amrani", "Fatima Amrani"),
+    ("jongere_id", "Kees van der Berg-1", "Kees Berg"), ("scout_id", "Sanne01", "Sanne"),
+    ("opmerking", "moeder heet Yvonne", "moeder Yvonne"), ("opmerking", "mail jan(at)mail(punt)nl", "jan (at) (punt)"),
+    ("opmerking", "gesprek met mevrouw Kuipers", "gesprek mevrouw Kuipers"),
+    ("opmerking", "Shanice belt terug", "Shanice belt terug")])
+def test_privacy_gate_refuses_names_and_hidden_email_addresses(tmp_path, column, value, words):
+    row = dict(zip(CONTACT_HEADER, ["J-A", "S-1", None, "Venlo", dt.date(2018, 1, 1), "bereikt", None, None, None,
+                                    17, "kwam via Team Noord"]))
+    row[column] = value
+    path = write_workbook(tmp_path / "p.xlsx", {"contacten": [CONTACT_HEADER, list(row.values())]})
+    with pytest.raises(IdentifiersFound) as caught:
+        read_pilot(path)
+    message = str(caught.value)
+    assert f"column '{column}'" in message and "row(s) 2" in message
+    assert [word for word in words.split() if word in message] == []  # neither the value nor the words around it
+
+
+def test_privacy_gate_checks_the_scouts_csv_and_passes_codes(tmp_path):
+    contacts, scouts = tmp_path / "venlo_contacten.csv", tmp_path / "venlo_scouts.csv"
+    contacts.write_text("jongere_id;scout_id;gemeente;datum;stap;opmerking\n"
+                        "J-3F2A7KQ2ZX;JS-0042;Venlo;2018-01-01;bereikt;Team Noord, afspraak op 3 Jan\n",
+                        encoding="utf-8")
+    scouts.write_text("scout_id;gemeente\nJS-0042;Venlo\nKees van der Berg;Venlo\n", encoding="utf-8")
+    with pytest.raises(IdentifiersFound) as caught:
+        read_pilot(contacts)
+    assert "venlo_scouts.csv" in str(caught.value) and "Kees" not in str(caught.value)
+    scouts.write_text("scout_id;gemeente\nJS-0042;Venlo\nS01;Venlo\n", encoding="utf-8")
+    result = read_pilot(contacts)
+    assert result.rejects.empty and result.contacten["scout_id"].tolist() == ["JS-0042"]

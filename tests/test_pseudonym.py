@@ -297,3 +297,210 @@ def test_lower_case_postcodes_and_longer_street_names(tmp_path, key_file):
         ["J-A", dt.date(2018, 3, 1), text] for text in texts]})
     masked = [r["opmerking"] for r in _records(pseudonymise(source, tmp_path / "pseudo.xlsx", key_file).target)]
     assert masked == [out or text for text, out in texts.items()]
+
+
+# --------------------------------------------------------------------------- names, obfuscated e-mails, messages
+
+
+def _found(value, column="opmerking") -> set[str]:
+    """The kinds the gate finds in one cell of a one-row contacten table."""
+    frame = pd.DataFrame({"jongere_id": ["J-A"], "datum": [dt.date(2018, 3, 1)], column: [value]})
+    findings = find_identifiers(frame)
+    assert all(f.rows == (2,) and f.count == 1 for f in findings)  # one count per cell, not one per rule
+    return {f.kind for f in findings}
+
+
+NAMES_IN_CODE_COLUMNS = ["Jan de Vries", "Fatima El Amrani", "Kees van der Berg", "Jan de Vries 2",
+                         "Vries, Jan de", "Kees van der Berg-1", "J. de Vries 2", "Sanne01", "S-01 Jan",
+                         "Jan (2)", "Team Noord", "JAN DE VRIES 2", "Şeyma Yılmaz 3", "Anne-Marie 4"]
+CODES = ["S01", "JS-0042", "S-017", "S-1", "DH-001", "J-3F2A7KQ2ZX", "J-ABCDEFGHIJ", "GM0518-12", "onbekend"]
+
+
+@pytest.mark.parametrize("column", ["jongere_id", "scout_id", "Scout"])
+def test_names_in_code_columns_are_refused_codes_pass(column):
+    assert {name: _found(name, column) for name in NAMES_IN_CODE_COLUMNS} == dict.fromkeys(NAMES_IN_CODE_COLUMNS,
+                                                                                             {NAME})
+    assert {code: _found(code, column) for code in CODES} == dict.fromkeys(CODES, set())
+
+
+def test_demo_and_keyed_codes_are_no_names(tmp_path):
+    from buitenbeeld.demo_pilot import pilot_contents
+
+    codes = {row[header.index(column)]
+             for workbook in pilot_contents().values() for sheet, rows in workbook.items() if sheet != "toelichting"
+             for header in [rows[0]] for row in rows[1:] for column in ("jongere_id", "scout_id") if column in header}
+    key = hashlib.sha256(b"test").digest()
+    codes |= {pseudonym_code(f"persoon {n}", key, prefix) for n in range(2000) for prefix in ("J-", "S-")}
+    codes.discard(None)
+    assert len(codes) > 4000
+    frame = pd.DataFrame({"jongere_id": sorted(codes), "scout_id": sorted(codes)})
+    assert find_identifiers(frame) == []
+
+
+@pytest.mark.parametrize("text", [
+    "mail jan(at)mail(punt)nl", "jan [at] mail [dot] nl", "bereikbaar via jan at mail punt nl", "jan(a)mail.nl",
+    "jan @ mail . nl", "JAN AT HOTMAIL DOT COM", "jan{at}gemeente(punt)venlo(punt)nl", "jan (apenstaartje) mail.nl",
+    "s.de.vries [at] live [punt] nl graag"])
+def test_obfuscated_email_addresses_are_found_in_any_cell(text):
+    assert _found(text) == {EMAIL}
+    assert _found(text, "gemeente") == {EMAIL}
+
+
+@pytest.mark.parametrize("text", [
+    "zie punt (a) hieronder", "ze was at home", "om 10.30 bij het loket", "eerst at, daarna punt", "score 3 @ 5",
+    "mail volgt", "www.jongerenloket.nl"])
+def test_text_like_an_email_address_is_not_one(text):
+    assert _found(text) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "moeder heet Yvonne", "vader heet Gerrit, werkt bij de haven", "zus heet: Bertha", "broer heet Dirk-Jan",
+    "gesprek met mevrouw De Vries over school", "mw. J. de Vries belde terug", "mevr. Pietersen", "dhr.Jansen",
+    "dhr. JANSEN", "afspraak met de heer van Dijk", "meneer Kramer van de bibliotheek", "genaamd 'Bertus'",
+    "zijn naam is Gijsbert", "haar naam is Truus", "naam: Hendrika", "juf Ans van de basisschool",
+    "mevrouw in 't Veld", "Sanne belt morgen terug", "gebeld met Yusuf", "kwam met Anne-Marie langs",
+    "Sanne's moeder belde", "contact via Şeyma", "met Fatima El Amrani gebeld", "ze heten Mehmet en Shanice"])
+def test_person_names_in_free_text_are_found(text):
+    assert _found(text) == {NAME}
+
+
+@pytest.mark.parametrize("text", [
+    "Team Noord", "gesprek in Den Haag", "kwam via de sportclub", "afspraak op 3 Jan 2018", "sanne belt morgen",
+    "SANNE belt morgen", "het is heet. Morgen weer", "mevrouw belde terug", "bij Stichting Jong Venlo",
+    "Roos en Fleur hebben iets met bloemen", "naam onbekend", "wil iets met techniek bij Werkplein Noord",
+    "doorverwezen naar het Jongerenloket"])
+def test_capitalised_words_in_free_text_are_no_name_by_themselves(text):
+    assert _found(text) == set()
+
+
+def test_the_first_name_list():
+    from buitenbeeld.pseudonym import first_names
+
+    names = first_names()
+    assert len(names) > 300
+    assert {"Sanne", "Daan", "Mohamed", "Fatima", "Yusuf", "Şeyma", "Seyma", "Shanice", "Quincy"} <= names
+    # names that are ordinary Dutch words are left out on purpose (see the file's header)
+    assert not {"Roos", "Fleur", "Iris", "Merel", "Bas", "Mark", "Max", "Ben", "Job", "Will", "Hoop"} & names
+    assert all(name[:1].isupper() and name == name.strip() for name in names)
+
+
+def test_pseudonymise_masks_what_the_gate_refuses(tmp_path, key_file):
+    texts = {
+        "moeder heet Yvonne Bakker, bel haar": "moeder heet [naam], bel haar",
+        "gesprek met mevrouw De Vries over school": "gesprek met mevrouw [naam] over school",
+        "Sanne belt morgen terug": "[naam] belt morgen terug",
+        "met Fatima El Amrani gebeld": "met [naam] gebeld",
+        "mail jan(at)mail(punt)nl of jan @ mail . nl": "mail [e-mailadres] of [e-mailadres]",
+        "Team Noord, afspraak op 3 Jan 2018": None,
+    }
+    source = write_workbook(tmp_path / "ruw.xlsx", {"contacten": [
+        ["jongere_id", "scout_id", "datum", "stap", "opmerking"],
+        *[["Jan de Vries 2", "S-01 Jan", dt.date(2018, 3, 1), "bereikt", text] for text in texts],
+        ["J-ABCDEFGHIJ", "S01", dt.date(2018, 3, 2), "bereikt", None]]})
+    assert {f.kind for f in find_identifiers(source)} == {NAME, EMAIL}
+    result = pseudonymise(source, tmp_path / "pseudo.xlsx", key_file)
+    assert find_identifiers(result.target) == []
+    records = _records(result.target)
+    assert [r["opmerking"] for r in records[:-1]] == [out or text for text, out in texts.items()]
+    key, _ = load_key(key_file)
+    assert {r["jongere_id"] for r in records[:-1]} == {pseudonym_code("Jan de Vries 2", key)}
+    assert {r["scout_id"] for r in records[:-1]} == {pseudonym_code("S-01 Jan", key, "S-")}
+    assert (records[-1]["jongere_id"], records[-1]["scout_id"]) == ("J-ABCDEFGHIJ", "S01")  # codes are kept
+
+
+def test_refusal_messages_repeat_no_value_nor_the_words_around_it(tmp_path):
+    path = write_workbook(tmp_path / "pilot.xlsx", {
+        "contacten": [["Pilot Venlo, bijgehouden door mevrouw Kuipers"],
+                      ["jongere_id", "scout_id", "datum", "stap", "opmerking"],
+                      ["Jan de Vries 2", "S-1", dt.date(2018, 3, 1), "bereikt", "moeder heet Yvonne, woont bij oma"],
+                      ["J-B", "S-1", dt.date(2018, 3, 1), "bereikt", "mail jan(at)mail(punt)nl graag"]],
+        "Sanne Visser": [["jongere_id", "stap"], ["J-A", "bereikt"]]})
+    with pytest.raises(IdentifiersFound) as caught:
+        check_identifiers(path)
+    message = str(caught.value)
+    for value in ("Jan de Vries", "Vries", "Yvonne", "moeder heet", "woont bij oma", "jan(at)", "mail(punt)",
+                  "Kuipers", "bijgehouden", "Sanne", "Visser"):
+        assert value not in message
+    where = {(f.sheet, f.column, f.kind, f.rows) for f in caught.value.findings}
+    assert ("contacten", "opmerking", NAME, (3,)) in where and ("contacten", "opmerking", EMAIL, (4,)) in where
+    assert ("contacten", "jongere_id", NAME, (1, 3)) in where  # row 1: the title above the header, in column A
+    assert ("blad 2", "", NAME, ()) in where and "sheet 'blad 2', the name of the sheet: naam" in message
+    assert all(value not in repr(caught.value.findings) for value in ("Yvonne", "Sanne", "Kuipers"))
+
+
+def test_a_file_without_header_row_is_named_by_column_number(tmp_path, key_file):
+    path = tmp_path / "contacten.csv"
+    path.write_text("Sanne de Groot;Venlo;1-3-2018;bereikt\nLisa Bakker;Venlo;2-3-2018;bereikt\n", encoding="utf-8")
+    with pytest.raises(IdentifiersFound) as caught:
+        check_identifiers(path)
+    message = str(caught.value)
+    assert "Sanne" not in message and "Groot" not in message and "Lisa" not in message
+    assert [(f.column, f.kind, f.rows) for f in caught.value.findings] == [("kolom 1", NAME, (1, 2))]
+    result = pseudonymise(path, tmp_path / "uit.csv", key_file)
+    assert find_identifiers(result.target) == []
+    assert not any("Sanne" in line for line in result.summary_lines())
+    from buitenbeeld.readers import read_rows
+
+    assert read_rows(result.target) == [("kolom 1", "Venlo", "1-3-2018", "bereikt"),
+                                        ("[naam]", "Venlo", "2-3-2018", "bereikt")]
+
+
+def _with_text(path, sheet, cells):
+    """Put text that starts with '=' into cells of a workbook, as text (not as a formula)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path)
+    for address, text in cells.items():
+        workbook[sheet][address].value = text
+        workbook[sheet][address].data_type = "s"
+    workbook.save(path)
+    return path
+
+
+def test_pseudonymised_csv_goes_through_the_one_csv_writer(tmp_path, key_file):
+    source = _with_text(write_workbook(tmp_path / "ruw.xlsx", {"contacten": [
+        ["naam", "datum", "stap", "leeftijd", "opmerking"],
+        ["Jan de Vries", dt.date(2018, 3, 1), "bereikt", 17.5, None],
+        ["Jan de Vries", dt.date(2018, 4, 1), "bereikt", 18, "-niet bellen"]]}),
+        "contacten", {"E2": '=HYPERLINK("http://x.nl","klik")'})
+    target = tmp_path / "nieuw" / "map" / "pseudo.csv"
+    result = pseudonymise(source, target, key_file)
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == "datum;stap;leeftijd;opmerking;jongere_id"
+    assert ';17,5;"\'=HYPERLINK(' in lines[1] and ";'-niet bellen;" in lines[2]  # decimal comma, no live formula
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600  # still personal data
+    assert stat.S_IMODE(os.stat(target.parent).st_mode) == 0o700  # a folder made for it
+    assert not list(target.parent.glob("*.tmp")) and result.target == target
+
+
+def test_pseudonymised_xlsx_keeps_formula_text_as_text(tmp_path, key_file):
+    source = _with_text(write_workbook(tmp_path / "ruw.xlsx", {"contacten": [
+        ["naam", "datum", "stap", "opmerking"], ["Jan de Vries", dt.date(2018, 3, 1), "bereikt", None]]}),
+        "contacten", {"D2": "=1+1"})
+    from openpyxl import load_workbook
+
+    result = pseudonymise(source, tmp_path / "pseudo.xlsx", key_file)
+    cell = load_workbook(result.target)["contacten"]["C2"]
+    assert cell.value == "=1+1" and cell.data_type == "s"
+    assert stat.S_IMODE(os.stat(result.target).st_mode) == 0o600
+
+
+def test_key_folder_is_private_whatever_the_umask(tmp_path, monkeypatch):
+    folder = tmp_path / "config" / "buitenbeeld"
+    old = os.umask(0)
+    try:
+        load_key(folder / "pseudoniem.key")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(folder / "pseudoniem.key").st_mode) == 0o600
+    # the default folder (~/.config/buitenbeeld) is made private too, even when it exists already
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("BUITENBEELD_PSEUDONIEM_KEY", raising=False)
+    default = tmp_path / "home" / ".config" / "buitenbeeld"
+    default.mkdir(parents=True, mode=0o755)
+    os.chmod(default, 0o755)
+    assert load_key()[1] == default / "pseudoniem.key"
+    assert stat.S_IMODE(os.stat(default).st_mode) == 0o700

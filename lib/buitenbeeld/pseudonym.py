@@ -12,15 +12,36 @@ included, and :func:`check_identifiers` refuses a file with
   ``organisatie_naam``, is not personal);
 - a *value* that looks like one, in any column: a BSN (nine digits that pass
   the elfproef, :func:`is_valid_bsn`), a Dutch phone number or an e-mail
-  address (the patterns of :mod:`buitenbeeld.privacy`), a Dutch postcode in
+  address (the patterns of :mod:`buitenbeeld.privacy`), also an e-mail address
+  written around a filter (``jan(at)mail(punt)nl``, ``jan [at] mail [dot] nl``,
+  ``jan at mail punt nl``, ``jan(a)mail.nl``, ``jan @ mail . nl``; with a known
+  top-level domain such as nl, com, be), a Dutch postcode in
   upper or lower case (``2512 AB``, ``2512ab``; never with SA, SD or SS, and
   not a number before a short lower case word or unit, ``2017 en``,
   ``1200 km``), with or without a house number, a street and house number
   (``Kerkstraat 4``, ``Laan van Meerdervoort 120``, ``Weg naar Zee 3``,
   ``Plein 1813 4``), a date written after ``geboren``/``geb.``;
-- a *name* where a code belongs: text of letters only (``Ali``, not ``S-017``
-  or ``J-ABCDEFGHIJ``) in a column that holds the code of a young person or a
-  scout (``jongere_id``, ``scout_id``, or a plain ``scout`` column);
+- a *person's name* in any text, where it can be recognised: a word with a
+  capital after a title or phrase (``mevrouw``, ``mevr.``, ``mw.``, ``meneer``,
+  ``mnr.``, ``dhr.``, ``de heer``, ``juf``, ``meester``, ``mr.``, ``dr.``,
+  ``heet`` as in ``moeder heet``, ``genaamd``, ``geheten``, ``zijn naam is``,
+  ``naam:``), or a common first name of the list ``data/voornamen.txt``
+  (:func:`first_names`) written with a capital and lower case letters
+  (``Sanne``, not ``sanne``; also at the start of a sentence, not right after a
+  day number as in ``3 Jan``), each with the surname that follows (``Kees van
+  der Berg``, ``Fatima El Amrani``). Names that are also ordinary Dutch words
+  (Roos, Fleur, Bas, Mark) are not on the list; after a title they are still
+  found. Two capitalised words alone are *not* a name in text (``Team Noord``,
+  ``Den Haag``); ``mw.`` for maatschappelijk werk before a capital (``via mw.
+  Daarna``) is a known false alarm, which pseudonymisation masks;
+- a *name* where a code belongs, in a column that holds the code of a young
+  person or a scout (``jongere_id``, ``scout_id``, or a plain ``scout``
+  column): text of letters only (``Ali``), two or more capitalised words or
+  initials, with or without tussenvoegsels and digits (``Jan de Vries 2``,
+  ``Vries, Jan de``, ``Team Noord``: such a column holds codes), words in
+  capitals with a space between them (``JAN DE VRIES 2``), or a listed first
+  name (``Sanne01``, ``S-01 Jan``); codes such as ``S-017``, ``S01``,
+  ``JS-0042`` and ``J-ABCDEFGHIJ`` pass;
 - a *birth date*: any date in a column whose name speaks of birth
   (``geboortedatum``, ``Gebdatum``, ``geb. datum``, ``GebDat``, ``DOB``; this
   is checked first), and dates in other columns (or in free text) that lie 10
@@ -28,15 +49,24 @@ included, and :func:`check_identifiers` refuses a file with
   ``datum`` or ``date`` are event dates (the step ``datum``, ``startdatum``)
   and are never read as birth dates.
 
-Names written in free text cannot be recognised; that is why the free-text
+Title rows above the header and the header's own cells are scanned as free
+text too, and so is the name of each sheet. A name without a title, of someone
+not on the list, cannot be recognised in free text; that is why the free-text
 column ``opmerking`` is scanned here and then never carried into a processed
 table.
+
+No message repeats a value, nor the words around it: a finding names the kind,
+the sheet, the column and the rows. A column whose header is itself an
+identifier (a file without a header row) is called ``kolom N``, such a sheet
+``blad N``.
 
 :func:`pseudonymise` writes a *new* file in which names (or, without a name, the
 BSN) become keyed codes ``J-`` + 10 base32 characters (HMAC-SHA256 of the
 normalised value), birth dates become the age at the step date (or an age band
 when there is none), phone, e-mail and address columns are dropped, a postcode
-keeps its four digits, and identifiers inside free text are masked. The key
+keeps its four digits, and identifiers inside free text are masked (``[naam]``,
+``[e-mailadres]``, ...), everything the gate refuses, so the copy passes it. The
+copy is written 0600 (a folder made for it 0700): it is still personal data. The key
 lives outside the project folder (:func:`load_key`); without it the codes
 cannot be recomputed from names, and with the same key the same person gets the
 same code in every file. A scout's name becomes ``S-`` + 10 characters the same
@@ -47,7 +77,6 @@ An existing code (a case number) is kept; see :func:`pseudonymise`.
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import hashlib
 import hmac
@@ -55,6 +84,8 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +93,7 @@ import pandas as pd
 
 from . import values
 from .errors import BuitenbeeldError, InputError, RowProblem
+from .files import private_dir, write_atomic, write_csv_rows
 from .privacy import _EMAIL, _phones  # one definition of an e-mail address and a Dutch phone number
 from .readers import list_sheets, read_rows
 from .settings import PROJECT_ROOT
@@ -70,7 +102,7 @@ __all__ = [
     "KEY_ENV", "DEFAULT_KEY_PATH", "NAME", "BSN", "BIRTH_DATE", "ADDRESS", "POSTCODE", "PHONE", "EMAIL",
     "AGE_BANDS", "IdentifierFinding", "IdentifiersFound", "PseudonymKeyError", "PseudonymiseResult",
     "is_valid_bsn", "find_identifiers", "check_identifiers", "key_path", "load_key", "pseudonym_code",
-    "age_band", "pseudonymise",
+    "age_band", "pseudonymise", "first_names",
 ]
 
 #: Environment variable with the path of the pseudonymisation key.
@@ -141,7 +173,48 @@ _DATE_TEXT = re.compile(
     re.IGNORECASE)
 _BIRTH_WORD = re.compile(r"\b(?:geb(?:oren|oortedatum)?|geboortedag)\b\.?\s*(?:op|:)?\s*$", re.IGNORECASE)
 _MASKS = {BSN: "[bsn]", PHONE: "[telefoonnummer]", EMAIL: "[e-mailadres]", ADDRESS: "[adres]",
-          POSTCODE: "[postcode]", BIRTH_DATE: "[geboortedatum]"}
+          POSTCODE: "[postcode]", BIRTH_DATE: "[geboortedatum]", NAME: "[naam]"}
+#: A pseudonymised file is still personal data: only its owner may read it.
+_PRIVATE_FILE = 0o600
+
+# An e-mail address written so that a program would not see it: ``jan(at)mail(punt)nl``, ``jan [at] mail [dot]
+# nl``, ``jan at mail punt nl``, ``jan(a)mail.nl``, ``jan @ mail . nl``. The top-level domain must be a known
+# one, so that ``(a)`` as a list marker or ``at`` in an English phrase is no address.
+_AT = r"(?:\s*[(\[{<]\s*(?:at|a|@|apenstaartje)\s*[)\]}>]\s*|\s+(?:at|apenstaartje)\s+|\s*@\s*)"
+_DOT = r"(?:\s*[(\[{<]\s*(?:dot|punt|\.)\s*[)\]}>]\s*|\s+(?:dot|punt)\s+|\s*\.\s*)"
+_TOP_DOMAINS = "nl be com net org eu de info nu biz me io live online email fr uk tr ma sr cw aw".split()
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.%+'-])[\w%+'-]+(?:\.[\w%+'-]+)*{_AT}(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?{_DOT}){{1,4}}"
+    rf"(?:{'|'.join(_TOP_DOMAINS)})(?![\w-])", re.IGNORECASE)
+
+
+def _letters(test) -> str:
+    """The letters of Latin-1 and Latin Extended-A/B that pass ``test`` (for a regex class: Ş, İ, Ë ...)."""
+    return "".join(c for c in map(chr, range(0x41, 0x250)) if c.isalpha() and test(c))
+
+
+_UP, _LOW = _letters(str.isupper), _letters(str.islower)
+# A capitalised word: a capital and lower case letters (Sanne, O'Neill, Anne-Marie, Sanne's), not SANNE or sanne.
+_CAP = rf"[{_UP}](?:[{_LOW}]+|['’][{_UP}][{_LOW}]+)(?:['’-][{_UP}]?[{_LOW}]+)*"
+# After a title any word with a capital is a name (dhr. JANSEN).
+_ANY_CAP = rf"[{_UP}][{_UP}{_LOW}]*(?:['’-][{_UP}{_LOW}]+)*"
+# Tussenvoegsels between the parts of a name (Kees van der Berg, Fatima el Amrani, Ans in 't Veld).
+_TUSSENVOEGSEL = (r"(?:in\s+['’]t|in\s+de|in\s+het|op\s+de|op\s+['’]t|op\s+het|uit\s+de|uit\s+het|aan\s+de"
+                  r"|aan\s+het|bij\s+de|van|de|der|den|het|['’]t|ter|ten|von|el|al|ben|bin|ibn|abu|le|la|du|da"
+                  r"|dos|di)")
+# The rest of a name after its first word: more capitalised words, with tussenvoegsels between them.
+_NAME_TAIL = re.compile(rf"(?:[ \t]+(?:{_TUSSENVOEGSEL}[ \t]+)*{_CAP}(?!\w))*")
+# A title or phrase that says a name follows: mevrouw, mw., dhr., de heer, moeder heet, genaamd, haar naam is ...
+_NAME_CUE = re.compile(
+    r"(?<!\w)(?:(?i:mevrouw|meneer|juffrouw|juf|meester|de\s+heer|heet|heette|heten|genaamd|geheten|naam\s+is)"
+    r"[ \t]*:?[ \t]+|(?i:naam)[ \t]*:[ \t]*|(?i:mevr|mw|mnr|dhr|mr|dr|drs)(?:\.[ \t]*|[ \t]+))"
+    rf"[\"“'‘(]?(?P<name>(?:[{_UP}]\.[ \t]*)*(?:{_TUSSENVOEGSEL}[ \t]+)*{_ANY_CAP}(?!\w))")
+_CAP_WORD = re.compile(rf"(?<!\w){_CAP}(?!\w)")
+_DAY_BEFORE = re.compile(r"(?<!\d)\d{1,2}\.?[ \t]*$")  # 3 Jan: a date, not a name
+# In a code column: capitalised words and initials, also next to digits (``Jan de Vries 2``, ``Sanne01``).
+_ID_WORD = re.compile(rf"(?<![{_UP}{_LOW}])(?:{_CAP}(?![{_UP}{_LOW}])|[{_UP}]\.(?=\s*[{_UP}{_LOW}]))")
+# ... and words in capitals with a space between them (``JAN DE VRIES 2``); a code has no spaces.
+_ID_CAPITALS = re.compile(rf"(?<![{_UP}{_LOW}\d])[{_UP}]{{2,}}(?:[ \t]+[{_UP}]+)+(?![{_UP}{_LOW}\d])")
 
 
 # --------------------------------------------------------------------------- findings
@@ -153,7 +226,9 @@ class IdentifierFinding:
 
     ``rows`` holds the first spreadsheet rows where it was seen (never the
     values themselves), ``count`` the number of cells; ``by_name`` is True when
-    the column's *name* gave it away.
+    the column's *name* gave it away. A sheet or column whose own name holds an
+    identifier is called ``blad N`` or ``kolom N`` here, so that no message
+    repeats it; an empty ``column`` means the sheet's name itself.
     """
 
     file: str
@@ -165,8 +240,10 @@ class IdentifierFinding:
     by_name: bool = False
 
     def describe(self) -> str:
-        """One line for a message, without the identifying values."""
+        """One line for a message, without the identifying values (nor the words around them)."""
         where = f"sheet '{self.sheet}', " if self.sheet else ""
+        if not self.column:
+            return f"{where}the name of the sheet: {self.kind}"
         how = "column name" if self.by_name else f"{self.count} cell(s), row(s) " + ", ".join(map(str, self.rows))
         if not self.by_name and self.count > len(self.rows):
             how += ", …"
@@ -178,7 +255,7 @@ class IdentifiersFound(InputError):
 
     def __init__(self, findings: list[IdentifierFinding], file: str, hint: str | None = None):
         self.findings = list(findings)
-        columns = list(dict.fromkeys(f.column for f in self.findings))
+        columns = list(dict.fromkeys(f.column for f in self.findings if f.column))
         sheets = list(dict.fromkeys(f.sheet for f in self.findings))
         reason = ("direct identifiers found, the file is not loaded: "
                   + "; ".join(f.describe() for f in self.findings))
@@ -286,9 +363,61 @@ def _is_postcode(text: str) -> bool:
     return parts is None or parts.group(1) not in _NOT_POSTCODE
 
 
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """The common first names of ``data/voornamen.txt``, as written there (with a capital)."""
+    text = resources.files("buitenbeeld").joinpath("data/voornamen.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _is_first_name(word: str) -> bool:
+    """True when ``word``, or a part of it (Jan-Willem, Sanne's), is a listed first name."""
+    names = first_names()
+    return word in names or any(part in names for part in re.split(r"['’-]", word))
+
+
+def _name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of personal names in free text: after a title or phrase, or a listed first name, with its surname.
+
+    Two capitalised words alone are no name here (``Team Noord``, ``Den Haag``).
+    """
+    spans = []
+    position = 0
+    while match := _NAME_CUE.search(text, position):
+        position = _NAME_TAIL.match(text, match.end("name")).end()  # go on after the whole name: linear time
+        spans.append((match.start("name"), position))
+    position = 0
+    while match := _CAP_WORD.search(text, position):
+        position = match.end()
+        if _is_first_name(match.group()) and not _DAY_BEFORE.search(text, max(0, match.start() - 8), match.start()):
+            position = _NAME_TAIL.match(text, match.end()).end()
+            spans.append((match.start(), position))
+    return spans
+
+
+def _id_is_name(raw: Any) -> bool:
+    """True when a value in a code column (``jongere_id``, ``scout_id``) is, or holds, a person's name.
+
+    A name is text of letters only (:func:`_looks_like_name`), two or more
+    capitalised words or initials (``Jan de Vries 2``, ``Vries, Jan de``,
+    ``Team Noord``: a code column holds codes), words in capitals with spaces
+    between them (``JAN DE VRIES 2``), or one capitalised word that is a listed
+    first name (``Sanne01``, ``S-01 Jan``). Codes in capitals without spaces
+    (``S01``, ``JS-0042``, ``J-3F2A7KQ2ZX``) are not.
+    """
+    if _looks_like_name(raw):
+        return True
+    if not isinstance(raw, str):
+        return False
+    words = [m.group() for m in _ID_WORD.finditer(raw)]
+    return len(words) >= 2 or any(_is_first_name(w) for w in words) or bool(_ID_CAPITALS.search(raw))
+
+
 def _text_spans(text: str, reference: dt.date) -> list[tuple[int, int, str]]:
     """Identifier spans ``(start, end, kind)`` in free text, longest first where they overlap."""
     spans = [(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)]
+    spans += [(m.start(), m.end(), EMAIL) for m in _OBFUSCATED_EMAIL.finditer(text)]
+    spans += [(a, b, NAME) for a, b in _name_spans(text)]
     spans += [(a, b, PHONE) for a, b in _phones(text)]
     spans += [(m.start(), m.end(), BSN) for m in _BSN_TEXT.finditer(text) if is_valid_bsn(m.group())]
     spans += [(m.start(), m.end(), ADDRESS) for m in _ADDRESS_TEXT.finditer(text) if _is_postcode(m.group())]
@@ -329,10 +458,11 @@ def _cell_kinds(raw: Any, reference: dt.date, event_date: bool) -> list[str]:
 class _Sheet:
     """One sheet as a header and data rows (row numbers as the user sees them)."""
 
-    name: str | None
+    name: str | None  # as messages and the pseudonymised copy name it: ``blad N`` when the name is an identifier
     header: list[str]
     rows: list[tuple[int, list]]
-    above: list[tuple] = field(default_factory=list)  # title rows above the header
+    above: list[tuple] = field(default_factory=list)  # title rows above the header, rows 1, 2, ...
+    name_kinds: tuple[str, ...] = ()  # identifier kinds in the sheet's real name
 
 
 def _header_row(rows: list[tuple]) -> int | None:
@@ -361,7 +491,25 @@ def _sheet_from_rows(name: str | None, rows: list[tuple]) -> _Sheet:
 def _read_sheets(path: Path) -> list[_Sheet]:
     if path.suffix.lower() == ".csv":
         return [_sheet_from_rows(None, read_rows(path))]
-    return [_sheet_from_rows(sheet, read_rows(path, sheet)) for sheet in list_sheets(path)]
+    sheets = []
+    for position, name in enumerate(list_sheets(path)):
+        sheet = _sheet_from_rows(name, read_rows(path, name))
+        sheet.name_kinds = tuple(_cell_kinds(name, dt.date.today(), False))
+        if sheet.name_kinds:
+            sheet.name = f"blad {position + 1}"
+        sheets.append(sheet)
+    return sheets
+
+
+def _column_label(header: str, position: int) -> str:
+    """A column as messages name it: its header, or ``kolom N`` when it has none or the header is an identifier.
+
+    A file without a header row has a row of values in its place (a name, a
+    phone number), which a message must not repeat.
+    """
+    if not header or not header.strip() or _cell_kinds(header, dt.date.today(), False):
+        return f"kolom {position + 1}"
+    return header
 
 
 def _frame_sheet(frame: pd.DataFrame) -> _Sheet:
@@ -384,8 +532,15 @@ def _scan(sheet: _Sheet, file: str) -> list[IdentifierFinding]:
     findings: dict[tuple[str, str], list[int]] = {}
     by_name: set[tuple[str, str]] = set()
     references = _references(sheet)
+    today = dt.date.today()
+    labels = [_column_label(header, position) for position, header in enumerate(sheet.header)]
+    # title rows above the header, and the header's own cells (a file without a header has values there): free text
+    for number, row in enumerate([*sheet.above, sheet.header], start=1):
+        for position, raw in enumerate(row):
+            for found in _cell_kinds(raw, today, False):
+                findings.setdefault((labels[position], found), []).append(number)
     for position, header in enumerate(sheet.header):
-        column = header or f"kolom {position + 1}"
+        column = labels[position]
         kind = _header_kind(header)
         if kind:
             findings.setdefault((column, kind), [])
@@ -397,13 +552,15 @@ def _scan(sheet: _Sheet, file: str) -> list[IdentifierFinding]:
             if kind == BIRTH_DATE and _as_date(raw):
                 findings[(column, kind)].append(number)
                 continue
-            if codes and _looks_like_name(raw):  # a name where a code of a young person or scout belongs
-                findings.setdefault((column, NAME), []).append(number)
-            for found in _cell_kinds(raw, reference, event_date):
-                findings.setdefault((column, found), []).append(number)
-    return [IdentifierFinding(file, sheet.name, column, kind, tuple(rows[:_ROWS_SHOWN]), len(rows),
-                              (column, kind) in by_name)
-            for (column, kind), rows in findings.items()]
+            found = _cell_kinds(raw, reference, event_date)
+            if codes and _id_is_name(raw):  # a name where a code of a young person or scout belongs
+                found = [NAME, *found]
+            for each in dict.fromkeys(found):
+                findings.setdefault((column, each), []).append(number)
+    named = [IdentifierFinding(file, sheet.name, "", kind, count=1) for kind in sheet.name_kinds]
+    return named + [IdentifierFinding(file, sheet.name, column, kind, tuple(rows[:_ROWS_SHOWN]), len(rows),
+                                      (column, kind) in by_name)
+                    for (column, kind), rows in findings.items()]
 
 
 def find_identifiers(source: str | os.PathLike | pd.DataFrame) -> list[IdentifierFinding]:
@@ -467,7 +624,8 @@ def key_path(path: str | os.PathLike | None = None) -> Path:
 def load_key(path: str | os.PathLike | None = None) -> tuple[bytes, Path]:
     """Read the key (see :func:`key_path`), creating it with 32 random bytes on first use.
 
-    A new key file gets permissions 0600 (its folder 0700). Returns the key and
+    A new key file gets permissions 0600; a folder made for it, and the default
+    folder ``~/.config/buitenbeeld``, get 0700 (:func:`buitenbeeld.files.private_dir`). Returns the key and
     its path. Losing the key means new codes for everyone: keep a copy in a safe place.
 
     Raises
@@ -478,13 +636,18 @@ def load_key(path: str | os.PathLike | None = None) -> tuple[bytes, Path]:
     """
     where = key_path(path)
     if not where.exists():
-        where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # a folder made for the key, or the default one (~/.config/buitenbeeld), is private (0700); a folder
+        # that exists and was chosen by the user is left as it is: the key file itself is 0600
+        if not where.parent.exists() or where.parent == DEFAULT_KEY_PATH.expanduser().resolve().parent:
+            private_dir(where.parent)
         try:
             handle = os.open(where, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
             pass  # another process created it just now: read that one
         else:
             with os.fdopen(handle, "wb") as out:
+                if os.name == "posix":
+                    os.fchmod(out.fileno(), 0o600)  # whatever the umask
                 out.write(secrets.token_bytes(_KEY_BYTES))
     try:
         key = where.read_bytes()
@@ -574,7 +737,7 @@ def _kept_id(raw: Any, key: bytes, prefix: str, reference: dt.date) -> tuple[Any
     """An existing code as it is, or its keyed code when it is an identifier itself (a name, BSN, ...)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, False
-    if _looks_like_name(raw) or _cell_kinds(raw, reference, False):
+    if _id_is_name(raw) or _cell_kinds(raw, reference, False):
         return pseudonym_code(_identity_text(raw), key, prefix), True
     return raw, False
 
@@ -610,16 +773,22 @@ def _pseudonymise_sheet(sheet: _Sheet, key: bytes, actions: dict[str, str]) -> t
         new_columns.append("leeftijdsgroep")
     dropped = {i for i, k in enumerate(kinds) if k is not None}
     postcode = [i for i, k in enumerate(kinds) if k == POSTCODE]
+    names = [_column_label(h, i) for i, h in enumerate(sheet.header)]  # no header that is an identifier itself
     for i in dropped:
         target = identity.get(i)
-        actions[label + (sheet.header[i] or f"kolom {i + 1}")] = (
+        actions[label + names[i]] = (
             f"replaced by code in '{target}'" if target and existing[target] is None else
             f"removed; the codes in '{sheet.header[existing[target]]}' are kept, an empty one gets the code "
             "of the name" if target else
             "replaced by 'leeftijd' (age at the step date) or 'leeftijdsgroep'" if i in birth else
             "kept as four-digit 'postcode4'" if i in postcode else "removed")
     kept = [i for i in range(len(sheet.header)) if i not in dropped or i in postcode]
-    out_header = ["postcode4" if kinds[i] == POSTCODE else sheet.header[i] for i in kept] + new_columns
+    # a header that holds an identifier (in a file without a header row: a value) becomes ``kolom N``; masking it
+    # would leave ``[naam]``, which reads as a name column
+    headers = ["postcode4" if kinds[i] == POSTCODE else names[i] if sheet.header[i] and names[i] != sheet.header[i]
+               else sheet.header[i] for i in kept]
+    masked = sum(1 for i in kept if sheet.header[i] and names[i] != sheet.header[i])
+    out_header = headers + new_columns
     out_keys = [values.normalise_header(h) for h in out_header]
     at = {id_name: kept.index(i) if i is not None else len(kept) + new_columns.index(id_name)  # where a code goes
           for id_name, i in existing.items() if sources[id_name]}
@@ -633,7 +802,6 @@ def _pseudonymise_sheet(sheet: _Sheet, key: bytes, actions: dict[str, str]) -> t
             code = _kept_id(row[i], key, _ID_HEADERS[id_name][0], reference)[0] if name else None
             if code is not None:
                 known[id_name][name] = code if known[id_name].get(name, code) == code else None  # None: ambiguous
-    masked = 0
     rows_out = []
     for (_, row), reference in zip(sheet.rows, references):
         cells = {}
@@ -663,7 +831,7 @@ def _pseudonymise_sheet(sheet: _Sheet, key: bytes, actions: dict[str, str]) -> t
         rows_out.append(out)
     for i, count in recoded.items():
         if count:
-            actions[label + sheet.header[i]] = f"kept; {count} name(s) or other identifier(s) in it replaced by codes"
+            actions[label + names[i]] = f"kept; {count} name(s) or other identifier(s) in it replaced by codes"
     above = []
     for row in sheet.above:  # title rows: free text too
         masked_row = []
@@ -730,9 +898,16 @@ def pseudonymise(source: str | os.PathLike, target: str | os.PathLike, key_path:
     ``datum`` (an existing age is kept), else ``leeftijdsgroep`` (15-17, 18-22,
     23-27) at today. Phone, e-mail, address and BSN columns are dropped; a postcode keeps
     its four digits as ``postcode4``. In every other cell, identifiers in text
-    are replaced by ``[telefoonnummer]``, ``[e-mailadres]``, ``[bsn]``,
-    ``[adres]``, ``[postcode]`` or ``[geboortedatum]``, and numbers that are a
-    BSN or phone number are emptied.
+    are replaced by ``[naam]``, ``[telefoonnummer]``, ``[e-mailadres]``,
+    ``[bsn]``, ``[adres]``, ``[postcode]`` or ``[geboortedatum]`` (a title stays:
+    ``mevrouw [naam]``), and numbers that are a BSN or phone number are emptied.
+    Header cells and title rows are masked the same way; a sheet whose name is
+    an identifier is called ``blad N`` in the copy.
+
+    The copy is written atomically with permissions 0600 (CSV through
+    :func:`buitenbeeld.files.write_csv_rows`: text that a spreadsheet would run
+    as a formula gets a leading ``'``; in xlsx such text is stored as text); a
+    folder made for it gets 0700.
     """
     source, target = Path(source), Path(target)
     suffix = target.suffix.lower()
@@ -758,12 +933,10 @@ def pseudonymise(source: str | os.PathLike, target: str | os.PathLike, key_path:
         _, rows, count = _pseudonymise_sheet(sheet, key, actions)
         written.append((sheet.name, rows))
         masked += count
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.exists():
+        private_dir(target.parent)  # a folder made for pseudonymised personal data: its owner's only
     if suffix == ".csv":
-        with target.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            for row in written[0][1]:
-                writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row])
+        write_csv_rows(target, written[0][1], mode=_PRIVATE_FILE)
     else:
         from openpyxl import Workbook
 
@@ -776,7 +949,9 @@ def pseudonymise(source: str | os.PathLike, target: str | os.PathLike, key_path:
                 for cell in worksheet[worksheet.max_row]:
                     if isinstance(cell.value, dt.date):
                         cell.number_format = "d-m-yyyy"
-        workbook.save(target)
+                    elif cell.data_type == "f":  # text starting with '=' stays text, never a live formula
+                        cell.data_type = "s"
+        write_atomic(target, workbook.save, mode=_PRIVATE_FILE)
     left = find_identifiers(target)
     if left:
         target.unlink()
