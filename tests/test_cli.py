@@ -300,3 +300,46 @@ def test_valideer_goes_on_past_a_file_that_is_no_spreadsheet(tmp_path, capsys):
     assert main(["valideer", str(broken), str(good)]) == 2  # unusable file: exit 2, and the good one is checked
     out = capsys.readouterr().out
     assert "kapot.xlsx: read 0 = loaded 0 + rejected 0" in out and "kaart.xlsx: read 2" in out
+
+
+def test_valideer_json_has_whole_row_numbers_and_no_nan(tmp_path, capsys):
+    import json
+
+    from conftest import write_workbook
+
+    # no sheet 'organisaties': a sheet-level warning without row, column or value
+    path = write_workbook(tmp_path / "kaart.xlsx", {"blad1": [["naam", "gemeente", "type", "vertrouwensband"],
+                                                               *[["Club", "Venlo", "hobby", 3]] * 9,
+                                                               ["Buurthuis", "Venlo", "hobby", 9]]})
+    assert main(["valideer", "--json", str(path)]) == 1
+    text = capsys.readouterr().out
+    assert "nan" not in text.lower() and "11.0" not in text
+    problems = json.loads(text)["files"][0]["problems"]
+    sheet_level = next(p for p in problems if p["row"] is None)
+    assert sheet_level["column"] is None and sheet_level["value"] is None and sheet_level["sheet"] == "blad1"
+    assert "column" not in sheet_level["message"] and "value" not in sheet_level["message"]
+    row_level = next(p for p in problems if p["row"] is not None)
+    assert row_level["row"] == 11 and type(row_level["row"]) is int
+    assert "row 11," in row_level["message"]
+
+
+def test_valideer_text_output_says_no_nan_either(tmp_path, capsys):
+    from conftest import write_workbook
+
+    path = write_workbook(tmp_path / "kaart.xlsx", {"blad1": [["naam", "gemeente", "type"],
+                                                               ["Club", "Venlo", "hobby"]]})
+    assert main(["valideer", str(path)]) == 1
+    assert "nan" not in capsys.readouterr().out.lower()
+
+
+@pytest.mark.parametrize("command", ["rapporten", "training"])
+def test_uit_pointing_at_a_file_is_one_clear_line(tmp_path, capsys, command):
+    existing = tmp_path / "rapport.html"
+    existing.write_text("niet overschrijven", encoding="utf-8")
+    for target, phrase in ((existing, "is een bestand"), (existing / "sub", "kan geen map worden")):
+        assert main([command, "--data", str(tmp_path / "data"), "--uit", str(target), "--geen-pdf"]) == 2
+        captured = capsys.readouterr()
+        assert captured.err.startswith("buitenbeeld: error: --uit ") and phrase in captured.err
+        assert "Kies een andere map" in captured.err and "Traceback" not in captured.err + captured.out
+    assert existing.read_text(encoding="utf-8") == "niet overschrijven"
+    assert not (tmp_path / "data").exists()  # stopped before any work

@@ -82,7 +82,7 @@ def test_no_interview_sheet_at_all_lists_the_sheets(tmp_path):
 
 @pytest.mark.parametrize("column,value,phrase", [
     ("jongeren_bereik", "heel veel", "expected a number"),
-    ("jongeren_bereik", "-3", "negative numbers are not allowed"),
+    ("jongeren_bereik", "-3", "onder 0"),
     ("jongeren_bereik", "50-30", "reversed range"),
     ("vertrouwensband", 7, "from 1 to 5"),
     ("datum_interview", "31-2-2024", "impossible date"),
@@ -122,10 +122,10 @@ def test_duplicated_ids_in_one_file(tmp_path):
 
 
 DUTCH_EXCEL_CSV = (
-    "naam;gemeente;type;jongeren_bereik;datum_interview;toestemming_publicatie\r\n"
-    "Caf\u00e9 De Hoek;den bosch;Commerci\u00eble organisatie;1.200;5-3-2024;ja\r\n"
-    "Stichting \"Samen\";Den Haag;sociale onderneming;\"ca. 40\";5 maart 2024;nee\r\n"
-    "Club;Venlo;hobby;2,5;;\r\n"
+    "naam;gemeente;type;jongeren_bereik;gesprekken_per_maand;datum_interview;toestemming_publicatie\r\n"
+    "Caf\u00e9 De Hoek;den bosch;Commerci\u00eble organisatie;1.200;;5-3-2024;ja\r\n"
+    "Stichting \"Samen\";Den Haag;sociale onderneming;\"ca. 40\";;5 maart 2024;nee\r\n"
+    "Club;Venlo;hobby;25;2,5;;\r\n"
 )
 
 
@@ -139,7 +139,7 @@ def test_csv_as_dutch_excel_saves_it(tmp_path, encoding):
     assert orgs.loc["Caf\u00e9 De Hoek", "jongeren_bereik"] == 1200.0
     assert orgs.loc["Caf\u00e9 De Hoek", "type"] == "commercieel"
     assert orgs.loc["Caf\u00e9 De Hoek", "gemeentecode"] == "GM0796"
-    assert orgs.loc["Club", "jongeren_bereik"] == 2.5
+    assert orgs.loc["Club", "jongeren_bereik"] == 25 and orgs.loc["Club", "gesprekken_per_maand"] == 2.5
     assert bool(orgs.loc['Stichting "Samen"', "jongeren_bereik_geschat"])
     assert result.organisaties["bron_blad"].tolist() == ["", "", ""]
 

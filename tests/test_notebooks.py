@@ -62,7 +62,7 @@ def test_papermill_cli_from_the_repository_root(tmp_path):
     subprocess.run([PAPERMILL, "notebooks/gemeente_rapport.ipynb", str(tmp_path / "out.ipynb"), "-p", "gemeente", "Den Haag"],
                    cwd=root, check=True, capture_output=True)
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
-    assert "'s-Gravenhage" in str(executed.cells[2].outputs)
+    assert "&#39;s-Gravenhage" in str(executed.cells[2].outputs)
 
 
 def test_unknown_gemeente_fails_in_the_first_cell_with_a_clear_message(tmp_path):

@@ -208,3 +208,23 @@ def test_privacy_gate_checks_the_scouts_csv_and_passes_codes(tmp_path):
     scouts.write_text("scout_id;gemeente\nJS-0042;Venlo\nS01;Venlo\n", encoding="utf-8")
     result = read_pilot(contacts)
     assert result.rejects.empty and result.contacten["scout_id"].tolist() == ["JS-0042"]
+
+
+def test_a_formula_without_value_and_a_row_with_another_delimiter_say_so(tmp_path):
+    path = write_workbook(tmp_path / "p.xlsx", {"contacten": [
+        CONTACT_HEADER[:6], ["J-A", "S-1", None, "Venlo", dt.date(2018, 1, 1), "=\"bereikt\""],
+        ["J-B", "S-1", None, "Venlo", dt.date(2018, 1, 1), "bereikt"]]})
+    result = read_pilot(path)  # openpyxl writes the formula without a cached value
+    assert result.contacten["jongere_id"].tolist() == ["J-B"]
+    formula = result.rejects.iloc[0]
+    assert (formula["row"], formula["column"]) == (2, "stap") and "formule zonder berekende waarde" in formula["reason"]
+    assert "bereikt" not in formula["reason"]
+
+    text = "jongere_id;scout_id;gemeente;datum;stap\r\nJ-A;S-1;Venlo;1-1-2018;bereikt\r\nJ-B,S-1,Venlo,1-1-2018,bereikt\r\n"
+    csv_path = tmp_path / "pilot_venlo.csv"
+    csv_path.write_text(text, encoding="utf-8")
+    result = read_pilot(csv_path)
+    assert result.contacten["jongere_id"].tolist() == ["J-A"]
+    mixed = result.rejects.iloc[0]
+    assert mixed["row"] == 3 and "scheidingsteken" in mixed["reason"] and "required" not in mixed["reason"]
+    assert (result.sheets["read"] == result.sheets["loaded"] + result.sheets["rejected"]).all()

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from buitenbeeld.errors import InputError
-from buitenbeeld.readers import ENGINES, SUPPORTED_SUFFIXES, CsvDialect, list_sheets, read_rows, sniff_csv
+from buitenbeeld.readers import ENGINES, SUPPORTED_SUFFIXES, CsvDialect, list_sheets, read_rows, read_sheet, sniff_csv
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LO_ODS = FIXTURES / "interviews_libreoffice.ods"
@@ -455,3 +455,107 @@ def test_missing_file_and_unsupported_types(tmp_path):
 def test_suffix_is_case_insensitive(tmp_path):
     path = shutil.copyfile(LO_XLSX, tmp_path / "KAART.XLSX")
     assert read_rows(path, "organisaties") == LIBREOFFICE_ROWS
+
+
+# --------------------------------------------------------------------------- cells the reader leaves empty, with a note
+
+
+def _rewrite_sheet(path: Path, replacements: dict[bytes, bytes]) -> Path:
+    """Replace bytes in the first sheet's XML of an xlsx (to write what Excel writes and openpyxl does not)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    for old, new in replacements.items():
+        assert old in parts[sheet], old
+        parts[sheet] = parts[sheet].replace(old, new)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@engines
+def test_a_formula_without_cached_value_is_empty_with_a_note_naming_the_cell(tmp_path, engine):
+    # openpyxl writes the formula and no value, as every program does that does not calculate
+    path = xlsx(tmp_path / "k.xlsx", {"organisaties": {"A1": "a", "B1": "b", "C1": "som",
+                                                       "A2": 1, "B2": 2, "C2": "=A2+B2"}})
+    sheet = read_sheet(path, "organisaties", engine=engine)
+    assert sheet.name == "organisaties"
+    assert sheet.rows == [("a", "b", "som"), (1, 2, None)]
+    (note,) = sheet.notes
+    assert (note.row, note.column, note.kind) == (2, 2, "formule")
+    assert "cel C2 heeft een formule zonder berekende waarde" in note.reason
+    assert "Open en bewaar het bestand in Excel of LibreOffice" in note.hint
+    assert read_rows(path, "organisaties", engine=engine) == sheet.rows  # read_rows: the same rows
+
+
+@engines
+def test_a_formula_with_a_cached_value_has_no_note(tmp_path, engine):
+    path = xlsx(tmp_path / "k.xlsx", {"organisaties": {"A1": 1, "B1": 2, "C1": "=A1+B1", "D1": '=""', "E1": "x"}})
+    # what Excel writes: the result beside the formula; an empty text result is typed t="str"
+    _rewrite_sheet(path, {b"<f>A1+B1</f><v />": b"<f>A1+B1</f><v>3</v>",
+                          b'<c r="D1"><f>""</f><v /></c>': b'<c r="D1" t="str"><f>""</f><v></v></c>'})
+    sheet = read_sheet(path, engine=engine)
+    assert sheet.rows == [(1, 2, 3, None, "x")]
+    assert sheet.notes == []
+
+
+@pytest.mark.parametrize("path, engine", [(LO_ODS, "calamine"), (LO_XLSX, "calamine"), (LO_XLSX, "openpyxl")])
+def test_libreoffice_formulas_have_their_values_and_no_notes(path, engine):
+    assert read_sheet(path, "organisaties", engine=engine).notes == []
+
+
+@pytest.fixture
+def short_cells(monkeypatch):
+    """Cells of at most 10 characters, for this test."""
+    import dataclasses
+
+    from buitenbeeld import settings as package_settings
+
+    monkeypatch.setattr(package_settings, "LIMITS", dataclasses.replace(package_settings.LIMITS, max_cell_chars=10))
+
+
+@engines
+def test_a_cell_over_the_length_limit_is_empty_with_a_note(tmp_path, engine, short_cells):
+    path = xlsx(tmp_path / "k.xlsx", {"organisaties": {"A1": "tien tekens", "B1": "0123456789",
+                                                       "A2": "x", "A3": "06-12345678 en meer"}})
+    sheet = read_sheet(path, engine=engine)
+    assert sheet.rows == [(None, "0123456789"), ("x", None), (None, None)]  # the last row stays, for its note
+    assert [(n.row, n.column, n.kind) for n in sheet.notes] == [(1, 0, "te_lang"), (3, 0, "te_lang")]
+    note = sheet.notes[1]
+    assert "de cel is te lang: 19 tekens; de grens is 10 tekens (BUITENBEELD_MAX_CEL_TEKENS)" in note.reason
+    assert "BUITENBEELD_MAX_CEL_TEKENS" in note.hint
+    assert "06-12345678" not in note.reason + note.hint  # the value may be personal: never repeated
+
+
+def test_a_csv_field_longer_than_the_csv_modules_limit_is_one_note_not_an_unusable_file(tmp_path):
+    long = "x" * 200_000  # the csv module stops at 131,072 characters by default
+    path = write_csv(tmp_path / "k.csv", f"naam;gemeente\n{long};Venlo\nClub;Venlo\n".encode("utf-8"))
+    sheet = read_sheet(path)
+    assert sheet.rows == [("naam", "gemeente"), (None, "Venlo"), ("Club", "Venlo")]
+    (note,) = sheet.notes
+    assert (note.row, note.column, note.kind) == (2, 0, "te_lang") and "200.000 tekens" in note.reason
+    assert "aanhalingsteken" in note.hint  # in a CSV, a missing quote makes one long cell
+
+
+def test_a_csv_row_with_another_delimiter_has_a_note_for_the_row(tmp_path):
+    text = ("Sociale kaart, gemeente Venlo\n"  # a title with a comma: no row of the table
+            "naam;gemeente;type;jongeren_bereik\n"
+            "Club;Venlo;hobby;40\n"
+            "Buurthuis,Venlo,welzijn,12\n"
+            "Jansen, Pietersen en Co;;;\n"  # a name with a comma, the other cells empty: text
+            "Moskee;Venlo;religieus;60\n")
+    sheet = read_sheet(write_csv(tmp_path / "k.csv", text.encode("utf-8")))
+    assert sheet.rows[3][0] == "Buurthuis,Venlo,welzijn,12"  # the cells stay as read
+    (note,) = sheet.notes
+    assert (note.row, note.column, note.kind) == (4, None, "scheidingsteken")
+    assert note.reason.startswith("deze rij gebruikt ',' (komma) als scheidingsteken, "
+                                  "de rest van het bestand ';' (puntkomma)")
+    assert "';' (puntkomma) tussen de waarden" in note.hint
+    assert "Buurthuis" not in note.reason + note.hint
+
+
+def test_a_tab_row_in_a_semicolon_csv(tmp_path):
+    text = "naam;gemeente;type\nClub;Venlo;hobby\nBuurthuis\tVenlo\twelzijn\n"
+    (note,) = read_sheet(write_csv(tmp_path / "k.csv", text.encode("utf-8"))).notes
+    assert note.row == 3 and "gebruikt een tab als scheidingsteken" in note.reason

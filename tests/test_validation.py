@@ -113,3 +113,75 @@ def test_personal_columns_never_make_a_conflict_or_reach_a_reject(tmp_path):
     assert result.conflicts.empty  # same answers: a copy, not a conflict
     shown = result.problems.astype(str).to_csv()
     assert "Jansen" not in shown and "Pieters" not in shown and "voorbeeld.nl" not in shown
+
+
+# --------------------------------------------------------------------------- cells the reader could not hand over
+
+
+def _adds_up(result):
+    files = result.files
+    assert (files["read"] == files["loaded"] + files["rejected"]).all(), files
+
+
+def test_a_csv_row_with_another_delimiter_is_rejected_with_the_delimiter_named(tmp_path):
+    path = tmp_path / "kaart.csv"
+    path.write_text("naam;gemeente;type;jongeren_bereik\n"
+                    "Club;Venlo;hobby;40\n"
+                    "Buurthuis,Venlo,welzijn,12\n"
+                    "Moskee;Venlo;religieus;60\n", encoding="utf-8")
+    result = read_interviews(path)
+    _adds_up(result)
+    assert result.files[["read", "loaded", "rejected"]].values.tolist() == [[3, 2, 1]]
+    (problem,) = result.problems.to_dict("records")
+    assert (problem["row"], problem["column"], problem["severity"]) == (3, "naam", "error")
+    assert problem["reason"].startswith("deze rij gebruikt ',' (komma) als scheidingsteken, "
+                                        "de rest van het bestand ';' (puntkomma)")
+    assert "required" not in problem["reason"] and problem["hint"]
+    assert problem["value"] is None  # the row may hold personal data: not repeated
+
+
+def test_a_formula_without_value_is_a_warning_naming_the_cell(tmp_path):
+    path = _book(tmp_path, "k.xlsx", [
+        ["a", "Club", "Venlo", "hobby", None, "=1+1", None, None, None],
+        ["b", "Buurthuis", "=\"Venlo\"", "hobby", None, 12, None, None, None],
+    ])
+    result = read_interviews(path)
+    _adds_up(result)
+    problems = result.problems.set_index("row")
+    warning = problems.loc[2]
+    assert (warning["column"], warning["severity"]) == ("jongeren_bereik", "warning")
+    assert "cel F2 heeft een formule zonder berekende waarde" in warning["reason"]
+    assert "Open en bewaar het bestand in Excel of LibreOffice" in warning["hint"]
+    organisation = result.organisaties.set_index("naam").loc["Club"]
+    assert organisation["jongeren_bereik"] != organisation["jongeren_bereik"]  # unknown (NaN), never 0
+    # in a required column the row cannot load: one error that says why, not "required and empty"
+    error = result.problems[result.problems["row"] == 3]
+    assert error[["column", "severity"]].values.tolist() == [["gemeente", "error"]]
+    assert "cel C3 heeft een formule zonder berekende waarde" in error["reason"].iloc[0]
+    assert result.organisaties["naam"].tolist() == ["Club"]
+
+
+def test_a_cell_over_the_length_limit_is_unknown_or_rejects_its_row(tmp_path, monkeypatch):
+    import dataclasses
+
+    from buitenbeeld import settings
+
+    monkeypatch.setattr(settings, "LIMITS", dataclasses.replace(settings.LIMITS, max_cell_chars=30))
+    long = "Bel 06-12345678 of mail jan@voorbeeld.nl voor meer"
+    path = write_workbook(tmp_path / "k.xlsx", {"organisaties": [
+        ["naam", "gemeente", "type", "opmerkingen"],
+        ["Club", "Venlo", "hobby", long],
+        [long, "Venlo", "hobby", None],
+        [None, None, None, long],  # only the long cell: still read, and rejected, never lost
+    ]})
+    result = read_interviews(path)
+    _adds_up(result)
+    assert result.files[["read", "loaded", "rejected"]].values.tolist() == [[3, 1, 2]]
+    found = result.problems[["row", "column", "severity"]].values.tolist()
+    assert [2, "opmerkingen", "warning"] in found and [3, "naam", "error"] in found
+    assert [4, "opmerkingen", "warning"] in found and [4, "naam", "error"] in found
+    assert result.organisaties["opmerkingen"].tolist() == [None]
+    too_long = result.problems[result.problems["reason"].str.startswith("de cel is te lang")]
+    assert len(too_long) == 3 and too_long["value"].isna().all()
+    assert "BUITENBEELD_MAX_CEL_TEKENS" in too_long["reason"].iloc[0]
+    assert not result.problems.astype(str).apply(lambda c: c.str.contains("06-12345678")).any().any()

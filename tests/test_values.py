@@ -87,6 +87,22 @@ def test_numpy_and_pandas_cells():
         values.parse_number(np.bool_(False))
 
 
+@pytest.mark.parametrize("raw", ["inf", "-inf", "Infinity", "nan", "NaN", "1e999", "1E+400", "9" * 400,
+                                 10 ** 400, -math.inf])
+def test_parse_number_rejects_what_is_not_finite(raw):
+    with pytest.raises(ValueError, match="finite"):
+        values.parse_number(raw)
+    number = values.read_number(raw)  # never raises, never a value
+    assert number.value is None and number.missing_reason == values.MISSING_INVALID
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("1e308", 1e308), ("1E+308", 1e308), ("1E+02", 100.0), ("2,5e1", 25.0), ("1.5E3", 1500.0),
+])
+def test_parse_number_reads_scientific_notation_of_a_csv_export(raw, expected):
+    assert values.parse_number(raw) == exact(expected)
+
+
 def test_parse_number_allow_negative():
     assert values.parse_number("-5", allow_negative=True) == exact(-5.0)
     assert values.parse_number(-2.5, allow_negative=True) == exact(-2.5)

@@ -24,6 +24,14 @@ Cells hold counts (numbers, or text with thousands separators such as
 secret; ``-`` nil; blank cannot occur. A symbol becomes a missing value (``-``
 becomes 0) and the symbol is kept beside it as the reason.
 
+Counts are checked for plausibility: a figure that is not finite (also ``inf``
+or ``1e999`` written as text), below 0, not a whole number (the figures of the
+shipped mapping count people), above the row's own number of young people
+(``jongeren_15_27``), above the national row's number of young people, or above
+:data:`~buitenbeeld.values.MAX_YOUTH_GEMEENTE` (a gemeente) or
+:data:`~buitenbeeld.values.MAX_YOUTH_NEDERLAND` (the national row) is a warning
+and becomes unknown (symbol None); the row stays.
+
 Gemeenten are checked against the CBS list of the table's year (a 2013 table
 against the 2013 list, so Bussum GM0381 stays Bussum GM0381). Problems are
 collected per row as :class:`~buitenbeeld.errors.RowProblem`: a row that cannot
@@ -46,7 +54,8 @@ from .errors import InputError, MissingDataError, RowProblem, UnknownGemeenteErr
 from .gemeenten import AVAILABLE_YEARS, list_gemeenten, resolve_gemeente
 from .readers import list_sheets, read_rows
 from .sources import is_synthetic
-from .values import normalise_header
+from .values import (MAX_YOUTH_GEMEENTE, MAX_YOUTH_NEDERLAND, MISSING_IMPLAUSIBLE, Number, count_problem,
+                     normalise_header, read_count)
 
 __all__ = [
     "DEFAULT_MAPPING",
@@ -163,6 +172,9 @@ def load_column_mapping(path: str | Path | None = None) -> tuple[ColumnRule, ...
 
 #: Tidy column -> pattern that finds it in a normalised CBS header (the shipped mapping, in order).
 FIGURE_COLUMNS = {rule.name: rule.regex for rule in load_column_mapping()}
+#: The figure every other figure of the shipped mapping is a part of: all young people aged 15 to 27.
+_TOTAL_FIGURE = "jongeren_15_27"
+_COUNT_HINT = "Controleer het getal met de tabel van CBS; is het niet bekend, gebruik dan een CBS-teken (. x -)"
 
 
 @dataclass
@@ -221,8 +233,14 @@ def _count_or_symbol(value: Any) -> bool:
     try:
         _cell(value)
     except ValueError:
-        return False
+        return _implausible_text(value)  # a data row still, its count to be made unknown
     return True
+
+
+def _implausible_text(value: Any) -> bool:
+    """Text written as a number that no CBS count can be: ``-5``, ``inf``, ``nan``, ``1e308``."""
+    return isinstance(value, str) and \
+        read_count(value, "", MAX_YOUTH_NEDERLAND).missing_reason == MISSING_IMPLAUSIBLE
 
 
 def _is_count(value: Any) -> bool:
@@ -463,21 +481,80 @@ class _RowReader:
             gemeente = self._gemeente(number, code, name)
             if gemeente is not None:
                 record.update(gemeentecode=gemeente.code, gemeentenaam=gemeente.naam)
+        cap, limit = (MAX_YOUTH_NEDERLAND, "de grens voor heel Nederland") if national else \
+            (MAX_YOUTH_GEMEENTE, "de grens voor één gemeente")
         for figure in self.layout.figures:
+            raw = self.at(row, figure)
             try:
-                record[figure], record[f"{figure}_symbool"] = _cell(self.at(row, figure))
+                record[figure], record[f"{figure}_symbool"] = _cell(raw)
             except ValueError as error:
-                self.problem(number, figure, self.at(row, figure), str(error),
-                             "Correct the cell, or use a CBS symbol (. x -)")
+                # text that is a number, but one that cannot be right ('inf', '1e999', '-5'): unknown, not rejected
+                count = read_count(raw, figure, cap, limit=limit) if isinstance(raw, str) else None
+                if count is not None and count.missing_reason == MISSING_IMPLAUSIBLE:
+                    record[figure], record[f"{figure}_symbool"] = None, None
+                    self.implausible(number, figure, count.problem)
+                    continue
+                self.problem(number, figure, raw, str(error), "Correct the cell, or use a CBS symbol (. x -)")
         if len([p for p in self.problems if p.severity == "error"]) > errors:
             self.rejected.append(number)
             if gemeente is not None:
                 self.rejected_gemeenten[gemeente.code] = number
             return None
+        self._check_counts(number, record, cap, limit)
         if national:
             self.national_at = number
         record["_nederland"] = national
         return record
+
+    def implausible(self, number: int, figure: str, reason: str) -> None:
+        """Record a figure that cannot be right; the caller makes it unknown. The value is not repeated."""
+        self.problem(number, figure, None, reason, _COUNT_HINT, "warning")
+
+    def _check(self, number: int, record: dict[str, Any], figure: str, maximum: float, limit: str) -> None:
+        value = record.get(figure)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return
+        reason = count_problem(Number(value, value, value, False, None), figure, maximum,
+                               whole=figure in FIGURE_COLUMNS, limit=limit)
+        if reason is not None:
+            record[figure], record[f"{figure}_symbool"] = None, None
+            self.implausible(number, figure, reason)
+
+    def _check_counts(self, number: int, record: dict[str, Any], cap: float, limit: str) -> None:
+        """Figures of one row that cannot be right become unknown, each with a warning.
+
+        Every figure: finite, 0 or more, at most ``cap``; the figures of the shipped
+        mapping also whole, and each part of the young people (buiten beeld, its
+        breakdowns) at most the row's own ``jongeren_15_27``. A figure of the
+        user's own mapping may be a fraction and is not compared with the total.
+        """
+        figures = sorted(self.layout.figures, key=lambda f: f != _TOTAL_FIGURE)  # the total first: the others need it
+        for figure in figures:
+            self._check(number, record, figure, cap, limit)
+        total = record.get(_TOTAL_FIGURE)
+        if total is None or (isinstance(total, float) and math.isnan(total)):
+            return
+        for figure in figures:
+            if figure in FIGURE_COLUMNS and figure != _TOTAL_FIGURE:
+                self._check(number, record, figure, total, "het aantal jongeren van 15 tot 27 jaar in deze rij")
+
+    def check_against_national(self, records: list[dict[str, Any]], nederland: dict[str, Any]) -> None:
+        """A gemeente figure above the national number of young people becomes unknown, with a warning.
+
+        No gemeente can have more young people (buiten beeld or not) than the
+        whole country: the national row's ``jongeren_15_27`` caps every figure of
+        the shipped mapping. A gemeente above the national row's *own* figure
+        (more buiten beeld than Nederland) is left to :func:`check_totals`, which
+        cannot tell which of the two is wrong and says so.
+        """
+        national = nederland.get(_TOTAL_FIGURE)
+        if national is None or (isinstance(national, float) and math.isnan(national)):
+            return
+        for record in records:
+            for figure in self.layout.figures:
+                if figure in FIGURE_COLUMNS:
+                    self._check(record["rij"], record, figure, national,
+                                "het aantal jongeren van 15 tot 27 jaar in de rij Nederland")
 
     def _gemeente(self, number: int, code: str, name: str):
         label = code or name
@@ -674,6 +751,7 @@ def read_youth_table(path: Path, *, year: int | None = None, mapping: str | Path
             nederland = record
         else:
             records.append({**record, "peiljaar": peiljaar})
+    reader.check_against_national(records, nederland)
     errors = [p for p in reader.problems if p.severity == "error"]
     if strict and errors:
         raise InputError(errors[0])

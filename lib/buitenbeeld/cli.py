@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import BuitenbeeldError, RowProblem
+from .errors import BuitenbeeldError, OutputError, RowProblem
 from .settings import DEFAULT_PEILJAAR, REPORTS_DIR, data_paths
 
 __all__ = ["main", "build_parser"]
@@ -37,18 +37,36 @@ def _absolute(path: str | None) -> Path | None:
     return None if path is None else Path(path).expanduser().resolve()
 
 
+def _output_folder(path: Path, option: str = "--uit") -> Path:
+    """``path`` when it can be the output folder (it exists as a folder, or can be made); else OutputError.
+
+    Checked before any work starts, so a file where the folder belongs stops
+    the run with one clear line instead of a traceback at the end.
+    """
+    for folder in (path, *path.parents):
+        if folder.exists() or folder.is_symlink():
+            if folder == path and not folder.is_dir():
+                raise OutputError(f"{option} moet een map zijn, maar {path} is een bestand. Kies een andere "
+                                  f"map; een map die nog niet bestaat, wordt gemaakt.")
+            if not folder.is_dir():
+                raise OutputError(f"{option} {path} kan geen map worden: {folder} is een bestand. "
+                                  f"Kies een andere map.")
+            break
+    return path
+
+
 def _cmd_rapporten(args: argparse.Namespace) -> int:
     from .ingest import build_processed
     from .pdf import find_chromium
     from .render import RenderOptions, render_reports
 
+    output = _output_folder(_absolute(args.uit) or REPORTS_DIR)
     print("\n".join(build_processed(_absolute(args.data)).summary_lines()))
     if not args.geen_pdf and not find_chromium():
         print("PDF: no headless Chromium found, writing HTML only (apt-get install chromium for PDF).")
     options = RenderOptions(peiljaar=args.peiljaar, configuratie=str(_absolute(args.configuratie) or ""),
                             drempel=args.drempel, pdf=not args.geen_pdf, grenzen=str(_absolute(args.grenzen) or ""),
                             cbs_kolommen=str(_absolute(args.kolommen) or ""))
-    output = _absolute(args.uit) or REPORTS_DIR
     summary = render_reports(
         data_dir=_absolute(args.data),
         output_dir=output,
@@ -86,9 +104,9 @@ def _cmd_training(args: argparse.Namespace) -> int:
     from .pdf import find_chromium
     from .training import TRAINING_OUTPUT, build_training
 
+    output = _output_folder(_absolute(args.uit) or TRAINING_OUTPUT)
     if not args.geen_pdf and not find_chromium():
         print("PDF: no headless Chromium found, writing HTML only (apt-get install chromium for PDF).")
-    output = _absolute(args.uit) or TRAINING_OUTPUT
     results = build_training(output, args.gemeente, _absolute(args.data), pdf=not args.geen_pdf)
     for result in results:
         print(f"{result.naam:<40} {'ok' if result.ok else 'MISLUKT':<8} {result.seconds:5.1f} s  {result.message}")
@@ -138,13 +156,14 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
         .fillna(0).astype(int)
     all_problems = pd.concat([frame for frame in (interviews.problems, pilots.problems, table_problems) if len(frame)]
                              or [interviews.problems], ignore_index=True)
-    problems = all_problems.assign(message=[
-        RowProblem(**{k: (_whole(r[k]) if k == "row" else r[k]) for k in RowProblem.__dataclass_fields__}).message()
-        for r in all_problems.to_dict("records")
-    ])
+    # a table of problems stores rows as floats and every missing field as NaN: back to what RowProblem holds
+    cleaned = [{k: (_whole(r[k]) if k == "row" else _missing_as_none(r[k])) for k in RowProblem.__dataclass_fields__}
+               for r in all_problems.to_dict("records")]
+    problems = all_problems.assign(message=[RowProblem(**record).message() for record in cleaned])
     if args.json:
-        keys = ["file", "sheet", "row", "column", "value", "severity", "message"]
-        records = [{k: (None if v != v else v) for k, v in r.items()} for r in problems[keys].to_dict("records")]
+        keys = ["file", "sheet", "row", "column", "value", "severity"]
+        records = [{**{k: record[k] for k in keys}, "message": message}
+                   for record, message in zip(cleaned, problems["message"])]
         totals = counts[["read", "loaded", "rejected", "skipped"]].sum()
         report = {
             "files": [{**{k: row[k] for k in ("file", "read", "loaded", "rejected", "skipped", "unusable")},
@@ -202,7 +221,14 @@ def _cmd_pseudonimiseer(args: argparse.Namespace) -> int:
 
 def _whole(row):
     """A row number as the user counts it (a table of problems stores them as floats, NaN for none)."""
-    return None if row is None or row != row else int(row)
+    return None if _missing_as_none(row) is None else int(row)
+
+
+def _missing_as_none(value):
+    """None for every kind of missing a table holds (None, NaN, pandas' NA), else the value."""
+    import pandas as pd
+
+    return None if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
 
 
 def _json_value(value):

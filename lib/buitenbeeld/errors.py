@@ -18,6 +18,7 @@ __all__ = [
     "UnknownGemeenteError",
     "MissingDataError",
     "ReportError",
+    "OutputError",
 ]
 
 
@@ -94,6 +95,10 @@ class UnknownGemeenteError(BuitenbeeldError, ValueError):
 
 class MissingDataError(BuitenbeeldError):
     """Data that a step needs is not in the data folder; the message says how to get it."""
+
+
+class OutputError(BuitenbeeldError):
+    """Where output should go cannot be used (a file where a folder belongs); the message says what to choose."""
 
 
 class ReportError(BuitenbeeldError):

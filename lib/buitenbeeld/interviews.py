@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
-from . import values
+from . import settings, values
 from .errors import InputError, RowProblem, UnknownGemeenteError
 from .formatting import format_letters
 from .gemeenten import resolve_gemeente
-from .readers import list_sheets, read_rows
+from .readers import CellNote, list_sheets, notes_by_row, read_rows, read_sheet, with_notes
 from .sources import INTERVIEW_SHEET, is_synthetic
 from .validation import apply_rules, resolve_duplicates
 
@@ -32,6 +32,7 @@ __all__ = [
     "COLUMNS",
     "PERSONAL_COLUMNS",
     "NUMBER_COLUMNS",
+    "FRACTION_COLUMNS",
     "COLUMN_ABSENT",
     "IngestResult",
     "looks_like_interviews",
@@ -88,9 +89,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("opmerkingen", "text", "Opmerkingen"),
 )
 PERSONAL_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == "personal")
+_REQUIRED = tuple(c.name for c in COLUMNS if c.required)
 NUMBER_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == "number")
 #: Missing reason of a number whose column the file does not have.
 COLUMN_ABSENT = "niet gevraagd"
+#: Number columns that may hold a fraction (an average); every other number column
+#: counts young people (or their referrals and placements) and must be whole.
+#: All number columns are limited by ``settings.LIMITS.max_youth_per_organisation``.
+FRACTION_COLUMNS = ("gesprekken_per_maand",)
+_LIMIT_TEXT = "de grens voor één organisatie"
 _SCALE_HINT = "Use a whole number from 1 to 5, or leave it empty when unknown"
 _NUMBER_HINT = "Write a number, an estimate like 'ca. 40' or '30-50', or 'onbekend'; the value is treated as unknown"
 #: Error values as Excel and LibreOffice show them (#DIV/0!, #N/B, #WAARDE!, #REF!, Err:502).
@@ -248,10 +255,13 @@ def _parse_row(cells: dict[str, Any], file: str, sheet: str | None, row: int) ->
             raw = None
         try:
             if column.kind == "number":
-                number = values.read_number(raw)
+                number = _read_count(raw, column.name)
                 if column.name not in cells:
                     number = values.Number(None, None, None, False, COLUMN_ABSENT)
-                if number.problem:
+                if number.missing_reason == values.MISSING_IMPLAUSIBLE:  # the reason names no value: nor does this
+                    problems.append(RowProblem(file, sheet, row, column.name, None, number.problem,
+                                               values.COUNT_HINT, "warning"))
+                elif number.problem:
                     problem(column.name, number.problem, _NUMBER_HINT, "warning")
                 record[column.name] = number.value
                 record[f"{column.name}_min"] = number.low
@@ -277,6 +287,17 @@ def _parse_row(cells: dict[str, Any], file: str, sheet: str | None, row: int) ->
     return record, problems
 
 
+def _read_count(raw: Any, column: str) -> values.Number:
+    """A count of one organisation, checked for plausibility (see :func:`values.read_count`).
+
+    Not finite, below 0, not whole (except :data:`FRACTION_COLUMNS`) or above
+    ``settings.LIMITS.max_youth_per_organisation`` (read now, so a changed limit counts)
+    becomes unknown with a Dutch reason; the row stays.
+    """
+    return values.read_count(raw, column, settings.LIMITS.max_youth_per_organisation,
+                             whole=column not in FRACTION_COLUMNS, limit=_LIMIT_TEXT)
+
+
 def _parse_postcode(raw: Any) -> str | None:
     if _is_empty(raw):
         return None
@@ -286,25 +307,27 @@ def _parse_postcode(raw: Any) -> str | None:
     return f"{text[:4]} {text[4:]}".strip()
 
 
-def _choose_sheet(path: Path, engine: str) -> tuple[str | None, list[tuple], list[RowProblem]]:
-    """The interview sheet: ``organisaties``, else the one sheet that looks like it."""
+def _choose_sheet(path: Path, engine: str) -> tuple[str | None, list[tuple], list[RowProblem], list[CellNote]]:
+    """The interview sheet: ``organisaties``, else the one sheet that looks like it; with the reader's notes."""
     if path.suffix.lower() == ".csv":
-        return None, read_rows(path, None, engine), []
+        read = read_sheet(path, None, engine)
+        return None, read.rows, [], read.notes
     sheets = list_sheets(path)
     named = next((s for s in sheets if s.strip().lower() == INTERVIEW_SHEET), None)
     if named is not None:
-        return named, read_rows(path, named, engine), []
+        read = read_sheet(path, named, engine)
+        return named, read.rows, [], read.notes
     candidates = []
     for sheet in sheets:
-        rows = read_rows(path, sheet, engine)
-        header = _find_header(rows)
-        if header is not None and _recognised(rows[header]) >= 3:
-            candidates.append((sheet, rows))
+        read = read_sheet(path, sheet, engine)
+        header = _find_header(read.rows)
+        if header is not None and _recognised(read.rows[header]) >= 3:
+            candidates.append(read)
     if len(candidates) == 1:
-        sheet, rows = candidates[0]
+        sheet, rows, notes = candidates[0].name, candidates[0].rows, candidates[0].notes
         return sheet, rows, [RowProblem(path.name, sheet, None, None, None,
                                         f"no sheet '{INTERVIEW_SHEET}'; sheet '{sheet}' holds the interviews and is used",
-                                        f"Rename the sheet to '{INTERVIEW_SHEET}'", "warning")]
+                                        f"Rename the sheet to '{INTERVIEW_SHEET}'", "warning")], notes
     raise InputError(RowProblem(path.name, None, None, None, None,
                                 f"no sheet '{INTERVIEW_SHEET}' (sheets: {', '.join(sheets)})",
                                 f"Put the interviews in a sheet named '{INTERVIEW_SHEET}'"))
@@ -316,7 +339,7 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
     ``file`` is the name problems and the tables use (default: the file name).
     """
     file = file or path.name
-    sheet, rows, problems = _choose_sheet(path, engine)
+    sheet, rows, problems, notes = _choose_sheet(path, engine)
     synthetic = path.suffix.lower() in (".xlsx", ".xlsm") and is_synthetic(path)
     at = _find_header(rows)
     if at is None:
@@ -329,9 +352,10 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
     mapping, header_problems = _map_headers(rows, at, file, sheet)
     problems.extend(header_problems)
     missing = [c for c in COLUMNS if c.required and c not in mapping.values()]
+    noted = notes_by_row(notes, {position: column.name for position, column in mapping.items()})
     records, read, personal = [], 0, []
     for number, row in enumerate(rows[at + 1:], start=at + 2):
-        if all(_is_empty(v) for v in row):
+        if all(_is_empty(v) for v in row) and number not in noted:
             continue
         read += 1
         if missing:
@@ -344,7 +368,13 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
         # every row's contact details, rejected rows too: the privacy check must know them all
         personal.append({"bron_bestand": file, "bron_rij": number,
                          **{c: None if _is_empty(cells.get(c)) else str(cells[c]).strip() for c in PERSONAL_COLUMNS}})
+        whole_row = noted.get(number, {}).get(None)
+        if whole_row is not None:  # a CSV row with another delimiter: its cells are not where the header says
+            first = mapping.get(0)
+            problems.append(whole_row.problem(file, sheet, first.name if first else format_letters(0), "error"))
+            continue
         record, row_problems = _parse_row(cells, file, sheet, number)
+        row_problems = with_notes(row_problems, noted.get(number), file, sheet, _REQUIRED)
         problems.extend(row_problems)
         if any(p.severity == "error" for p in row_problems):
             continue

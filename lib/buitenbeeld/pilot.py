@@ -32,7 +32,7 @@ from .errors import InputError, RowProblem, UnknownGemeenteError
 from .gemeenten import resolve_gemeente
 from .interviews import Column, _labels
 from .pseudonym import check_identifiers
-from .readers import list_sheets, read_rows
+from .readers import Sheet, list_sheets, notes_by_row, read_rows, read_sheet, with_notes
 from .sources import is_synthetic
 
 __all__ = [
@@ -234,7 +234,8 @@ def _parse_cells(cells: dict[str, Any], columns: tuple[Column, ...], problem) ->
     return record
 
 
-def _parse_sheet(rows: list[tuple], kind: str, file: str, sheet: str) -> _SheetRows:
+def _parse_sheet(read: Sheet, kind: str, file: str, sheet: str) -> _SheetRows:
+    rows, notes = read.rows, read.notes
     result = _SheetRows(file, sheet)
     headers, columns = _HEADERS[kind], _COLUMNS[kind]
     at = _find_header(rows, headers)
@@ -258,10 +259,15 @@ def _parse_sheet(rows: list[tuple], kind: str, file: str, sheet: str) -> _SheetR
             continue
         mapping[position] = column
     missing = [c.name for c in columns if c.required and c not in mapping.values()]
+    noted = notes_by_row(notes, {position: column.name for position, column in mapping.items()})
+    required = [c.name for c in columns if c.required]
     for number, row in enumerate(rows[at + 1:], start=at + 2):
-        if all(_is_empty(v) for v in row):
+        if all(_is_empty(v) for v in row) and number not in noted:
             continue
         result.read += 1
+        if None in noted.get(number, {}):  # the reader could not split the row (another delimiter)
+            result.problems.append(noted[number][None].problem(file, sheet, required[0] if required else None, "error"))
+            continue
         if missing:
             names = ", ".join(f"'{m}'" for m in missing)
             result.problems.append(RowProblem(file, sheet, number, missing[0], None,
@@ -276,6 +282,7 @@ def _parse_sheet(rows: list[tuple], kind: str, file: str, sheet: str) -> _SheetR
             row_problems.append(RowProblem(file, sheet, number, column, value, reason, hint, severity))
 
         record = _parse_cells(cells, columns, problem)
+        row_problems = with_notes(row_problems, noted.get(number), file, sheet, required)
         if kind == CONTACT_SHEET and record.get("stap") == "geplaatst" and record.get("plaatsing_soort") is None:
             if any(p.column == "plaatsing_soort" for p in row_problems):  # an unreadable kind rejects a placement
                 row_problems = [dataclasses.replace(p, severity="error") if p.column == "plaatsing_soort" else p
@@ -393,8 +400,8 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileResult
         for each in (path, companion):
             if each is not None:
                 check_identifiers(each, file if each == path else each.name)
-        contacts = _parse_sheet(read_rows(path), CONTACT_SHEET, file, path.stem)
-        scouts = _parse_sheet(read_rows(companion), SCOUT_SHEET, companion.name, companion.stem) if companion else None
+        contacts = _parse_sheet(read_sheet(path), CONTACT_SHEET, file, path.stem)
+        scouts = _parse_sheet(read_sheet(companion), SCOUT_SHEET, companion.name, companion.stem) if companion else None
     else:
         check_identifiers(path, file)
         contact_sheet = _sheet_named(path, CONTACT_SHEET)
@@ -403,8 +410,8 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileResult
                                         f"no sheet '{CONTACT_SHEET}' (sheets: {', '.join(list_sheets(path))})",
                                         f"Put the steps of the young people in a sheet named '{CONTACT_SHEET}'"))
         scout_sheet = _sheet_named(path, SCOUT_SHEET)
-        contacts = _parse_sheet(read_rows(path, contact_sheet, engine), CONTACT_SHEET, file, contact_sheet)
-        scouts = _parse_sheet(read_rows(path, scout_sheet, engine), SCOUT_SHEET, file, scout_sheet) if scout_sheet else None
+        contacts = _parse_sheet(read_sheet(path, contact_sheet, engine), CONTACT_SHEET, file, contact_sheet)
+        scouts = _parse_sheet(read_sheet(path, scout_sheet, engine), SCOUT_SHEET, file, scout_sheet) if scout_sheet else None
     if scouts is not None:
         _check_scouts(scouts)
     _check_contacts(contacts, scouts)

@@ -65,13 +65,17 @@ def classify_input(path: Path, mapping: str | Path | None = None) -> str:
     too), then interviews (an interview sheet may count young people buiten
     beeld), then CBS tables (read with the column ``mapping``). A file that
     cannot be read counts as interviews, so that the interview check reports
-    it with file and reason instead of the run stopping.
+    it with file and reason instead of the run stopping; so does a file over
+    the limits (:func:`~buitenbeeld.readers.check_limits`, checked first and
+    again by every reader), which is then unusable.
     """
     from .cbs import looks_like_youth_table
     from .interviews import looks_like_interviews
     from .pilot import is_pilot_companion, is_pilot_workbook
+    from .readers import check_limits
 
     try:
+        check_limits(path)
         if is_pilot_workbook(path):
             return "pilot"
         if is_pilot_companion(path):
@@ -95,21 +99,29 @@ def discover_inputs(raw_dir: Path, mapping: str | Path | None = None) -> Inputs:
     return inputs
 
 
+#: More of the document properties than this is not read (they are a few hundred bytes).
+_CORE_PROPERTIES_BYTES = 64 * 1024
+
+
 def is_synthetic(path: Path) -> bool:
     """True when the workbook carries the demo data's synthetic marker (xlsx only)."""
+    from .readers import check_limits
+
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return False
     # the document properties are one small XML part; opening the workbook would
     # parse every sheet's dimensions, which takes seconds on a large kaart
     try:
-        with zipfile.ZipFile(path) as archive:
-            core = archive.read("docProps/core.xml").decode("utf-8", errors="replace")
-    except (KeyError, OSError, zipfile.BadZipFile):
+        check_limits(path)
+        with zipfile.ZipFile(path) as archive, archive.open("docProps/core.xml") as part:
+            core = part.read(_CORE_PROPERTIES_BYTES).decode("utf-8", errors="replace")
+    except (KeyError, OSError, zipfile.BadZipFile, BuitenbeeldError):
         return False
     match = re.search(r"<dc:subject>(.*?)</dc:subject>", core, flags=re.S)
     return bool(match) and html.unescape(match.group(1)).strip() == SYNTHETIC_SUBJECT
 
 
 def hash_file(path: Path) -> str:
-    """SHA-256 of a file, for the report's account of its inputs."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """SHA-256 of a file, for the report's account of its inputs (read in blocks: any size)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -8,6 +8,13 @@ closest to the "buiten beeld" group of the CBS maatwerk table; the "no known
 reason" subset cannot be rebuilt from StatLine. Counts are rounded by CBS, and
 the UWV registration has a series break in :data:`SERIES_BREAK_YEAR`.
 
+Counts are checked for plausibility: one that is not finite (``inf``, ``nan``,
+``1e999`` in the download), below 0, not whole, above the gemeente's own
+number of young people, above the national number of young people of that
+year, or above :data:`~buitenbeeld.values.MAX_YOUTH_GEMEENTE` (a gemeente) or
+:data:`~buitenbeeld.values.MAX_YOUTH_NEDERLAND` (Nederland) becomes unknown,
+with a warning among the problems.
+
 Categories are chosen by their titles in the table's metadata (normalised and
 matched by pattern, never by hard-coded keys), so each layout of the table
 works. Downloads go through the ``cbsodata`` package, imported only when a
@@ -22,6 +29,7 @@ import datetime as dt
 import hashlib
 import importlib
 import json
+import math
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -33,7 +41,7 @@ import pandas as pd
 from .errors import BuitenbeeldError, MissingDataError, RowProblem
 from .files import write_atomic
 from .settings import data_paths
-from .values import normalise_header
+from .values import MAX_YOUTH_GEMEENTE, MAX_YOUTH_NEDERLAND, Number, count_problem, normalise_header
 
 __all__ = [
     "TABLES",
@@ -73,6 +81,7 @@ _TOTAL = r"totaal( .*)?"
 _ROLE_ORDER = ("uwv", "uitkering", "onderwijs", "arbeid")
 _UNITS = {"aantal": 1, "x 1 000": 1000, "x 1000": 1000}
 _SYMBOLS = {".", "x", "-", ""}
+_COUNT_HINT = "Controleer de download van StatLine; haal de tabel zo nodig opnieuw op (buitenbeeld cbs --vernieuw)"
 _CACHE_FORMAT = 1
 
 
@@ -176,17 +185,36 @@ def _plan(table_id: str, meta: dict[str, list[dict]]) -> dict[str, Any]:
 
 
 def _value(raw: Any, factor: int) -> tuple[float | None, str | None]:
+    """(value, symbol) of one cell; the value may be non-finite or implausible (see :func:`_implausible`)."""
     if raw is None:
         return None, ""
     if isinstance(raw, (int, float)):
-        return (None, "") if raw != raw else (float(raw) * factor, None)
+        if raw != raw:
+            return None, ""
+        try:
+            return _scaled(float(raw), factor), None
+        except OverflowError:  # an int beyond the float range
+            return math.inf, None
     text = str(raw).strip()
     if text in _SYMBOLS:
         return (0.0 if text == "-" else None), text
     try:
-        return float(text) * factor, None
-    except ValueError:
+        return _scaled(float(text), factor), None  # 'nan' and 'inf' too: the check says they cannot be right
+    except (ValueError, OverflowError):
         return None, text
+
+
+def _scaled(value: float, factor: int) -> float:
+    """``value`` in persons; a figure in thousands (``1.1`` x 1000) loses the float noise of the product."""
+    value *= factor
+    return round(value, 6) if factor != 1 and math.isfinite(value) else value
+
+
+def _implausible(value: float | None, column: str, maximum: float, limit: str) -> str | None:
+    """Why a count cannot be right (Dutch), or None; NaN is a 'not a number' value here, not empty."""
+    if value is None:
+        return None
+    return count_problem(Number(value, value, value, False, None), column, maximum, limit=limit)
 
 
 def derive_buiten_beeld(table_id: str, meta: dict[str, list[dict]], rows: list[dict]) -> tuple[
@@ -239,10 +267,45 @@ def derive_buiten_beeld(table_id: str, meta: dict[str, list[dict]], rows: list[d
         kind = kinds.pop()
         value, symbol = _value(row.get(plan["topic"]), factor)
         cell = cells.setdefault((region[0], int(year.group(1))), {"gemeentenaam": region[1]})
-        cell[kind], cell[f"{kind}_symbool"] = value, symbol
+        cell[kind], cell[f"{kind}_symbool"], cell[f"{kind}_rij"] = value, symbol, number
+    problems += _check_counts(table_id, plan["topic"], cells)
     frame = _tidy(cells)
     national = frame["gemeentecode"].str.startswith("NL")
     return frame[~national].reset_index(drop=True), frame[national].reset_index(drop=True), problems
+
+
+def _check_counts(table_id: str, column: str, cells: dict[tuple[str, int], dict[str, Any]]) -> list[RowProblem]:
+    """Make counts that cannot be right unknown (value and symbol None); one warning each.
+
+    Each count: finite, 0 or more, whole, at most :data:`MAX_YOUTH_NEDERLAND`
+    (Nederland) or :data:`MAX_YOUTH_GEMEENTE` (a gemeente). Then ``buiten_beeld``
+    at most the row's own ``jongeren_15_27``, and a gemeente's counts at most the
+    national ``jongeren_15_27`` of the same year. The warnings name the row of
+    the download and ``column`` (the topic), never the value.
+    """
+    problems: list[RowProblem] = []
+
+    def check(cell: dict[str, Any], kind: str, maximum: float, limit: str) -> None:
+        reason = _implausible(cell.get(kind), column, maximum, limit)
+        if reason is not None:
+            cell[kind], cell[f"{kind}_symbool"] = None, None
+            problems.append(RowProblem(table_id, None, cell[f"{kind}_rij"], column, None, reason, _COUNT_HINT,
+                                       "warning"))
+
+    kinds = ("jongeren_15_27", "buiten_beeld")  # the total first: buiten beeld is checked against it
+    for (code, _), cell in sorted(cells.items()):
+        national = code.startswith("NL")
+        for kind in kinds:
+            check(cell, kind, *((MAX_YOUTH_NEDERLAND, "de grens voor heel Nederland") if national else
+                                (MAX_YOUTH_GEMEENTE, "de grens voor één gemeente")))
+        if cell.get("jongeren_15_27") is not None:
+            check(cell, "buiten_beeld", cell["jongeren_15_27"], "het aantal jongeren van 15 tot 27 jaar in deze rij")
+    totals = {year: cell.get("jongeren_15_27") for (code, year), cell in cells.items() if code.startswith("NL")}
+    for (code, year), cell in sorted(cells.items()):
+        if not code.startswith("NL") and totals.get(year) is not None:
+            for kind in kinds:
+                check(cell, kind, totals[year], "het aantal jongeren van 15 tot 27 jaar in heel Nederland")
+    return problems
 
 
 def _key_lookup(items: list[dict]) -> dict[str, tuple[str, str]]:

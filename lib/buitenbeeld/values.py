@@ -4,6 +4,10 @@ Each parser takes one raw cell (str, int, float, date/datetime, None or NaN) and
 returns a small value; a cell it cannot interpret raises :class:`ValueError` with a
 short message saying what was expected (the caller adds file, sheet, row, column).
 Missing is never zero: an empty or unknown count is a :class:`Number` with value None.
+
+Counts of young people are also checked for plausibility (:func:`read_count`,
+:func:`count_problem`): a count that is not finite, negative, not a whole
+number or above a maximum is treated as unknown, with a Dutch reason.
 """
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ __all__ = [
     "ORGANISATION_TYPES", "parse_type", "ROLES", "parse_roles", "LEEFGEBIEDEN",
     "parse_leefgebieden", "parse_wijken", "parse_scale", "normalise_header",
     "MISSING_EMPTY", "MISSING_UNKNOWN", "MISSING_NOT_APPLICABLE",
+    "MISSING_IMPLAUSIBLE", "MAX_YOUTH_GEMEENTE", "MAX_YOUTH_NEDERLAND", "COUNT_HINT",
+    "count_problem", "read_count",
 ]
 
 ORGANISATION_TYPES = ("commercieel", "sociale onderneming", "interesse/hobby",
@@ -34,11 +40,30 @@ LEEFGEBIEDEN = ("financiën", "werk & opleiding", "tijdsbesteding", "huisvesting
 MISSING_EMPTY, MISSING_UNKNOWN, MISSING_NOT_APPLICABLE = "leeg", "onbekend", "n.v.t."
 #: Missing reason of a cell that could not be read as a number (see :func:`read_number`).
 MISSING_INVALID = "ongeldig"
+#: Missing reason of a count that was read but cannot be right (see :func:`read_count`).
+MISSING_IMPLAUSIBLE = "onwaarschijnlijk"
+#: Most young people aged 15 to 27 one gemeente can have (CBS tables, StatLine). The largest
+#: gemeente (Amsterdam) has about 150,000; this leaves room for growth and a different age
+#: band, and still stops a typing error like 1e308. Where a table has a national row, its
+#: number of young people caps a gemeente as well.
+MAX_YOUTH_GEMEENTE = 500_000
+#: Most young people aged 15 to 27 the national row (Nederland) can have: about 2.9
+#: million live in the Netherlands, the whole population is about 18 million.
+MAX_YOUTH_NEDERLAND = 5_000_000
+#: What to do about a count that :func:`count_problem` refused, for people (Dutch B1).
+COUNT_HINT = ("Controleer het getal. Schrijf een aantal, een schatting zoals 'ca. 40' of '30-50', "
+              "of 'onbekend'")
 
 _UNKNOWN = frozenset({"onbekend", "onb", "onb.", "weet niet", "weet ik niet", "?", "??", "???",
                       "-", "--", "\u2013", "\u2014"})
 _NOT_APPLICABLE = frozenset({"n.v.t.", "n.v.t", "nvt", "nvt.", "n/a"})
 _NUMBER_EXPECTED = "expected a number, an estimate like 'ca. 40' or '30-50', or 'onbekend'"
+_NOT_FINITE = "expected a finite number"
+#: Scientific notation, as a CSV export writes a huge number ('1E+308'): read as the number
+#: it writes (so a count check can say it is too big); inf/nan words are never a number.
+_SCIENTIFIC_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)e[+-]?\d+$")
+_NON_FINITE_WORDS = frozenset(f"{sign}{word}" for sign in ("", "+", "-")
+                              for word in ("inf", "infinity", "nan", "oneindig"))
 _NUM = r"-?\d+(?:[.,]\d+)*"
 _NUMBER_RE = re.compile(rf"""
     ^(?P<approx>(?:ca\.?|circa|ongeveer|zo['’`]?n|plusminus|rond(?:\s+de)?|\+/-|\+-|±|~|≈)\s*)?
@@ -103,12 +128,23 @@ def _is_bool(raw: Any) -> bool:
     return type(raw).__name__ in ("bool", "bool_")  # also numpy booleans
 
 
+class _NotFiniteError(ValueError):
+    """A cell that holds infinity or 'not a number' (or a number too big for a float)."""
+
+    def __init__(self) -> None:
+        super().__init__(_NOT_FINITE)
+
+
 def _as_real(raw: Any) -> float | None:
     """A numeric (non-bool) cell as a finite float; None when ``raw`` is not numeric."""
     if not isinstance(raw, numbers.Real) or _is_bool(raw):
         return None
-    if math.isinf(value := float(raw)):
-        raise ValueError("expected a finite number")
+    try:
+        value = float(raw)
+    except OverflowError:  # a Python int beyond the float range
+        raise _NotFiniteError() from None
+    if math.isinf(value):
+        raise _NotFiniteError()
     return value
 
 
@@ -157,7 +193,9 @@ def parse_number(raw: Any, *, allow_negative: bool = False) -> Number:
     Raises
     ------
     ValueError
-        Not a number, a reversed range, a negative count, a yes/no or date cell.
+        Not a number, a reversed range, a negative count, a yes/no or date cell,
+        or not finite (``inf``, ``nan`` written as text, ``1e999``, 400 digits).
+        Scientific notation (``1E+05``) is read as the number it writes.
     """
     if _is_missing(raw):
         return Number(None, None, None, False, MISSING_EMPTY)
@@ -172,9 +210,17 @@ def parse_number(raw: Any, *, allow_negative: bool = False) -> Number:
         if _is_unknown(text):
             return Number(None, None, None, False,
                           MISSING_UNKNOWN if text in _UNKNOWN else MISSING_NOT_APPLICABLE)
-        value, low, high, estimate = _number_text(text)
+        if text in _NON_FINITE_WORDS:
+            raise _NotFiniteError()
+        if _SCIENTIFIC_RE.match(text):  # '1E+308' from a CSV export: a number, checked like any other
+            value = float(text.replace(",", "."))
+            low, high, estimate = value, value, False
+        else:
+            value, low, high, estimate = _number_text(text)
     else:
         raise ValueError(_NUMBER_EXPECTED)
+    if any(x is not None and not math.isfinite(x) for x in (value, low, high)):
+        raise _NotFiniteError()  # e.g. 400 digits, or '1e999'
     if not allow_negative and any(x is not None and x < 0 for x in (value, low, high)):
         raise ValueError("expected a count; negative numbers are not allowed")
     return Number(value, low, high, estimate, None)
@@ -187,16 +233,93 @@ def read_number(raw: Any) -> Number:
     ``"ongeldig"`` and the parser's message in ``problem``; it never becomes zero.
     """
     try:
-        cacheable = isinstance(raw, (str, int, float)) and not isinstance(raw, bool)  # True == 1 as a key
-        return _parse_number_cached(raw) if cacheable else parse_number(raw)
+        return _parse_number_once(raw)
     except ValueError as error:
         return Number(None, None, None, False, MISSING_INVALID, str(error))
 
 
+def _parse_number_once(raw: Any, allow_negative: bool = False) -> Number:
+    cacheable = isinstance(raw, (str, int, float)) and not isinstance(raw, bool)  # True == 1 as a key
+    return _parse_number_cached(raw, allow_negative) if cacheable else parse_number(raw, allow_negative=allow_negative)
+
+
 @lru_cache(maxsize=65536)
-def _parse_number_cached(raw: str | int | float) -> Number:
+def _parse_number_cached(raw: str | int | float, allow_negative: bool = False) -> Number:
     # answers repeat a lot in a large kaart ('onbekend', 'ca. 10'): parse each once
-    return parse_number(raw)
+    return parse_number(raw, allow_negative=allow_negative)
+
+
+def _format_limit(limit: float) -> str:
+    """A limit as people read it in a message: ``100000`` -> ``100.000`` (dot between thousands)."""
+    return f"{round(limit):,}".replace(",", ".")
+
+
+def count_problem(number: Number, column: str, maximum: float, *, whole: bool = True,
+                  limit: str = "de grens") -> str | None:
+    """Why a count that was read cannot be right, in Dutch; None when it is plausible.
+
+    A count is implausible when a number written in the cell (the value, or a
+    bound of an estimate such as ``30-50`` or ``40+``) is not finite, is below 0,
+    is not a whole number (only with ``whole``: 12.5 young people do not exist;
+    the middle of a range such as ``30-45`` may well be 37.5 and is not checked)
+    or is above ``maximum``. A missing count is never a problem.
+
+    Parameters
+    ----------
+    number : Number
+        As :func:`parse_number` or :func:`read_number` returned it.
+    column : str
+        The column's name, as the user sees it in the file; named in the message.
+    maximum : float
+        The largest plausible count; ``maximum`` itself is allowed.
+    whole : bool, default True
+        Require whole numbers (counts of people); False for averages.
+    limit : str, default "de grens"
+        What ``maximum`` is, in Dutch, for the message ("de grens voor één organisatie").
+
+    Returns
+    -------
+    str or None
+        A reason that names the column and the limit, never the value in the cell.
+    """
+    if number.value is None:
+        return None
+    written = [x for x in (number.low, number.high) if x is not None] or [number.value]
+    checked = [*written, number.value]
+    where = f"in kolom '{column}' staat"
+    unknown = "dit aantal telt als onbekend"
+    if any(not math.isfinite(x) for x in checked):
+        return f"{where} geen gewoon getal (oneindig of geen getal); {unknown}"
+    if any(x < 0 for x in checked):
+        return f"{where} een aantal onder 0 (een aantal is 0 of meer); {unknown}"
+    if whole and any(not float(x).is_integer() for x in written):
+        return f"{where} een aantal dat geen heel getal is (een aantal is heel, zoals 12); {unknown}"
+    if any(x > maximum for x in checked):
+        return f"{where} een aantal boven {_format_limit(maximum)} ({limit}); dat kan niet kloppen; {unknown}"
+    return None
+
+
+def read_count(raw: Any, column: str, maximum: float, *, whole: bool = True,
+               limit: str = "de grens") -> Number:
+    """Read a count of young people and check that it can be right; never raises.
+
+    Like :func:`read_number`, then :func:`count_problem`. A cell that cannot be
+    read has missing reason ``"ongeldig"`` (the parser's message in ``problem``);
+    a count that is read but not finite (``inf``, ``nan`` as text, ``1e999``),
+    negative, not whole (with ``whole``) or above ``maximum`` has value None,
+    missing reason ``"onwaarschijnlijk"`` and a Dutch reason in ``problem``
+    naming ``column`` and the limit, not the value. It never becomes zero.
+    """
+    try:
+        number = _parse_number_once(raw, allow_negative=True)  # a negative count gets the Dutch reason below
+    except _NotFiniteError:
+        number = Number(math.inf, math.inf, math.inf, False, None)  # only to word the reason
+    except ValueError as error:
+        return Number(None, None, None, False, MISSING_INVALID, str(error))
+    reason = count_problem(number, column, maximum, whole=whole, limit=limit)
+    if reason is not None:
+        return Number(None, None, None, False, MISSING_IMPLAUSIBLE, reason)
+    return number
 
 
 def _number_text(text: str) -> tuple[float, float | None, float | None, bool]:
