@@ -147,6 +147,10 @@ def test_the_personal_table_is_private(tmp_path):
     table = data / "processed" / PERSONAL_TABLE
     assert stat.S_IMODE(table.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(table.stat().st_mode) == 0o600
+    table.parent.chmod(0o755)  # as an older version left it: made private again, also when nothing changed
+    table.chmod(0o644)
+    assert not build_processed(data).rebuilt
+    assert stat.S_IMODE(table.parent.stat().st_mode) == 0o700 and stat.S_IMODE(table.stat().st_mode) == 0o600
 
 
 def test_batch_renders_in_parallel_with_the_same_result(tmp_path):

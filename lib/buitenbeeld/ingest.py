@@ -185,6 +185,11 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
     """
     paths = data_paths(data_dir)
     processed = paths.processed
+    personal = processed / PERSONAL_TABLE
+    if personal.parent.is_dir():  # a folder made by an older version, or loosened by hand: private again
+        private_dir(personal.parent)
+        if personal.exists():
+            personal.chmod(0o600)
     previous = None if force else _read_manifest(processed)
     candidates = _candidates(paths.raw)
     if previous and previous.get("buitenbeeld") == __version__ and previous.get("engine") == engine and \
