@@ -18,9 +18,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from buitenbeeld.demo import demo_contents
-from buitenbeeld.interviews import read_interviews
-from buitenbeeld.readers import ENGINES, read_rows
+from buitenbeeld.demo.interviews import demo_contents
+from buitenbeeld.ingest.interviews import read_interviews
+from buitenbeeld.common.readers import ENGINES, read_rows
 
 
 def _pool() -> tuple[list, list[list]]:

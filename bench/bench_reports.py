@@ -30,8 +30,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from buitenbeeld.demo import demo_contents
-from buitenbeeld.render import RenderOptions, default_workers, render_reports
+from buitenbeeld.demo.interviews import demo_contents
+from buitenbeeld.publish.render import RenderOptions, default_workers, render_reports
 
 REPO = Path(__file__).resolve().parents[1]
 GEO = REPO.parent / "shared" / "data" / "geo" / "gemeenten_2026.csv"

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from conftest import write_workbook, youth_table_rows
 
-from buitenbeeld.files import FORMULA_PREFIXES
-from buitenbeeld.gemeenten import resolve_gemeente
-from buitenbeeld.ingest import REJECTS_CSV, VALIDATION_REPORT, build_processed
-from buitenbeeld.render import RenderOptions, render_report
+from buitenbeeld.common.files import FORMULA_PREFIXES
+from buitenbeeld.reference.gemeenten import resolve_gemeente
+from buitenbeeld.ingest.pipeline import REJECTS_CSV, VALIDATION_REPORT, build_processed
+from buitenbeeld.publish.render import RenderOptions, render_report
 
 PAYLOADS = [
     "<script>document.body.setAttribute('data-aanval', 'script')</script>",

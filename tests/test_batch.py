@@ -12,10 +12,10 @@ import pytest
 from conftest import HEADER, ROWS, write_workbook, youth_table_rows
 
 from buitenbeeld.cli import main
-from buitenbeeld.engine import ENGINE_NAME
+from buitenbeeld.publish.engine import ENGINE_NAME
 from buitenbeeld.errors import ReportError
-from buitenbeeld.gemeenten import resolve_gemeente
-from buitenbeeld.render import REPORT_NOTEBOOK, RenderOptions, render_report, render_reports
+from buitenbeeld.reference.gemeenten import resolve_gemeente
+from buitenbeeld.publish.render import REPORT_NOTEBOOK, RenderOptions, render_report, render_reports
 
 
 def _visible_text(html: str) -> str:
@@ -140,7 +140,7 @@ def test_identical_runs_give_identical_notebooks_and_a_killed_batch_leaves_nothi
 
 
 def test_the_personal_table_is_private(tmp_path):
-    from buitenbeeld.ingest import PERSONAL_TABLE, build_processed
+    from buitenbeeld.ingest.pipeline import PERSONAL_TABLE, build_processed
 
     data = _data(tmp_path)
     build_processed(data)
@@ -188,8 +188,8 @@ def test_odd_data_still_gives_reports(tmp_path):
 
 
 def test_two_organisations_with_one_name_both_stay_in_the_profile_table(tmp_path):
-    from buitenbeeld.compare import compare_organisations
-    from buitenbeeld.interviews import read_interviews
+    from buitenbeeld.analysis.compare import compare_organisations
+    from buitenbeeld.ingest.interviews import read_interviews
 
     rows = [["organisatie_id", "naam", "gemeente", "type", "toestemming_publicatie"],
             ["1", "Buurthuis De Brug", "Venlo", "hobby", "ja"], ["2", "Buurthuis De Brug", "Venlo", "formeel", "ja"]]

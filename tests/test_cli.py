@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from buitenbeeld.cli import build_parser, main
-from buitenbeeld.demo import demo_contents
+from buitenbeeld.demo.interviews import demo_contents
 
 
 def test_help_lists_the_subcommands():
@@ -46,7 +46,7 @@ def test_data_option_on_every_subcommand_that_reads_data(subcommand):
 def test_demo_writes_the_demo_files_into_the_chosen_data_folder(tmp_path, capsys):
     assert main(["demo", "--data", str(tmp_path)]) == 0
     written = sorted(p.relative_to(tmp_path / "raw" / "demo").as_posix() for p in (tmp_path / "raw" / "demo").rglob("*.xlsx"))
-    from buitenbeeld.demo_pilot import pilot_contents
+    from buitenbeeld.demo.pilots import pilot_contents
 
     assert written == sorted([*demo_contents(), *pilot_contents()])
     assert "synthetic" in capsys.readouterr().out
@@ -112,7 +112,7 @@ def test_inlezen_prints_the_counts_and_is_a_noop_the_second_time(data_dir, capsy
 
 
 def test_template_command_writes_a_workbook_that_reads_back_empty(tmp_path, capsys):
-    from buitenbeeld.interviews import read_interviews
+    from buitenbeeld.ingest.interviews import read_interviews
 
     target = tmp_path / "kaart.xlsx"
     assert main(["template", "interviews", str(target)]) == 0

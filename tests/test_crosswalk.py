@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from conftest import REPO, SHARED
 
-from buitenbeeld.crosswalk import MERGED, SPLIT, UNCHANGED, convert_to_2026, load_crosswalk, predecessors, successors
+from buitenbeeld.reference.crosswalk import MERGED, SPLIT, UNCHANGED, convert_to_2026, load_crosswalk, predecessors, successors
 from buitenbeeld.errors import UnknownGemeenteError
-from buitenbeeld.gemeenten import list_gemeenten
+from buitenbeeld.reference.gemeenten import list_gemeenten
 
 GEO = SHARED / "data" / "geo"
 CSV = REPO / "lib" / "buitenbeeld" / "data" / "crosswalk_2013_2026.csv"

@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from buitenbeeld.demo import (
+from buitenbeeld.demo.interviews import (
     DEMO_SEED,
     PILOT_GEMEENTEN,
     SYNTHETIC_MARKER,
     _youth_figures,
     demo_contents,
     read_workbook_values,
-    write_demo_data,
 )
+from buitenbeeld.demo.generate import write_demo_data
 from buitenbeeld.errors import UnknownGemeenteError
-from buitenbeeld.gemeenten import list_gemeenten, resolve_gemeente
+from buitenbeeld.reference.gemeenten import list_gemeenten, resolve_gemeente
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
 CBS_FILE = "cbs/jongeren_buiten_beeld_2013.xlsx"
@@ -60,7 +60,7 @@ def test_committed_files_match_generator(contents):
 
 
 def test_no_stray_workbooks_in_demo_folder(contents):
-    from buitenbeeld.demo_pilot import pilot_contents
+    from buitenbeeld.demo.pilots import pilot_contents
 
     found = {p.relative_to(DEMO_DIR).as_posix() for p in DEMO_DIR.rglob("*.xlsx")}
     assert found == set(contents) | set(pilot_contents())
@@ -80,7 +80,7 @@ def test_generator_is_deterministic(contents):
 def test_round_trip_and_stable_bytes(tmp_path, contents):
     first = write_demo_data(tmp_path / "a")
     second = write_demo_data(tmp_path / "b")
-    from buitenbeeld.demo_pilot import pilot_contents
+    from buitenbeeld.demo.pilots import pilot_contents
 
     everything = {**contents, **pilot_contents()}
     assert [p.relative_to(tmp_path / "a").as_posix() for p in first] == list(everything)

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from buitenbeeld.demo import DEMO_SEED, read_workbook_values
-from buitenbeeld.interviews import read_interviews
-from buitenbeeld.demo_pilot import PILOT_DEMO, pilot_contents, write_pilot_demo
-from buitenbeeld.journeys import build_journeys, count_funnel
-from buitenbeeld.pilot import read_pilot
-from buitenbeeld.pseudonym import find_identifiers
-from buitenbeeld.sources import is_synthetic
+from buitenbeeld.demo.interviews import DEMO_SEED, read_workbook_values
+from buitenbeeld.ingest.interviews import read_interviews
+from buitenbeeld.demo.pilots import PILOT_DEMO, pilot_contents, write_pilot_demo
+from buitenbeeld.analysis.journeys import build_journeys, count_funnel
+from buitenbeeld.ingest.pilot import read_pilot
+from buitenbeeld.privacy.pseudonym import find_identifiers
+from buitenbeeld.common.readers import is_synthetic
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
 

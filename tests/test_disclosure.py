@@ -6,16 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buitenbeeld.disclosure import (
-    DEFAULT_THRESHOLD,
-    SECONDARY,
-    DisclosureError,
-    is_suppressed,
-    show_count,
-    suppress_series,
-    suppress_table,
-)
-from buitenbeeld.formatting import format_count
+from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD, SECONDARY, is_suppressed, show_count, suppress_series, suppress_table
+from buitenbeeld.errors import DisclosureError
+from buitenbeeld.common.formatting import format_count
 
 SMALL = f"<{DEFAULT_THRESHOLD}"
 
@@ -154,7 +147,7 @@ def test_no_suppressed_cell_can_be_recomputed(case):
 
 
 def test_reading_back_a_shown_count():
-    from buitenbeeld.disclosure import is_shown, share_is_safe, shown_value
+    from buitenbeeld.privacy.disclosure import is_shown, share_is_safe, shown_value
 
     assert shown_value("1.234") == 1234 and shown_value("0") == 0
     assert all(not is_shown(text) for text in ("<10", "x", ".", "", None))

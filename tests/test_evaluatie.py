@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from conftest import write_workbook
 
-from buitenbeeld import evaluatie, journeys
+from buitenbeeld.analysis import evaluatie
+from buitenbeeld.analysis import journeys
 from buitenbeeld.errors import MissingDataError
-from buitenbeeld.pilot import read_pilot
+from buitenbeeld.ingest.pilot import read_pilot
 from buitenbeeld.settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "data"
@@ -84,8 +84,8 @@ def test_pilots_side_by_side_takes_the_funnels_suppression():
 
 
 def test_report_data_carries_the_gemeentes_pilot():
-    from buitenbeeld import scoring
-    from buitenbeeld.report import accountability, load_report_data, pilot_evaluation
+    from buitenbeeld.analysis import scoring
+    from buitenbeeld.publish.report import accountability, load_report_data, pilot_evaluation
 
     venlo = load_report_data("Venlo", 2013, DATA)
     pilot = pilot_evaluation(venlo)
@@ -99,8 +99,8 @@ def test_report_data_carries_the_gemeentes_pilot():
 def test_pilot_notebook_and_report_section_render_for_the_demo_pilots(pilot, tmp_path):
     import papermill as pm
 
-    from buitenbeeld.gemeenten import resolve_gemeente
-    from buitenbeeld.render import RenderOptions, render_report
+    from buitenbeeld.reference.gemeenten import resolve_gemeente
+    from buitenbeeld.publish.render import RenderOptions, render_report
     from buitenbeeld.settings import NOTEBOOKS_DIR
 
     out = tmp_path / "pilot.ipynb"
@@ -132,7 +132,7 @@ def test_scouts_without_criteria_or_without_young_people_do_not_break_the_overvi
     pilots = read_pilot(write_workbook(tmp_path / "pilot_y.xlsx", {"scouts": scouts, "contacten": rows}))
     shown = evaluatie.scouts_overview(evaluatie.select_pilots(pilots), threshold=1)
     assert shown[["profiel", "scouts", "jongeren"]].values.tolist() == [["criteria onbekend", "3", "1"]]
-    from buitenbeeld.journeys import summarise_scouts
+    from buitenbeeld.analysis.journeys import summarise_scouts
 
     assert summarise_scouts(pilots.scouts)["geplaatst"].tolist() == [0, 0, 0]  # no steps: zeros, not missing
 

@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from buitenbeeld.files import write_atomic
+from buitenbeeld.common.files import write_atomic
 
 
 def test_writes_in_place_readable_by_others(tmp_path):
@@ -36,7 +36,7 @@ import csv  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from buitenbeeld.files import FORMULA_PREFIXES, neutralise_formula, private_dir, write_csv, write_csv_rows  # noqa: E402
+from buitenbeeld.common.files import FORMULA_PREFIXES, neutralise_formula, private_dir, write_csv, write_csv_rows  # noqa: E402
 
 
 def _read(path):

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from buitenbeeld.disclosure import is_suppressed, show_count
-from buitenbeeld.formatting import format_count, format_date, format_number, format_share
+from buitenbeeld.privacy.disclosure import is_suppressed, show_count
+from buitenbeeld.common.formatting import format_count, format_date, format_number, format_share
 
 
 @pytest.mark.parametrize("value,text", [(134430, "134.430"), (2489440.0, "2.489.440"), (0, "0"), (None, "."), (float("nan"), ".")])
@@ -39,7 +39,7 @@ def test_threshold_is_configurable():
 def test_letters_and_missing_are_one_helper_each():
     import pandas as pd
 
-    from buitenbeeld.formatting import format_letters, is_missing
+    from buitenbeeld.common.formatting import format_letters, is_missing
 
     assert [format_letters(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
     assert all(is_missing(v) for v in (None, float("nan"), pd.NA)) and not is_missing(0)

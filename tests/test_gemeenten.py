@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from buitenbeeld.errors import UnknownGemeenteError
-from buitenbeeld.gemeenten import list_gemeenten, resolve_gemeente
+from buitenbeeld.reference.gemeenten import list_gemeenten, resolve_gemeente
 
 PILOTS = {
     "Almere": "GM0034", "Amsterdam": "GM0363", "'s-Hertogenbosch": "GM0796", "'s-Gravenhage": "GM0518",

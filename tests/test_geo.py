@@ -9,9 +9,9 @@ import urllib.error
 import pytest
 from conftest import SHARED
 
-from buitenbeeld import geo
+from buitenbeeld.reference import geo
 from buitenbeeld.errors import MissingDataError
-from buitenbeeld.gemeenten import list_gemeenten
+from buitenbeeld.reference.gemeenten import list_gemeenten
 
 GEO = SHARED / "data" / "geo"
 needs_shared = pytest.mark.skipif(not GEO.is_dir(), reason="../shared/data/geo is not beside the repository")

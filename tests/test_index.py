@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from buitenbeeld.errors import BuitenbeeldError
-from buitenbeeld.index import CONTENT_SECURITY_POLICY, INDEX_TITLE, SYNTHETIC_BANNER, read_key_figures, write_index
+from buitenbeeld.publish.index import CONTENT_SECURITY_POLICY, INDEX_TITLE, SYNTHETIC_BANNER, read_key_figures, write_index
 
 
 def _figures(code: str, naam: str, **changes) -> dict:

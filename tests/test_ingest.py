@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from buitenbeeld.ingest import (
+from buitenbeeld.ingest.pipeline import (
     MANIFEST, PERSONAL_TABLE, REJECTS_CSV, TABLES, VALIDATION_REPORT, build_processed, read_processed,
 )
-from buitenbeeld.interviews import PERSONAL_COLUMNS
+from buitenbeeld.ingest.interviews import PERSONAL_COLUMNS
 
 
 def _hashes(folder):

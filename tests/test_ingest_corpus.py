@@ -11,7 +11,7 @@ from conftest import REPO, write_workbook
 from openpyxl import Workbook
 
 from buitenbeeld.errors import InputError
-from buitenbeeld.interviews import read_interviews
+from buitenbeeld.ingest.interviews import read_interviews
 
 FIXTURES = REPO / "tests" / "fixtures"
 GOOD = ["Club", "Venlo", "hobby"]
@@ -181,7 +181,7 @@ def test_unusable_files_say_what_to_do(name, phrase):
 
 
 def test_a_file_without_header_is_unusable_and_the_others_still_load(tmp_path):
-    from buitenbeeld.interviews import load_interviews
+    from buitenbeeld.ingest.interviews import load_interviews
 
     title_only = write_workbook(tmp_path / "titel.xlsx", {"organisaties": [["Sociale kaart 2024"], ["nog in te vullen"]]})
     no_header = tmp_path / "los.csv"

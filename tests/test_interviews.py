@@ -4,10 +4,10 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import HEADER, ROWS, write_workbook
+from conftest import write_workbook
 
 from buitenbeeld.errors import InputError
-from buitenbeeld.interviews import COLUMN_ABSENT, PERSONAL_COLUMNS, load_interviews, read_interviews
+from buitenbeeld.ingest.interviews import COLUMN_ABSENT, PERSONAL_COLUMNS, load_interviews, read_interviews
 
 
 def test_every_row_is_loaded_or_rejected(interview_file):

@@ -19,7 +19,7 @@ import math
 import pandas as pd
 import pytest
 
-from buitenbeeld.journeys import (
+from buitenbeeld.analysis.journeys import (
     WARM_HANDOVER_NOTE, build_journeys, compare_pilots, compare_warm_handover, count_funnel,
     count_leefgebieden, count_per_month, count_placements, count_relapses, measure_durations, measure_retention,
     show_durations, show_funnel, show_table, summarise_scouts, wilson_interval,
@@ -223,13 +223,13 @@ def test_empty_input_gives_empty_tables():
 
 
 def test_journey_columns_are_stable(contacten):
-    from buitenbeeld.journeys import _JOURNEY_COLUMNS
+    from buitenbeeld.analysis.journeys import _JOURNEY_COLUMNS
 
     assert list(build_journeys(contacten).columns) == ["jongere_id", *_JOURNEY_COLUMNS]
 
 
 def test_show_warm_handover_protects_the_rows_against_the_funnel_total():
-    from buitenbeeld.journeys import _rate_columns, show_warm_handover
+    from buitenbeeld.analysis.journeys import _rate_columns, show_warm_handover
 
     table = _rate_columns(pd.DataFrame({"warme_overdracht": ["ja", "nee", "onbekend"], "geactiveerd": [20, 12, 2],
                                         "geplaatst": [15, 3, 1]}), "aandeel_geplaatst", "geplaatst", "geactiveerd")
@@ -243,7 +243,7 @@ def test_show_warm_handover_protects_the_rows_against_the_funnel_total():
 
 
 def test_show_relapses_hides_a_part_that_differs_little_from_its_whole():
-    from buitenbeeld.journeys import _rate_columns, show_relapses
+    from buitenbeeld.analysis.journeys import _rate_columns, show_relapses
 
     table = _rate_columns(pd.DataFrame({"jongeren": [40], "geplaatst": [20], "teruggevallen": [15],
                                         "heractiveerd": [12]}), "aandeel_heractiveerd", "heractiveerd", "teruggevallen")
@@ -254,7 +254,7 @@ def test_show_relapses_hides_a_part_that_differs_little_from_its_whole():
 
 
 def test_show_retention_is_an_equation_behouden_plus_uitgevallen():
-    from buitenbeeld.journeys import _rate_columns, show_retention
+    from buitenbeeld.analysis.journeys import _rate_columns, show_retention
 
     table = _rate_columns(pd.DataFrame({
         "maanden": [3, 6], "geplaatst": [67, 67], "nog_niet": [9, 18], "venster_voorbij": [58, 49],

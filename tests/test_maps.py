@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from buitenbeeld.geo import Boundary, find_wijk_file, read_boundaries, read_wijken
-from buitenbeeld.maps import CLASS_COLOURS, MISSING_COLOUR, class_bounds, plot_share_map, plot_wijk_map
+from buitenbeeld.reference.geo import Boundary, find_wijk_file, read_boundaries, read_wijken
+from buitenbeeld.publish.maps import CLASS_COLOURS, MISSING_COLOUR, class_bounds, plot_share_map, plot_wijk_map
 
 NS = "{http://www.w3.org/2000/svg}"
 SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
@@ -80,7 +80,7 @@ def test_read_wijken_takes_the_newest_file_and_only_the_gemeentes_wijken(tmp_pat
 
 
 def test_a_value_at_the_class_bound_stays_in_its_class():
-    from buitenbeeld.maps import _colour
+    from buitenbeeld.publish.maps import _colour
 
     values = [0.05449] * 3 + [0.0545] * 3 + [0.1]
     bounds = class_bounds(values)

@@ -76,7 +76,7 @@ def test_unknown_gemeente_fails_in_the_first_cell_with_a_clear_message(tmp_path)
 
 
 def test_changing_a_weight_in_the_configuration_changes_the_report(tmp_path, data_dir):
-    from buitenbeeld.scoring import DEFAULT_CONFIG
+    from buitenbeeld.analysis.scoring import DEFAULT_CONFIG
 
     copy = tmp_path / "mijn_scoring.toml"
     text = DEFAULT_CONFIG.read_text(encoding="utf-8").replace('versie = "2026.1"', 'versie = "proef-7"')

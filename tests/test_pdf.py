@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from buitenbeeld import pdf
+from buitenbeeld import settings
+from buitenbeeld.publish import pdf
 from buitenbeeld.errors import BuitenbeeldError
-from buitenbeeld.pdf import ChromiumMissing, find_chromium, html_to_pdf
+from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
+from buitenbeeld.errors import ChromiumMissingError
 
 HAS_CHROMIUM = find_chromium() is not None
 needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="no headless Chromium on this machine")
@@ -47,16 +49,16 @@ def page(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _no_configured_chromium(monkeypatch):
     """Tests start from PATH lookup, whatever the shell running them has set."""
-    monkeypatch.delenv(pdf.CHROMIUM_ENV, raising=False)
+    monkeypatch.delenv(settings.CHROMIUM_ENV, raising=False)
 
 
 def test_find_chromium_env_wins(monkeypatch, tmp_path: Path):
     fake = tmp_path / "mijn-chromium"
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(fake))
+    monkeypatch.setenv(settings.CHROMIUM_ENV, str(fake))
     assert find_chromium() == str(fake)
-    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "bestaat-niet"))
+    monkeypatch.setenv(settings.CHROMIUM_ENV, str(tmp_path / "bestaat-niet"))
     assert find_chromium() is None  # a wrong setting is not silently replaced by another Chromium
 
 
@@ -82,7 +84,7 @@ def test_command_has_offline_flags(tmp_path: Path):
 
 def test_missing_chromium(monkeypatch, page: Path, tmp_path: Path):
     monkeypatch.setattr(pdf, "find_chromium", lambda: None)
-    with pytest.raises(ChromiumMissing, match="apt-get install chromium") as caught:
+    with pytest.raises(ChromiumMissingError, match="apt-get install chromium") as caught:
         html_to_pdf(page, tmp_path / "uit.pdf")
     assert isinstance(caught.value, BuitenbeeldError)
     assert "BUITENBEELD_CHROMIUM" in str(caught.value) and "HTML" in str(caught.value)
@@ -90,8 +92,8 @@ def test_missing_chromium(monkeypatch, page: Path, tmp_path: Path):
 
 
 def test_missing_chromium_from_env(monkeypatch, page: Path, tmp_path: Path):
-    monkeypatch.setenv(pdf.CHROMIUM_ENV, "/bestaat/niet/chromium")
-    with pytest.raises(ChromiumMissing, match="apt-get install chromium") as caught:
+    monkeypatch.setenv(settings.CHROMIUM_ENV, "/bestaat/niet/chromium")
+    with pytest.raises(ChromiumMissingError, match="apt-get install chromium") as caught:
         html_to_pdf(page, tmp_path / "uit.pdf")
     assert "/bestaat/niet/chromium" in str(caught.value)
 
@@ -105,10 +107,10 @@ def test_missing_html(tmp_path: Path):
 def test_failing_chromium(monkeypatch, page: Path, tmp_path: Path):
     target = tmp_path / "uit.pdf"
     target.write_bytes(b"%PDF-1.4 oud")
-    monkeypatch.setenv(pdf.CHROMIUM_ENV, "/bin/false")
+    monkeypatch.setenv(settings.CHROMIUM_ENV, "/bin/false")
     with pytest.raises(BuitenbeeldError, match="failed with exit code 1") as caught:
         html_to_pdf(page, target)
-    assert not isinstance(caught.value, ChromiumMissing)
+    assert not isinstance(caught.value, ChromiumMissingError)
     assert target.read_bytes() == b"%PDF-1.4 oud"  # the old PDF stays
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -123,7 +125,7 @@ def _script(tmp_path: Path, body: str) -> Path:
 def test_chromium_stderr_in_message(monkeypatch, page: Path, tmp_path: Path):
     script = _script(tmp_path, 'echo "[1:2:ERROR:dbus/bus.cc] Failed to connect to the bus" >&2\n'
                                'echo "ERROR: kan pagina niet laden" >&2\nexit 3\n')
-    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(script))
+    monkeypatch.setenv(settings.CHROMIUM_ENV, str(script))
     with pytest.raises(BuitenbeeldError, match="kan pagina niet laden") as caught:
         html_to_pdf(page, tmp_path / "uit.pdf")
     assert "dbus" not in str(caught.value)
@@ -133,7 +135,7 @@ def test_not_a_pdf(monkeypatch, page: Path, tmp_path: Path):
     # writes text to the --print-to-pdf file and exits 0
     script = _script(tmp_path, 'for a in "$@"; do case "$a" in --print-to-pdf=*) echo kapot > "${a#--print-to-pdf=}";; '
                                "esac; done\nexit 0\n")
-    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(script))
+    monkeypatch.setenv(settings.CHROMIUM_ENV, str(script))
     with pytest.raises(BuitenbeeldError, match="wrote no PDF"):
         html_to_pdf(page, tmp_path / "uit.pdf")
     assert not (tmp_path / "uit.pdf").exists()
@@ -141,7 +143,7 @@ def test_not_a_pdf(monkeypatch, page: Path, tmp_path: Path):
 
 def test_timeout(monkeypatch, page: Path, tmp_path: Path):
     script = _script(tmp_path, 'echo "bezig" >&2\nsleep 30 &\nwait\n')
-    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(script))
+    monkeypatch.setenv(settings.CHROMIUM_ENV, str(script))
     started = time.monotonic()
     with pytest.raises(BuitenbeeldError, match="did not finish .* within 0.5 s"):
         html_to_pdf(page, tmp_path / "uit.pdf", timeout=0.5)

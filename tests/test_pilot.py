@@ -9,10 +9,10 @@ import pytest
 from conftest import write_workbook
 
 from buitenbeeld.errors import InputError
-from buitenbeeld.pilot import (
+from buitenbeeld.ingest.pilot import (
     PILOT_TABLES, is_pilot_companion, is_pilot_workbook, load_pilots, read_pilot, scouts_csv_for,
 )
-from buitenbeeld.pseudonym import IdentifiersFound
+from buitenbeeld.errors import IdentifiersFoundError
 
 SCOUTS = [
     ["Scout-id", "Gemeente", "organisatie_id", "startdatum", "einddatum", "woont_in_gemeente", "Bekend in de wijk",
@@ -131,7 +131,7 @@ def test_privacy_gate_refuses_identifiers(tmp_path):
     path = write_workbook(tmp_path / "p.xlsx", {"contacten": [
         CONTACT_HEADER + ["Naam"],
         ["J-A", None, None, "Venlo", dt.date(2018, 1, 1), "bereikt", None, None, None, 17, "bel 06-12345678", "Sanne"]]})
-    with pytest.raises(IdentifiersFound) as caught:
+    with pytest.raises(IdentifiersFoundError) as caught:
         read_pilot(path)
     assert isinstance(caught.value, InputError)
     assert "'Naam'" in str(caught.value) and "'opmerking'" in str(caught.value)
@@ -189,7 +189,7 @@ def test_privacy_gate_refuses_names_and_hidden_email_addresses(tmp_path, column,
                                     17, "kwam via Team Noord"]))
     row[column] = value
     path = write_workbook(tmp_path / "p.xlsx", {"contacten": [CONTACT_HEADER, list(row.values())]})
-    with pytest.raises(IdentifiersFound) as caught:
+    with pytest.raises(IdentifiersFoundError) as caught:
         read_pilot(path)
     message = str(caught.value)
     assert f"column '{column}'" in message and "row(s) 2" in message
@@ -202,7 +202,7 @@ def test_privacy_gate_checks_the_scouts_csv_and_passes_codes(tmp_path):
                         "J-3F2A7KQ2ZX;JS-0042;Venlo;2018-01-01;bereikt;Team Noord, afspraak op 3 Jan\n",
                         encoding="utf-8")
     scouts.write_text("scout_id;gemeente\nJS-0042;Venlo\nKees van der Berg;Venlo\n", encoding="utf-8")
-    with pytest.raises(IdentifiersFound) as caught:
+    with pytest.raises(IdentifiersFoundError) as caught:
         read_pilot(contacts)
     assert "venlo_scouts.csv" in str(caught.value) and "Kees" not in str(caught.value)
     scouts.write_text("scout_id;gemeente\nJS-0042;Venlo\nS01;Venlo\n", encoding="utf-8")

@@ -18,12 +18,13 @@ import pandas as pd
 import pytest
 from conftest import write_workbook, youth_table_rows
 
-from buitenbeeld import settings, values
-from buitenbeeld.cbs import read_youth_table
+from buitenbeeld import settings
+from buitenbeeld.common import values
+from buitenbeeld.ingest.cbs import read_youth_table
 from buitenbeeld.cli import main
-from buitenbeeld.formatting import format_count
-from buitenbeeld.interviews import NUMBER_COLUMNS, read_interviews
-from buitenbeeld.values import MAX_YOUTH_GEMEENTE, MISSING_IMPLAUSIBLE, MISSING_INVALID, Number
+from buitenbeeld.common.formatting import format_count
+from buitenbeeld.ingest.interviews import NUMBER_COLUMNS, read_interviews
+from buitenbeeld.common.values import MAX_YOUTH_GEMEENTE, MISSING_IMPLAUSIBLE, MISSING_INVALID, Number
 
 LIMIT = 100_000
 ORG = "de grens voor één organisatie"
@@ -164,7 +165,7 @@ def test_the_limit_for_one_organisation_comes_from_the_settings(implausible_kaar
 
 def test_the_limit_can_be_set_in_the_environment(tmp_path):
     path = write_workbook(tmp_path / "kaart.xlsx", {"organisaties": interview_rows()})
-    code = ("import sys; from buitenbeeld.interviews import read_interviews; "
+    code = ("import sys; from buitenbeeld.ingest.interviews import read_interviews; "
             "o = read_interviews(sys.argv[1]).organisaties.set_index('bron_rij'); "
             "print(o.loc[6, 'jongeren_bereik'], o.loc[2, 'jongeren_buiten_beeld'])")
     env = {**os.environ, "BUITENBEELD_MAX_JONGEREN_ORGANISATIE": "20"}
@@ -183,7 +184,7 @@ def test_no_count_in_the_organisations_table_is_infinite_or_above_the_limit(impl
 
 
 def test_processed_tables_carry_nothing_infinite(tmp_path):
-    from buitenbeeld.ingest import build_processed, read_processed
+    from buitenbeeld.ingest.pipeline import build_processed, read_processed
 
     raw = tmp_path / "raw" / "interviews"
     write_workbook(raw / "kaart.xlsx", {"organisaties": interview_rows()})
@@ -344,7 +345,7 @@ def test_valideer_reports_a_cbs_row_above_its_total(tmp_path, capsys):
 def statline(changes):
     from pathlib import Path
 
-    from buitenbeeld.statline import derive_buiten_beeld
+    from buitenbeeld.ingest.statline import derive_buiten_beeld
 
     fixtures = Path(__file__).parent / "fixtures" / "statline"
     meta = json.loads((fixtures / "86087NED_meta.json").read_text(encoding="utf-8"))

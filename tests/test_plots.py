@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from buitenbeeld import plots
-from buitenbeeld.plots import PALETTE
+from buitenbeeld.publish import plots
+from buitenbeeld.publish.plots import PALETTE
 
 NS = "{http://www.w3.org/2000/svg}"
 

@@ -7,16 +7,8 @@ import pandas as pd
 import pytest
 
 from buitenbeeld.errors import BuitenbeeldError
-from buitenbeeld.privacy import (
-    EMAIL,
-    PERSONAL,
-    PHONE,
-    Finding,
-    PersonalDataFound,
-    check_report,
-    personal_values,
-    scan_html,
-)
+from buitenbeeld.privacy.scan import EMAIL, PERSONAL, PHONE, Finding, check_report, personal_values, scan_html
+from buitenbeeld.errors import PersonalDataFoundError
 
 PERSONAL_TABLE = pd.DataFrame({
     "organisatie_id": ["DH-001", "DH-002", "DH-003"],
@@ -160,7 +152,7 @@ def test_table_of_counts_is_clean():
 def test_check_report_raises_with_masked_findings(tmp_path):
     report = tmp_path / "rapport.html"
     report.write_text(_page("<p>Bel Piet Jansen op 06-98765432 of mail piet@voorbeeld.nl</p>"), encoding="utf-8")
-    with pytest.raises(PersonalDataFound) as caught:
+    with pytest.raises(PersonalDataFoundError) as caught:
         check_report(report, PERSONAL_TABLE)
     error = caught.value
     assert isinstance(error, BuitenbeeldError)
@@ -197,7 +189,7 @@ def test_a_finding_names_its_section_and_table_never_the_words_around_it():
     assert [(f.kind, f.section, f.in_table) for f in findings] == [
         (PERSONAL, "3. De sociale kaart", True), (PHONE, "3. De sociale kaart", True),
         (EMAIL, "3. De sociale kaart", False)]
-    error = PersonalDataFound(findings, "rapport.html")
+    error = PersonalDataFoundError(findings, "rapport.html")
     for words in ("Noord", "Piet", "Jansen", "belt", "Mail", "voorbeeld"):
         assert words not in str(error) and words not in error.public
     assert error.public == "gestopt: persoonsgegevens gevonden in sectie '3. De sociale kaart'"
@@ -206,7 +198,7 @@ def test_a_finding_names_its_section_and_table_never_the_words_around_it():
 def test_a_heading_that_holds_the_finding_is_not_named():
     findings = scan_html(_page("<h2>Contact: Piet Jansen</h2><p>tekst</p>"), VALUES)
     assert [f.section for f in findings] == ["een kop van het rapport"]
-    assert "Piet" not in PersonalDataFound(findings).public
+    assert "Piet" not in PersonalDataFoundError(findings).public
 
 
 def test_svg_geometry_is_not_read_as_text_but_text_in_it_is():

@@ -10,10 +10,8 @@ import pandas as pd
 import pytest
 from conftest import write_workbook
 
-from buitenbeeld.pseudonym import (
-    BIRTH_DATE, BSN, EMAIL, NAME, PHONE, POSTCODE, ADDRESS, IdentifiersFound, PseudonymKeyError,
-    age_band, check_identifiers, find_identifiers, is_valid_bsn, load_key, pseudonym_code, pseudonymise,
-)
+from buitenbeeld.privacy.pseudonym import BIRTH_DATE, BSN, EMAIL, NAME, PHONE, POSTCODE, ADDRESS, age_band, check_identifiers, find_identifiers, is_valid_bsn, load_key, pseudonym_code, pseudonymise
+from buitenbeeld.errors import IdentifiersFoundError, PseudonymKeyError
 from buitenbeeld.settings import PROJECT_ROOT
 
 HEADER = ["jongere_id", "gemeente", "datum", "stap", "plaatsing_soort", "opmerking"]
@@ -79,7 +77,7 @@ def test_step_date_and_ids_are_not_identifiers():
 def test_gate_refuses_a_file_and_names_the_columns(tmp_path):
     path = write_workbook(tmp_path / "pilot.xlsx", {"contacten": [
         HEADER + ["naam"], ["J-A", "Venlo", dt.date(2018, 3, 1), "bereikt", None, "tel 0612345678", "Sanne"]]})
-    with pytest.raises(IdentifiersFound) as caught:
+    with pytest.raises(IdentifiersFoundError) as caught:
         check_identifiers(path)
     message = str(caught.value)
     assert "'naam'" in message and "'opmerking'" in message and "buitenbeeld pseudonimiseer" in message
@@ -140,7 +138,7 @@ def test_pseudonymise_writes_a_clean_new_file(tmp_path, key_file):
     result = pseudonymise(source, tmp_path / "pseudo.xlsx", key_file)
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before  # the original is untouched
     assert find_identifiers(result.target) == []
-    from buitenbeeld.readers import read_rows
+    from buitenbeeld.common.readers import read_rows
 
     rows = read_rows(result.target, "contacten")
     header = list(rows[0])
@@ -162,7 +160,7 @@ def test_same_person_same_code_across_files(tmp_path, key_file):
     second_source = write_workbook(tmp_path / "b.xlsx", {"contacten": [
         ["naam", "gemeente", "datum", "stap"], ["SANNE DE GROOT ", "Venlo", dt.date(2018, 9, 1), "behouden"]]})
     second = pseudonymise(second_source, tmp_path / "b_pseudo.csv", key_file)
-    from buitenbeeld.readers import read_rows
+    from buitenbeeld.common.readers import read_rows
 
     rows_a = read_rows(first.target, "contacten")
     code_a = rows_a[1][rows_a[0].index("jongere_id")]
@@ -188,17 +186,17 @@ def test_pseudonymise_refuses_to_overwrite(tmp_path, key_file):
 def test_birth_dates_without_step_date_become_age_bands(tmp_path, key_file):
     source = write_workbook(tmp_path / "lijst.xlsx", {"jongeren": [
         ["naam", "geboren"], ["A B", dt.date(dt.date.today().year - 16, 1, 1)]]})
-    from buitenbeeld.readers import read_rows
+    from buitenbeeld.common.readers import read_rows
 
     rows = read_rows(pseudonymise(source, tmp_path / "uit.xlsx", key_file).target)
     assert rows[0] == ("jongere_id", "leeftijd", "leeftijdsgroep") and rows[1][2] == "15-17"
 
 
 def test_pseudonymised_file_passes_the_gate_of_read_pilot(tmp_path, key_file):
-    from buitenbeeld.pilot import read_pilot
+    from buitenbeeld.ingest.pilot import read_pilot
 
     source = _raw_pilot(tmp_path)
-    with pytest.raises(IdentifiersFound):
+    with pytest.raises(IdentifiersFoundError):
         read_pilot(source)
     result = read_pilot(pseudonymise(source, tmp_path / "pseudo.xlsx", key_file).target)
     assert result.rejects.empty and len(result.contacten) == 3
@@ -206,14 +204,14 @@ def test_pseudonymised_file_passes_the_gate_of_read_pilot(tmp_path, key_file):
 
 
 def _records(path, sheet=None):
-    from buitenbeeld.readers import read_rows
+    from buitenbeeld.common.readers import read_rows
 
     rows = read_rows(path, sheet)
     return [dict(zip(rows[0], row)) for row in rows[1:]]
 
 
 def test_scout_names_become_scout_codes_and_keep_the_link(tmp_path, key_file):
-    from buitenbeeld.pilot import read_pilot
+    from buitenbeeld.ingest.pilot import read_pilot
 
     source = write_workbook(tmp_path / "ruw.xlsx", {
         "scouts": [["naam", "gemeente"], ["Ali Yilmaz", "Venlo"], ["Mo", "Venlo"]],
@@ -245,7 +243,7 @@ def test_a_scout_column_with_names_is_an_identifier(tmp_path, key_file):
         ["J-B", "S-017", "Venlo", dt.date(2018, 3, 1), "bereikt"],
         ["J-C", "onbekend", "Venlo", dt.date(2018, 3, 1), "bereikt"],
         ["J-D", "Mo", "Venlo", dt.date(2018, 3, 1), "bereikt"]]})
-    with pytest.raises(IdentifiersFound) as caught:
+    with pytest.raises(IdentifiersFoundError) as caught:
         check_identifiers(source)
     assert [(f.column, f.kind, f.rows) for f in caught.value.findings] == [("scout", NAME, (2, 5))]
     assert "Ali" not in str(caught.value) and "Mo," not in str(caught.value)
@@ -324,7 +322,7 @@ def test_names_in_code_columns_are_refused_codes_pass(column):
 
 
 def test_demo_and_keyed_codes_are_no_names(tmp_path):
-    from buitenbeeld.demo_pilot import pilot_contents
+    from buitenbeeld.demo.pilots import pilot_contents
 
     codes = {row[header.index(column)]
              for workbook in pilot_contents().values() for sheet, rows in workbook.items() if sheet != "toelichting"
@@ -374,7 +372,7 @@ def test_capitalised_words_in_free_text_are_no_name_by_themselves(text):
 
 
 def test_the_first_name_list():
-    from buitenbeeld.pseudonym import first_names
+    from buitenbeeld.privacy.pseudonym import first_names
 
     names = first_names()
     assert len(names) > 300
@@ -415,7 +413,7 @@ def test_refusal_messages_repeat_no_value_nor_the_words_around_it(tmp_path):
                       ["Jan de Vries 2", "S-1", dt.date(2018, 3, 1), "bereikt", "moeder heet Yvonne, woont bij oma"],
                       ["J-B", "S-1", dt.date(2018, 3, 1), "bereikt", "mail jan(at)mail(punt)nl graag"]],
         "Sanne Visser": [["jongere_id", "stap"], ["J-A", "bereikt"]]})
-    with pytest.raises(IdentifiersFound) as caught:
+    with pytest.raises(IdentifiersFoundError) as caught:
         check_identifiers(path)
     message = str(caught.value)
     for value in ("Jan de Vries", "Vries", "Yvonne", "moeder heet", "woont bij oma", "jan(at)", "mail(punt)",
@@ -431,7 +429,7 @@ def test_refusal_messages_repeat_no_value_nor_the_words_around_it(tmp_path):
 def test_a_file_without_header_row_is_named_by_column_number(tmp_path, key_file):
     path = tmp_path / "contacten.csv"
     path.write_text("Sanne de Groot;Venlo;1-3-2018;bereikt\nLisa Bakker;Venlo;2-3-2018;bereikt\n", encoding="utf-8")
-    with pytest.raises(IdentifiersFound) as caught:
+    with pytest.raises(IdentifiersFoundError) as caught:
         check_identifiers(path)
     message = str(caught.value)
     assert "Sanne" not in message and "Groot" not in message and "Lisa" not in message
@@ -439,7 +437,7 @@ def test_a_file_without_header_row_is_named_by_column_number(tmp_path, key_file)
     result = pseudonymise(path, tmp_path / "uit.csv", key_file)
     assert find_identifiers(result.target) == []
     assert not any("Sanne" in line for line in result.summary_lines())
-    from buitenbeeld.readers import read_rows
+    from buitenbeeld.common.readers import read_rows
 
     assert read_rows(result.target) == [("kolom 1", "Venlo", "1-3-2018", "bereikt"),
                                         ("[naam]", "Venlo", "2-3-2018", "bereikt")]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from buitenbeeld.errors import InputError
-from buitenbeeld.readers import ENGINES, SUPPORTED_SUFFIXES, CsvDialect, list_sheets, read_rows, read_sheet, sniff_csv
+from buitenbeeld.common.readers import ENGINES, SUPPORTED_SUFFIXES, CsvDialect, list_sheets, read_rows, read_sheet, sniff_csv
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LO_ODS = FIXTURES / "interviews_libreoffice.ods"
@@ -175,7 +175,7 @@ def test_libreoffice_ods_and_xlsx_agree():
 
 def test_ods_durations_become_timedeltas(tmp_path):
     """calamine gives an ods duration cell as ISO text ('PT30H00M00S'); xlsx gives a timedelta."""
-    from buitenbeeld.readers import _ods_cell
+    from buitenbeeld.common.readers import _ods_cell
 
     assert _ods_cell("PT30H00M00S") == dt.timedelta(hours=30)
     assert _ods_cell("-PT01H30M15.5S") == -dt.timedelta(hours=1, minutes=30, seconds=15.5)

@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import REPO, SHARED
 
-from buitenbeeld.gemeenten import list_gemeenten
+from buitenbeeld.reference.gemeenten import list_gemeenten
 
 GEO = SHARED / "data" / "geo"
 

@@ -6,9 +6,9 @@ import re
 import pytest
 from conftest import ROWS
 
-from buitenbeeld.gemeenten import resolve_gemeente
+from buitenbeeld.reference.gemeenten import resolve_gemeente
 from buitenbeeld.errors import ReportError
-from buitenbeeld.render import FAILED_DIR, render_report, render_reports
+from buitenbeeld.publish.render import FAILED_DIR, render_report, render_reports
 
 PERSONAL_VALUES = [value for row in ROWS for value in row[5:9] if value]
 
@@ -39,7 +39,7 @@ def test_batch_renders_what_works_and_reports_what_failed(rendered):
 
 def test_each_report_has_notebook_html_and_tables(rendered):
     _, out, _ = rendered
-    from buitenbeeld.pdf import find_chromium
+    from buitenbeeld.publish.pdf import find_chromium
 
     folder = out / "GM0518-s-gravenhage"
     expected = ["kerncijfers.json", "rapport.html", "rapport.ipynb", "tabellen"]
@@ -117,7 +117,7 @@ def test_demo_report_of_gooise_meren_has_the_map_and_the_2013_figures_of_its_par
     """Issue 6: the national map with the gemeente outlined, and 2013 figures through the crosswalk."""
     from pathlib import Path
 
-    from buitenbeeld.render import RenderOptions
+    from buitenbeeld.publish.render import RenderOptions
     from buitenbeeld.settings import PROJECT_ROOT
 
     geo = PROJECT_ROOT.parent / "shared" / "data" / "geo"

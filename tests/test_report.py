@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from buitenbeeld.errors import MissingDataError, UnknownGemeenteError
-from buitenbeeld.report import (
+from buitenbeeld.publish.report import (
     data_quality_notes, data_quality_table, header_markdown, load_report_data, rejects_table,
     shares, youth_figures_table,
 )
@@ -74,7 +74,7 @@ def test_folder_without_cbs_table_says_how_to_get_data(tmp_path):
 def test_report_reads_the_processed_tables_not_the_raw_files(data_dir):
     import pandas as pd
 
-    from buitenbeeld.ingest import TABLES
+    from buitenbeeld.ingest.pipeline import TABLES
 
     load_report_data("Den Haag", 2013, data_dir)
     table = data_dir / "processed" / TABLES["organisaties"]
@@ -109,7 +109,7 @@ def _data_with_2013_parts(tmp_path, interview_file):
 
 
 def test_gooise_meren_gets_the_2013_figures_of_bussum_muiden_and_naarden(tmp_path, interview_file):
-    from buitenbeeld.report import layout_note
+    from buitenbeeld.publish.report import layout_note
 
     data = load_report_data("Gooise Meren", 2013, _data_with_2013_parts(tmp_path, interview_file))
     assert data.youth_row["jongeren_15_27"] == 5000 + 1000 + 2500
@@ -124,8 +124,8 @@ def test_gooise_meren_gets_the_2013_figures_of_bussum_muiden_and_naarden(tmp_pat
 
 
 def test_a_split_gemeente_is_shared_out_by_area_and_called_an_estimate(tmp_path, interview_file):
-    from buitenbeeld.crosswalk import successors
-    from buitenbeeld.report import layout_note
+    from buitenbeeld.reference.crosswalk import successors
+    from buitenbeeld.publish.report import layout_note
 
     data = load_report_data("Leeuwarden", 2013, _data_with_2013_parts(tmp_path, interview_file))
     share = {link.code_2026: link.aandeel for link in successors("GM0140")}["GM0080"]
@@ -137,7 +137,7 @@ def test_a_split_gemeente_is_shared_out_by_area_and_called_an_estimate(tmp_path,
 
 
 def test_a_gemeente_that_did_not_change_gets_no_layout_note(data_dir):
-    from buitenbeeld.report import layout_note
+    from buitenbeeld.publish.report import layout_note
 
     assert layout_note(load_report_data("Den Haag", 2013, data_dir)) is None
 
@@ -145,7 +145,7 @@ def test_a_gemeente_that_did_not_change_gets_no_layout_note(data_dir):
 def test_comparable_gemeenten_by_urbanisation_when_the_table_has_it(data_dir):
     import pandas as pd
 
-    from buitenbeeld.report import comparable_gemeenten, comparable_rule
+    from buitenbeeld.publish.report import comparable_gemeenten, comparable_rule
 
     data = load_report_data("Den Haag", 2013, data_dir)
     assert comparable_rule(data) == "alleen op grootte vergelijkbaar"
@@ -164,7 +164,7 @@ def test_comparable_gemeenten_by_urbanisation_when_the_table_has_it(data_dir):
 
 
 def test_report_maps_without_boundaries_say_how_to_get_them(data_dir, tmp_path):
-    from buitenbeeld.report import report_maps
+    from buitenbeeld.publish.report import report_maps
 
     maps = report_maps(load_report_data("Den Haag", 2013, data_dir), tmp_path / "leeg")
     assert maps.land is None and "buitenbeeld grenzen --jaar 2026" in maps.land_note
@@ -174,7 +174,7 @@ def test_report_maps_without_boundaries_say_how_to_get_them(data_dir, tmp_path):
 def test_report_maps_with_boundaries_suppress_small_shares(data_dir):
     from pathlib import Path
 
-    from buitenbeeld.report import report_maps
+    from buitenbeeld.publish.report import report_maps
 
     geo = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
     if not geo.exists():

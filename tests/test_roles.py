@@ -13,8 +13,8 @@ import pytest
 
 import buitenbeeld
 from buitenbeeld.errors import BuitenbeeldError
-from buitenbeeld.roles import ADVICE, OUTCOMES, _advise, advice_summary, advise_roles, type_advice_table
-from buitenbeeld.values import ORGANISATION_TYPES, ROLES
+from buitenbeeld.analysis.roles import ADVICE, OUTCOMES, _advise, advice_summary, advise_roles, type_advice_table
+from buitenbeeld.common.vocabulary import ORGANISATION_TYPES, ROLES
 
 CONFIG_FILE = Path(buitenbeeld.__file__).parent / "config" / "scoring.toml"
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "shared" / "DOMAIN.md"
@@ -241,7 +241,7 @@ def test_changing_the_config_changes_the_advice(tmp_path):
 
 
 def test_works_with_the_real_scoring_config(advice):
-    scoring = pytest.importorskip("buitenbeeld.scoring")
+    scoring = pytest.importorskip("buitenbeeld.analysis.scoring")
     real = advise_roles(*_organisations(), scoring.load_config())
     pd.testing.assert_frame_equal(real, advice)
 
@@ -276,8 +276,8 @@ def test_advice_summary_counts_every_outcome(advice):
 
 
 def test_demo_data_shows_deliberate_conflicts(config):
-    scoring = pytest.importorskip("buitenbeeld.scoring")
-    from buitenbeeld.interviews import load_interviews
+    scoring = pytest.importorskip("buitenbeeld.analysis.scoring")
+    from buitenbeeld.ingest.interviews import load_interviews
 
     paths = sorted((REPO / "data" / "raw" / "demo" / "interviews").glob("*.xlsx"))
     organisaties = load_interviews(paths).organisaties

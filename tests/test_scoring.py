@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from buitenbeeld.errors import BuitenbeeldError
-from buitenbeeld.scoring import DEFAULT_CONFIG, compute_profiles, load_config
-from buitenbeeld.values import LEEFGEBIEDEN, read_number
+from buitenbeeld.analysis.scoring import DEFAULT_CONFIG, compute_profiles, load_config
+from buitenbeeld.common.values import read_number
+from buitenbeeld.common.vocabulary import LEEFGEBIEDEN
 
 NUMBER_COLUMNS = ["jongeren_bereik", "jongeren_buiten_beeld", "jongeren_zorgwekkend", "gesprekken_per_maand",
                   "doorverwijzingen_12m", "plaatsingen_opleiding_12m", "plaatsingen_werk_12m",

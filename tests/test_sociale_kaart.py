@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from buitenbeeld.sociale_kaart import NO_WIJK, count_by_type, count_by_wijk, display_names, wijk_type_table
-from buitenbeeld.values import ORGANISATION_TYPES
+from buitenbeeld.analysis.sociale_kaart import NO_WIJK, count_by_type, count_by_wijk, display_names, wijk_type_table
+from buitenbeeld.common.vocabulary import ORGANISATION_TYPES
 
 
 def _frame() -> pd.DataFrame:

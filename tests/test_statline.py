@@ -5,13 +5,12 @@ import copy
 import json
 import math
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import requests
 
 from buitenbeeld.errors import BuitenbeeldError, MissingDataError
-from buitenbeeld.statline import SERIES_BREAK_YEAR, derive_buiten_beeld, fetch_buiten_beeld
+from buitenbeeld.ingest.statline import SERIES_BREAK_YEAR, derive_buiten_beeld, fetch_buiten_beeld
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statline"
 TABLE = "86087NED"
@@ -122,7 +121,7 @@ def test_cbsodata_is_imported_only_for_a_download():
     import subprocess
     import sys
 
-    code = "import sys, buitenbeeld.statline, buitenbeeld.cbs; print('cbsodata' in sys.modules)"
+    code = "import sys, buitenbeeld.ingest.statline, buitenbeeld.ingest.cbs; print('cbsodata' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 

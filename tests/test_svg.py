@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from buitenbeeld.svg import Canvas, Chart, Scale, blend, escape, nice_ticks, readable_on, text_width
+from buitenbeeld.publish.svg import Canvas, Chart, Scale, blend, escape, nice_ticks, readable_on, text_width
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -70,7 +70,7 @@ def test_chart_displays_as_svg_with_text_fallback(tmp_path):
 
 
 def test_escape_is_the_one_helper_and_gives_valid_xml():
-    from buitenbeeld import formatting
+    from buitenbeeld.common import formatting
 
     assert escape is formatting.escape
     text = escape("a<b>&'\" [x](javascript:y)")

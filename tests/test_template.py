@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from buitenbeeld import values
+from buitenbeeld.common import values
 from buitenbeeld.errors import BuitenbeeldError
-from buitenbeeld.interviews import COLUMNS, PERSONAL_COLUMNS, read_interviews
-from buitenbeeld.template import (JA_NEE_SOMS, LAST_ROW, LEEFGEBIED_UITLEG, SHEETS,
+from buitenbeeld.ingest.interviews import COLUMNS, PERSONAL_COLUMNS, read_interviews
+from buitenbeeld.ingest.template import (JA_NEE_SOMS, LAST_ROW, LEEFGEBIED_UITLEG, SHEETS,
                                   write_interview_template)
 
 KINDS = {column.name: column.kind for column in COLUMNS}

@@ -12,13 +12,18 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from buitenbeeld import compare, ingest, roles, scoring, training
-from buitenbeeld.webpage import inline_scripts
-from buitenbeeld.gemeenten import resolve_gemeente
-from buitenbeeld.pdf import find_chromium
-from buitenbeeld.privacy import check_report
-from buitenbeeld.scoring import DEFAULT_CONFIG
-from buitenbeeld.training import TRAINING_DIR, TRAINING_NOTEBOOKS, Question
+from buitenbeeld.analysis import compare
+from buitenbeeld.ingest import pipeline as ingest
+from buitenbeeld.analysis import roles
+from buitenbeeld.analysis import scoring
+from buitenbeeld.publish import training
+from buitenbeeld.publish.webpage import inline_scripts
+from buitenbeeld.reference.gemeenten import resolve_gemeente
+from buitenbeeld.publish.pdf import find_chromium
+from buitenbeeld.privacy.scan import check_report
+from buitenbeeld.analysis.scoring import DEFAULT_CONFIG
+from buitenbeeld.publish.training import TRAINING_NOTEBOOKS, Question
+from buitenbeeld.settings import TRAINING_DIR
 
 NOTEBOOKS = [TRAINING_DIR / f"{naam}.ipynb" for naam in TRAINING_NOTEBOOKS]
 ROLES_NOTEBOOK = TRAINING_DIR / "2_informele_organisaties_en_rollen.ipynb"
@@ -166,7 +171,7 @@ def test_reading_questions_say_surely_only_when_intervals_do_not_overlap(data_di
 
 
 def test_myths_carry_the_national_figures_and_the_right_to_be_invisible(data_dir):
-    from buitenbeeld.report import load_report_data
+    from buitenbeeld.publish.report import load_report_data
 
     questions = training.myth_questions(load_report_data("Venlo", 2013, data_dir))
     text = " ".join(q.uitleg for q in questions)

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from test_scoring import frame, organisation
 
-from buitenbeeld.compare import positions, reach_gap, reach_gap_summary, uncovered_wijken, wijk_role_coverage
-from buitenbeeld.scoring import compute_profiles, load_config
-from buitenbeeld.uncertainty import competition_ranks, sensitivity
+from buitenbeeld.analysis.compare import positions, reach_gap, reach_gap_summary, uncovered_wijken, wijk_role_coverage
+from buitenbeeld.analysis.scoring import compute_profiles, load_config
+from buitenbeeld.analysis.uncertainty import competition_ranks, sensitivity
 
 
 def test_competition_ranks_share_the_best_rank_on_ties_and_skip_unknowns():

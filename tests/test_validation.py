@@ -5,7 +5,7 @@ import datetime as dt
 
 from conftest import write_workbook
 
-from buitenbeeld.interviews import load_interviews, read_interviews
+from buitenbeeld.ingest.interviews import load_interviews, read_interviews
 
 HEADER = ["organisatie_id", "naam", "gemeente", "type", "datum_interview", "jongeren_bereik",
           "jongeren_buiten_beeld", "jongeren_zorgwekkend", "plaatsingen_werk_12m"]

@@ -1,4 +1,4 @@
-"""Known-answer tests for buitenbeeld.values: tolerant cell interpretation."""
+"""Known-answer tests for buitenbeeld.common.values: tolerant cell interpretation."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from buitenbeeld import values
-from buitenbeeld.values import Number
+from buitenbeeld.common import values
+from buitenbeeld.common.values import Number
 
 NAN = float("nan")
 
@@ -299,7 +299,7 @@ def test_normalise_header(raw, expected):
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from buitenbeeld.values import MISSING_INVALID, read_number  # noqa: E402
+from buitenbeeld.common.values import MISSING_INVALID, read_number  # noqa: E402
 
 
 @settings(max_examples=500, deadline=None)

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from buitenbeeld.webpage import BASE_POLICY, content_security_policy, inline_scripts, with_policy
+from buitenbeeld.publish.webpage import BASE_POLICY, content_security_policy, inline_scripts, with_policy
 
 
 def test_a_page_without_scripts_forbids_them_all():

@@ -9,9 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import BuitenbeeldError, OutputError, RowProblem
-from .settings import DEFAULT_PEILJAAR, REPORTS_DIR, data_paths
+from buitenbeeld.settings import VERSION as __version__
+from buitenbeeld.errors import BuitenbeeldError, OutputError, RowProblem
+from buitenbeeld.settings import DEFAULT_PEILJAAR, REPORTS_DIR, data_paths
 
 __all__ = ["main", "build_parser"]
 
@@ -26,7 +26,7 @@ def _data_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def _engine_argument(parser: argparse.ArgumentParser) -> None:
-    from .readers import ENGINES
+    from buitenbeeld.common.readers import ENGINES
 
     parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
                         help="spreadsheet reader for xlsx (default: %(default)s)")
@@ -56,9 +56,9 @@ def _output_folder(path: Path, option: str = "--uit") -> Path:
 
 
 def _cmd_rapporten(args: argparse.Namespace) -> int:
-    from .ingest import build_processed
-    from .pdf import find_chromium
-    from .render import RenderOptions, render_reports
+    from buitenbeeld.ingest.pipeline import build_processed
+    from buitenbeeld.publish.pdf import find_chromium
+    from buitenbeeld.publish.render import RenderOptions, render_reports
 
     output = _output_folder(_absolute(args.uit) or REPORTS_DIR)
     print("\n".join(build_processed(_absolute(args.data)).summary_lines()))
@@ -80,7 +80,7 @@ def _cmd_rapporten(args: argparse.Namespace) -> int:
 
 
 def _cmd_grenzen(args: argparse.Namespace) -> int:
-    from .geo import download_boundaries, geo_dir
+    from buitenbeeld.reference.geo import download_boundaries, geo_dir
 
     folder = _absolute(args.map) or geo_dir(_absolute(args.data))
     for jaar in args.jaar or ([2026] if args.wijken else [2013, 2026]):
@@ -89,7 +89,7 @@ def _cmd_grenzen(args: argparse.Namespace) -> int:
 
 
 def _cmd_cbs(args: argparse.Namespace) -> int:
-    from .statline import fetch_buiten_beeld
+    from buitenbeeld.ingest.statline import fetch_buiten_beeld
 
     result = fetch_buiten_beeld(args.tabel, data_dir=_absolute(args.data), refresh=args.vernieuw)
     years = sorted(result.gemeenten["jaar"].unique()) if len(result.gemeenten) else []
@@ -101,8 +101,9 @@ def _cmd_cbs(args: argparse.Namespace) -> int:
 
 
 def _cmd_training(args: argparse.Namespace) -> int:
-    from .pdf import find_chromium
-    from .training import TRAINING_OUTPUT, build_training
+    from buitenbeeld.publish.pdf import find_chromium
+    from buitenbeeld.publish.training import build_training
+    from buitenbeeld.settings import TRAINING_OUTPUT
 
     output = _output_folder(_absolute(args.uit) or TRAINING_OUTPUT)
     if not args.geen_pdf and not find_chromium():
@@ -115,7 +116,7 @@ def _cmd_training(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import write_demo_data
+    from buitenbeeld.demo.generate import write_demo_data
 
     target = data_paths(_absolute(args.data)).raw / "demo"
     written = write_demo_data(target)
@@ -124,7 +125,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_inlezen(args: argparse.Namespace) -> int:
-    from .ingest import build_processed
+    from buitenbeeld.ingest.pipeline import build_processed
 
     build = build_processed(_absolute(args.data), engine=args.engine, force=args.opnieuw)
     print("\n".join(build.summary_lines()))
@@ -136,9 +137,9 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
 
     import pandas as pd
 
-    from .interviews import load_interviews
-    from .pilot import load_pilots
-    from .sources import classify_input
+    from buitenbeeld.ingest.interviews import load_interviews
+    from buitenbeeld.ingest.pilot import load_pilots
+    from buitenbeeld.ingest.sources import classify_input
 
     paths = [Path(f) for f in args.bestanden]
     kinds = {p: classify_input(p, _absolute(args.kolommen)) if p.is_file() else "interviews" for p in paths}
@@ -191,8 +192,8 @@ def _check_youth_tables(paths: list[Path], mapping: Path | None):
     """Counts and problems of CBS tables, in the shapes the interview check uses."""
     import pandas as pd
 
-    from .cbs import read_youth_table
-    from .errors import InputError
+    from buitenbeeld.ingest.cbs import read_youth_table
+    from buitenbeeld.errors import InputError
 
     counts, problems = [], []
     for path in paths:
@@ -211,7 +212,7 @@ def _check_youth_tables(paths: list[Path], mapping: Path | None):
 
 
 def _cmd_pseudonimiseer(args: argparse.Namespace) -> int:
-    from .pseudonym import pseudonymise
+    from buitenbeeld.privacy.pseudonym import pseudonymise
 
     result = pseudonymise(_absolute(args.bron), _absolute(args.doel), key_path=_absolute(args.sleutel),
                           overwrite=args.overschrijven)
@@ -239,7 +240,7 @@ def _json_value(value):
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from .template import write_interview_template
+    from buitenbeeld.ingest.template import write_interview_template
 
     path = write_interview_template(Path(args.bestand), overwrite=args.overschrijven)
     print(f"wrote the interview template to {path}")
@@ -247,7 +248,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_gemeente(args: argparse.Namespace) -> int:
-    from .gemeenten import resolve_gemeente
+    from buitenbeeld.reference.gemeenten import resolve_gemeente
 
     gemeente = resolve_gemeente(args.naam, args.jaar)
     print(f"{gemeente.code}\t{gemeente.naam}\t({gemeente.jaar})")
@@ -295,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("cbs", help="fetch the StatLine series 'Arbeidsmarktsituatie jongeren; regio' (cached in <data>/raw/cbs)")
     _data_argument(p)
-    from .statline import DEFAULT_TABLE, TABLES
+    from buitenbeeld.ingest.statline import DEFAULT_TABLE, TABLES
 
     p.add_argument("--tabel", default=DEFAULT_TABLE, choices=list(TABLES),
                    help="StatLine table (default: %(default)s, " + TABLES[DEFAULT_TABLE] + ")")

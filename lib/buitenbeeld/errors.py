@@ -9,6 +9,7 @@ whole file or request cannot go on.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -19,6 +20,11 @@ __all__ = [
     "MissingDataError",
     "ReportError",
     "OutputError",
+    "ChromiumMissingError",
+    "IdentifiersFoundError",
+    "PseudonymKeyError",
+    "DisclosureError",
+    "PersonalDataFoundError",
 ]
 
 
@@ -111,3 +117,69 @@ class ReportError(BuitenbeeldError):
         self.public = public
         where = f" (cel {cell})" if cell is not None else ""
         super().__init__(f"Rapport voor {gemeente} mislukt{where}: {message}")
+
+
+class ChromiumMissingError(BuitenbeeldError):
+    """No headless Chromium was found; the message says how to get one."""
+
+    def __init__(self, detail: str = ""):
+        text = (
+            "Voor een PDF is een headless Chromium nodig: installeer die op Debian/Ubuntu met "
+            "`apt-get install chromium`, of zet BUITENBEELD_CHROMIUM op het pad als hij ergens anders staat. "
+            "Het HTML-rapport is ook zonder PDF compleet.\n"
+            "PDF needs a headless Chromium: on Debian/Ubuntu `apt-get install chromium`; "
+            "set BUITENBEELD_CHROMIUM to its path if it lives elsewhere. The HTML report is complete without it."
+        )
+        super().__init__(f"{detail}\n{text}" if detail else text)
+
+
+class IdentifiersFoundError(InputError):
+    """A file holds direct identifiers; it is refused until it is pseudonymised."""
+
+    def __init__(self, findings: list, file: str, hint: str | None = None):
+        self.findings = list(findings)
+        columns = list(dict.fromkeys(f.column for f in self.findings if f.column))
+        sheets = list(dict.fromkeys(f.sheet for f in self.findings))
+        reason = ("direct identifiers found, the file is not loaded: "
+                  + "; ".join(f.describe() for f in self.findings))
+        hint = hint or (f"Run `buitenbeeld pseudonimiseer {file} <new file>`: it writes a copy with codes and ages "
+                        "instead of names, birth dates and contact details (the original is not changed); "
+                        "then read the new file")
+        super().__init__(RowProblem(file, sheets[0] if len(sheets) == 1 else None, None, ", ".join(columns),
+                                    None, reason, hint))
+
+
+class PseudonymKeyError(BuitenbeeldError):
+    """The pseudonymisation key cannot be used (inside the project folder, unreadable, too short)."""
+
+
+class DisclosureError(BuitenbeeldError, ValueError):
+    """A table that cannot be protected as given: an unknown total label or a value that is no count."""
+
+
+class PersonalDataFoundError(BuitenbeeldError):
+    """A rendered report contains personal data; ``findings`` lists what (never in the message).
+
+    ``public`` is the one line that may be shown beside the report's name in a
+    published overview: ``gestopt: persoonsgegevens gevonden in <sectie>``.
+    """
+
+    def __init__(self, findings: list, report: str | Path | None = None, limit: int = 20):
+        self.findings = list(findings)
+        self.report = report
+        sections = list(dict.fromkeys(f"'{f.section}'" for f in self.findings))
+        self.public = "gestopt: persoonsgegevens gevonden in " + (
+            f"sectie {sections[0]}" if len(sections) == 1 else "de secties " + ", ".join(sections))
+        where = f" in het rapport '{Path(report).name}'" if report is not None else ""
+        count = len(self.findings)
+        lines = [f"Persoonsgegevens gevonden{where} ({count} {'vondst' if count == 1 else 'vondsten'}):"]
+        lines += [f"  - {f.describe()}" for f in self.findings[:limit]]
+        if count > limit:
+            lines.append(f"  - en nog {count - limit}")
+        lines.append(
+            "Het rapport is niet gepubliceerd. Haal de persoonsgegevens weg waar ze vandaan komen (een kolom met "
+            "vrije tekst in de interviewbestanden, een cel van het notebook of de tekst van het rapport) en maak "
+            "het rapport opnieuw. Kwamen ze uit een persoonlijke kolom (interviewer, contactpersoon, telefoon, "
+            "email), meld dat dan als fout in de werkbank: die kolommen mogen nooit in een rapport komen."
+        )
+        super().__init__("\n".join(lines))

@@ -14,6 +14,8 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from importlib import resources
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 __all__ = [
@@ -28,6 +30,15 @@ __all__ = [
     "DataPaths",
     "data_paths",
     "resolve_path",
+    "resource",
+    "VERSION",
+    "TEMPLATES_DIR",
+    "TRAINING_DIR",
+    "TRAINING_OUTPUT",
+    "CHROMIUM_ENV",
+    "KEY_ENV",
+    "DEFAULT_KEY_PATH",
+    "configured",
     "Limits",
     "LIMITS",
 ]
@@ -43,6 +54,28 @@ def _find_project_root() -> Path:
     return Path.cwd().resolve()
 
 
+try:
+    #: The installed version of the workbench (recorded in manifests and reports).
+    VERSION = version("buitenbeeld")
+except PackageNotFoundError:  # running from a source tree without installing
+    VERSION = "0+unknown"
+
+
+def configured(variable: str) -> str:
+    """The value of one of the workbench's environment variables (``CHROMIUM_ENV``, ``KEY_ENV``, ...), or ``""``."""
+    return os.environ.get(variable, "").strip()
+
+
+def resource(relative: str) -> Path:
+    """A file shipped inside the package, by its path below ``buitenbeeld/``.
+
+    The one way modules find package data: ``data/`` (code lists, crosswalk,
+    first names), ``config/`` (scoring, CBS column mapping) and
+    ``publish/templates/`` (report, slides, index).
+    """
+    return Path(str(resources.files("buitenbeeld").joinpath(relative)))
+
+
 PROJECT_ROOT: Path = _find_project_root()
 DEFAULT_DATA_DIR: Path = PROJECT_ROOT / "data"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
@@ -52,6 +85,17 @@ REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 KERNEL_NAME = "buitenbeeld"
 #: Reference year of the CBS youth figures used when none is given (CBS maatwerk 2015/49).
 DEFAULT_PEILJAAR = 2013
+#: The nbconvert and Jinja templates of the pages the workbench writes.
+TEMPLATES_DIR: Path = resource("publish/templates")
+#: Where the training notebooks live, and where ``buitenbeeld training`` writes slides and handouts.
+TRAINING_DIR: Path = NOTEBOOKS_DIR / "training"
+TRAINING_OUTPUT: Path = REPORTS_DIR / "training"
+#: Environment variable with the path (or name) of the Chromium that makes PDFs.
+CHROMIUM_ENV = "BUITENBEELD_CHROMIUM"
+#: Environment variable with the path of the pseudonymisation key, and where the key lives
+#: otherwise: outside every project, so that a data folder never holds its own key.
+KEY_ENV = "BUITENBEELD_PSEUDONIEM_KEY"
+DEFAULT_KEY_PATH = Path("~/.config/buitenbeeld/pseudoniem.key")
 #: The gemeente layout (indeling) the workbench reports in.
 CURRENT_GEMEENTE_YEAR = 2026
 #: Files the ingest looks at under ``raw/``.

@@ -1,0 +1,1 @@
+"""Pure functions on processed tables: sociale kaart, scoring, roles, uncertainty, comparisons, journeys, pilot metrics."""

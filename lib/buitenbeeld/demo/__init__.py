@@ -1,0 +1,1 @@
+"""The synthetic demo data: interviews, CBS figures and pilots, clearly marked synthetic."""

@@ -1,0 +1,305 @@
+"""Rebuilding ``processed/`` from ``raw/``: the one path every input file takes.
+
+``buitenbeeld inlezen`` (and every report, before it reads) calls
+:func:`build_processed`. It reads every interview file and every pilot file
+(:mod:`buitenbeeld.ingest.pilot`) under ``raw/``, checks them, and writes:
+
+- ``organisaties.parquet``: the analysis table, without personal columns;
+- ``problemen.parquet`` and ``afgewezen.csv``: every problem with file, sheet,
+  row, column, value, reason and hint (errors rejected their row);
+- ``bestanden.parquet``: per file the rows read, loaded and rejected;
+- ``conflicten.parquet``: answers that differ between files, side by side;
+- ``validatie.md``: all of that as a summary a person can read;
+- ``pilot_contacten.parquet``, ``pilot_scouts.parquet``, ``pilot_problemen.parquet``,
+  ``pilot_bladen.parquet``: the pilots' steps of young people (pseudonymous codes,
+  never the free-text remarks) and scouts; a pilot file that carries direct
+  identifiers is refused whole by the privacy gate and listed with the reason;
+- ``persoonlijk/contactgegevens.parquet``: the personal columns, apart; no
+  analysis or report code reads this folder;
+- ``manifest.json``: what the tables were built from. When the inputs, the
+  engine and the package version are unchanged, a rebuild is a no-op.
+
+Raw files are only read, never written.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from buitenbeeld.settings import VERSION as __version__
+from buitenbeeld.ingest.interviews import IngestResult, load_interviews
+from buitenbeeld.common.files import private_dir, write_atomic, write_csv
+from buitenbeeld.common.formatting import escape, is_missing
+from buitenbeeld.ingest.pilot import PILOT_TABLES, PilotResult, load_pilots
+from buitenbeeld.settings import data_paths
+from buitenbeeld.common.files import hash_file
+from buitenbeeld.ingest.sources import KINDS, Inputs, discover_inputs, is_candidate
+
+__all__ = [
+    "TABLES",
+    "PERSONAL_TABLE",
+    "REJECTS_CSV",
+    "VALIDATION_REPORT",
+    "MANIFEST",
+    "BuildResult",
+    "build_processed",
+    "read_processed",
+    "read_processed_pilots",
+    "validation_markdown",
+]
+
+TABLES = {
+    "organisaties": "organisaties.parquet",
+    "problems": "problemen.parquet",
+    "files": "bestanden.parquet",
+    "conflicts": "conflicten.parquet",
+}
+PERSONAL_TABLE = Path("persoonlijk") / "contactgegevens.parquet"
+REJECTS_CSV = "afgewezen.csv"
+VALIDATION_REPORT = "validatie.md"
+MANIFEST = "manifest.json"
+#: Columns that hold several values (tuples in memory, lists in parquet).
+_LIST_COLUMNS = ("wijk", "leefgebieden", "rollen_nu", "rollen_bereid", "rollen_gemeente", "waarschuwingen")
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build_processed` did: ``rebuilt`` is False when nothing had changed.
+
+    ``inputs`` lists the files under ``raw/`` by kind; ``result`` is the ingest
+    (read from the processed tables when nothing was rebuilt).
+    """
+
+    rebuilt: bool
+    processed: Path
+    inputs: Inputs
+    _result: IngestResult | None = None
+    _pilots: PilotResult | None = None
+
+    @property
+    def pilots(self) -> PilotResult:
+        """The pilot files' steps and scouts; read from ``processed/`` on first use when nothing was rebuilt."""
+        if self._pilots is None:
+            self._pilots = read_processed_pilots(processed=self.processed)
+        return self._pilots
+
+    @property
+    def result(self) -> IngestResult:
+        """The ingest result; read from ``processed/`` on first use when nothing was rebuilt."""
+        if self._result is None:
+            self._result = read_processed(processed=self.processed)
+        return self._result
+
+    def summary_lines(self) -> list[str]:
+        """The counts per file and in total, and where the validation report is."""
+        state = "rebuilt" if self.rebuilt else "up to date (inputs unchanged)"
+        pilots = self.pilots.summary_lines() if self.inputs.pilots else []
+        return [*self.result.summary_lines(), *pilots, f"processed tables {state}: {self.processed}",
+                f"validation report: {self.processed / VALIDATION_REPORT}"]
+
+
+def _stat(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _candidates(raw: Path) -> dict[str, Path]:
+    """Every file under ``raw/`` the ingest would look at, by relative path (cheap: no file is opened)."""
+    if not raw.is_dir():
+        return {}
+    return {p.relative_to(raw).as_posix(): p for p in sorted(raw.rglob("*")) if is_candidate(p)}
+
+
+def _manifest(raw: Path, inputs: Inputs, engine: str) -> dict:
+    kinds = {**{p: kind for kind, paths in _by_kind(inputs).items() for p in paths}}
+    return {
+        "buitenbeeld": __version__,
+        "engine": engine,
+        "inputs": {p.relative_to(raw).as_posix(): {"sha256": hash_file(p), "soort": kind, "stat": _stat(p)}
+                   for p, kind in sorted(kinds.items())},
+    }
+
+
+def _by_kind(inputs: Inputs) -> dict[str, list[Path]]:
+    """The manifest's name for each kind of input, with the list that holds them."""
+    return {kind: getattr(inputs, attribute) for kind, attribute in KINDS.items()}
+
+
+def _content(manifest: dict) -> dict:
+    """What decides a rebuild: the version, the engine and each input's hash and kind (not its timestamps)."""
+    return {**manifest, "inputs": {k: {"sha256": v["sha256"], "soort": v["soort"]} for k, v in manifest["inputs"].items()}}
+
+
+def _inputs_from(raw: Path, manifest: dict) -> Inputs:
+    inputs = Inputs()
+    for relative, entry in manifest["inputs"].items():
+        _by_kind(inputs).get(entry["soort"], inputs.unrecognised).append(raw / relative)
+    return inputs
+
+
+def _read_manifest(processed: Path) -> dict | None:
+    files = [processed / MANIFEST, processed / PERSONAL_TABLE, *(processed / name for name in TABLES.values())]
+    if not all(f.exists() for f in files):
+        return None
+    try:
+        manifest = json.loads((processed / MANIFEST).read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, OSError):
+        return None
+    entries = manifest.get("inputs") if isinstance(manifest, dict) else None
+    if not isinstance(entries, dict) or not all(isinstance(e, dict) and {"sha256", "soort", "stat"} <= set(e)
+                                                for e in entries.values()):
+        return None  # written by an older version: rebuild
+    return manifest
+
+
+def _for_parquet(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in _LIST_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
+    if "value" in frame:
+        frame["value"] = frame["value"].astype("string")
+    return frame
+
+
+def _from_parquet(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in _LIST_COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: tuple(v) if v is not None else ())
+    return frame
+
+
+def build_processed(data_dir: str | Path | None = None, engine: str = "calamine", force: bool = False) -> BuildResult:
+    """Rebuild the processed tables of ``data_dir`` from its ``raw/`` folder.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (default: the project's ``data/``).
+    engine : str
+        Spreadsheet reader for xlsx files (see :mod:`buitenbeeld.common.readers`).
+    force : bool
+        Rebuild even when nothing changed.
+    """
+    paths = data_paths(data_dir)
+    processed = paths.processed
+    personal = processed / PERSONAL_TABLE
+    if personal.parent.is_dir():  # a folder made by an older version, or loosened by hand: private again
+        private_dir(personal.parent)
+        if personal.exists():
+            personal.chmod(0o600)
+    previous = None if force else _read_manifest(processed)
+    candidates = _candidates(paths.raw)
+    if previous and previous.get("buitenbeeld") == __version__ and previous.get("engine") == engine and \
+            {k: v["stat"] for k, v in previous["inputs"].items()} == {k: _stat(p) for k, p in candidates.items()}:
+        # same files, same sizes and times: nothing to open, hash or rebuild
+        return BuildResult(False, processed, _inputs_from(paths.raw, previous))
+    inputs = discover_inputs(paths.raw)
+    manifest = _manifest(paths.raw, inputs, engine)
+    if previous and _content(previous) == _content(manifest):
+        # touched but unchanged: remember the new timestamps, keep the tables
+        write_atomic(processed / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
+        return BuildResult(False, processed, inputs)
+    interviews = inputs.interviews
+    result = load_interviews(interviews, engine)
+    pilots = load_pilots(inputs.pilots, engine)
+    for source, tables in ((result, TABLES), (pilots, PILOT_TABLES)):
+        for attribute, name in tables.items():
+            table = _for_parquet(getattr(source, attribute))
+            write_atomic(processed / name, lambda p, t=table: t.to_parquet(p, index=False))
+    private_dir((processed / PERSONAL_TABLE).parent)  # contact details: for the owner only
+    write_atomic(processed / PERSONAL_TABLE, lambda p: result.personal.to_parquet(p, index=False), mode=0o600)
+    rejects = pd.concat([frame for frame in (result.rejects, pilots.rejects) if len(frame)] or [result.rejects],
+                        ignore_index=True)
+    write_csv(processed / REJECTS_CSV, rejects)
+    write_atomic(processed / VALIDATION_REPORT,
+                  lambda p: p.write_text(validation_markdown(result, pilots), encoding="utf-8"))
+    write_atomic(processed / MANIFEST,
+                  lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
+    return BuildResult(True, processed, inputs, result, pilots)
+
+
+def read_processed(data_dir: str | Path | None = None, processed: Path | None = None) -> IngestResult:
+    """Read the processed tables (never the personal ones; ``personal`` is left empty)."""
+    processed = processed or data_paths(data_dir).processed
+    tables = {attribute: _from_parquet(pd.read_parquet(processed / name)) for attribute, name in TABLES.items()}
+    files = tables["files"]
+    return IngestResult(
+        organisaties=tables["organisaties"],
+        personal=pd.DataFrame(),
+        problems=tables["problems"],
+        files=files,
+        conflicts=tables["conflicts"],
+        synthetic=bool(files["synthetic"].any()) if len(files) else False,
+        sources=[],
+    )
+
+
+def read_processed_pilots(data_dir: str | Path | None = None, processed: Path | None = None) -> PilotResult:
+    """Read the processed pilot tables (empty tables when the data hold no pilot files)."""
+    processed = processed or data_paths(data_dir).processed
+    if not all((processed / name).exists() for name in PILOT_TABLES.values()):
+        return load_pilots([])
+    tables = {attribute: _from_parquet(pd.read_parquet(processed / name)) for attribute, name in PILOT_TABLES.items()}
+    for frame in tables.values():  # parquet keeps milliseconds; the reader makes dates in seconds
+        for column in frame.select_dtypes("datetime").columns:
+            frame[column] = frame[column].astype("datetime64[s]")
+    sheets = tables["sheets"]
+    return PilotResult(**tables, synthetic=bool(sheets["synthetic"].any()) if len(sheets) else False)
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return "_geen_\n"
+    text = frame.astype(object).map(lambda v: "" if is_missing(v) else escape(v))
+    lines = ["| " + " | ".join(map(escape, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(row) + " |" for row in text.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def validation_markdown(result: IngestResult, pilots: PilotResult | None = None) -> str:
+    """The validation report: counts, rejected rows, warnings and conflicts, in Dutch; then the pilots."""
+    totals = result.files[["read", "loaded", "rejected"]].sum() if len(result.files) else {"read": 0, "loaded": 0, "rejected": 0}
+    columns = {"file": "bestand", "sheet": "blad", "row": "rij", "column": "kolom", "value": "waarde",
+               "reason": "reden", "hint": "wat te doen"}
+    problems = result.problems.rename(columns=columns)
+    errors = problems[problems["severity"] == "error"][list(columns.values())]
+    warnings = problems[problems["severity"] == "warning"][list(columns.values())]
+    files = result.files.rename(columns={"file": "bestand", "read": "gelezen", "loaded": "geladen",
+                                         "rejected": "afgewezen", "synthetic": "synthetisch",
+                                         "unusable": "onbruikbaar"})
+    parts = [
+        "# Validatie sociale kaart\n",
+        f"Gelezen: **{totals['read']}** rijen = **{totals['loaded']}** geladen + **{totals['rejected']}** afgewezen.\n",
+    ]
+    if result.synthetic:
+        parts.append("Let op: (een deel van) de invoer is SYNTHETISCHE DEMONSTRATIEDATA.\n")
+    parts += [
+        "## Per bestand\n", _markdown_table(files),
+        "## Afgewezen rijen (fouten)\n",
+        "Deze rijen staan niet in de analyse. Verbeter ze in het bronbestand en lees opnieuw in.\n",
+        _markdown_table(errors),
+        "## Waarschuwingen\n",
+        "Deze rijen zijn wel geladen; de genoemde waarde is als onbekend behandeld of gemarkeerd.\n",
+        _markdown_table(warnings),
+        "## Conflicten tussen bestanden\n",
+        "Dezelfde organisatie met verschillende antwoorden in twee bestanden, naast elkaar.\n",
+        _markdown_table(result.conflicts),
+    ]
+    if pilots is not None and len(pilots.sheets):
+        pilot_problems = pilots.problems.rename(columns=columns)[list(columns.values()) + ["severity"]]
+        parts += [
+            "# Validatie pilotbestanden\n",
+            "Per bestand en blad: gelezen = geladen + afgewezen. Een bestand met directe identificatie "
+            "(namen, BSN, geboortedata, adressen, telefoonnummers, e-mailadressen) wordt in zijn geheel "
+            "geweigerd; maak er eerst een gepseudonimiseerde kopie van met `buitenbeeld pseudonimiseer`.\n",
+            _markdown_table(pilots.sheets.rename(columns={"file": "bestand", "sheet": "blad", "read": "gelezen",
+                                                         "loaded": "geladen", "rejected": "afgewezen",
+                                                         "synthetic": "synthetisch", "unusable": "onbruikbaar"})),
+            "## Meldingen\n",
+            _markdown_table(pilot_problems.rename(columns={"severity": "soort"})),
+        ]
+    return "\n".join(parts)

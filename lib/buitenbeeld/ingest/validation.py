@@ -1,0 +1,201 @@
+"""Checks across the cells of a row and across rows and files, declared once.
+
+Reading a cell (``values``) already rejects what cannot be interpreted. The
+rules here look at the typed organisations table: values that are possible
+but implausible or contradict each other (warnings: the row stays, flagged),
+and the same organisation appearing twice (within a file: the later row is
+rejected; in two files with different answers: a conflict, shown side by side).
+Every finding is a :class:`~buitenbeeld.errors.RowProblem` with file, sheet,
+row and column.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from buitenbeeld.errors import RowProblem
+
+__all__ = ["Rule", "RULES", "IGNORED_IN_COMPARISON", "apply_rules", "resolve_duplicates"]
+
+#: An organisation reaching more young people a month than this is implausible.
+MAX_BEREIK_PER_MAAND = 2000
+#: Interviews before this date are not about the current sociale kaart.
+EARLIEST_INTERVIEW = dt.date(2010, 1, 1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check on the typed table; ``check`` returns True where a row breaks it."""
+
+    code: str
+    column: str
+    check: Callable[[pd.DataFrame], pd.Series]
+    reason: str
+    hint: str
+    severity: str = "warning"
+
+
+def _gt(left: str, right: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda f: (f[left] > f[right]).fillna(False)
+
+
+def _dates(frame: pd.DataFrame) -> pd.Series:
+    return frame["datum_interview"].map(lambda d: d if isinstance(d, dt.date) else None)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("bereik_onwaarschijnlijk", "jongeren_bereik",
+         lambda f: (f["jongeren_bereik"] > MAX_BEREIK_PER_MAAND).fillna(False),
+         f"more than {MAX_BEREIK_PER_MAAND:,} young people a month is implausible for one organisation",
+         "Check the number: young people aged 15-27 in contact per month"),
+    Rule("buiten_beeld_boven_bereik", "jongeren_buiten_beeld", _gt("jongeren_buiten_beeld", "jongeren_bereik"),
+         "more young people buiten beeld than in contact (jongeren_bereik)",
+         "Buiten beeld is a part of the young people in contact; check both numbers"),
+    Rule("zorgwekkend_boven_buiten_beeld", "jongeren_zorgwekkend", _gt("jongeren_zorgwekkend", "jongeren_buiten_beeld"),
+         "more zorgwekkende young people than young people buiten beeld",
+         "Zorgwekkend is a part of buiten beeld; check both numbers"),
+    Rule("datum_in_toekomst", "datum_interview",
+         lambda f: _dates(f).map(lambda d: d is not None and d > dt.date.today()).astype(bool),
+         "interview date lies in the future", "Check the year of the date"),
+    Rule("datum_te_oud", "datum_interview",
+         lambda f: _dates(f).map(lambda d: d is not None and d < EARLIEST_INTERVIEW).astype(bool),
+         f"interview date before {EARLIEST_INTERVIEW:%Y}", "Check the year, or leave out interviews that are no longer current"),
+    Rule("geen_bereik_wel_plaatsingen", "plaatsingen_werk_12m",
+         lambda f: ((f["jongeren_bereik"] == 0) & (
+             f[["plaatsingen_opleiding_12m", "plaatsingen_werk_12m", "plaatsingen_stage_12m"]].sum(axis=1) > 0)).fillna(False),
+         "placements without any young people in contact",
+         "Check jongeren_bereik: 0 means none, leave it empty when unknown"),
+)
+
+#: Columns that say where a row came from or hold free text; two rows about the same
+#: organisation are compared without them.
+IGNORED_IN_COMPARISON = ("bron_bestand", "bron_blad", "bron_rij", "waarschuwingen",
+                         "behoeften", "risicos", "opmerkingen",
+                         # personal columns: never compared, never shown in a conflict or a reject
+                         "interviewer", "contactpersoon", "telefoon", "email")
+
+
+def _problem(row: pd.Series, column: str, reason: str, hint: str, severity: str) -> RowProblem:
+    value = row.get(column)
+    return RowProblem(row["bron_bestand"], row["bron_blad"], int(row["bron_rij"]), column,
+                      None if value is None or (isinstance(value, float) and value != value) else value,
+                      reason, hint, severity)
+
+
+def apply_rules(frame: pd.DataFrame, rules: tuple[Rule, ...] = RULES) -> tuple[list[RowProblem], pd.Series]:
+    """Apply ``rules``; returns the problems and, per row, the codes of the rules it breaks."""
+    codes = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype=object)
+    problems: list[RowProblem] = []
+    if frame.empty:
+        return problems, codes
+    for rule in rules:
+        broken = rule.check(frame)
+        for index in frame.index[broken.to_numpy(dtype=bool)]:
+            problems.append(_problem(frame.loc[index], rule.column, rule.reason, rule.hint, rule.severity))
+            codes[index] = codes[index] + [rule.code]
+    return problems, codes
+
+
+def _comparable(value):
+    """A value as compared between two copies: sequences as tuples, every kind of missing as None."""
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    return None if pd.isna(value) else value
+
+
+_DERIVED = re.compile(r"_(min|max|geschat|onbekend)$")
+
+
+def _differences(a: pd.Series, b: pd.Series) -> list[str]:
+    """The interview columns whose answers differ (a range's bounds count with its column)."""
+    columns = [c for c in a.index if c not in IGNORED_IN_COMPARISON]
+    differing = [_DERIVED.sub("", c) for c in columns if _comparable(a[c]) != _comparable(b[c])]
+    return list(dict.fromkeys(c for c in differing if c in a.index))
+
+
+def resolve_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, list[RowProblem], pd.DataFrame]:
+    """Find organisations that appear more than once (same ``organisatie_id``).
+
+    Returns the mask of rows to keep, the problems (each dropped row is an
+    error, so it lands among the rejects), and a side-by-side table of the
+    answers that differ (``organisatie_id``, ``kolom``, ``bron_a``, ``waarde_a``,
+    ``bron_b``, ``waarde_b``, ``besluit``).
+
+    Within one file the later row is rejected. Across files, identical answers
+    keep the first; different answers are a conflict: the more recent interview
+    is kept when both are dated and the dates differ, otherwise every row of the
+    organisation is rejected until someone resolves it.
+    """
+    keep = pd.Series(True, index=frame.index)
+    problems: list[RowProblem] = []
+    sides: list[dict] = []
+    if frame.empty:
+        return keep, problems, pd.DataFrame(sides)
+    repeated = frame[frame["organisatie_id"].duplicated(keep=False)]
+    for org_id, group in repeated.groupby("organisatie_id", sort=True):
+        # within one file: the first row stands, later rows are duplicates
+        per_file = []
+        for _, rows in group.groupby("bron_bestand", sort=False):
+            first_in_file = rows.iloc[0]
+            per_file.append(first_in_file)
+            for index, row in rows.iloc[1:].iterrows():
+                keep[index] = False
+                problems.append(_problem(row, "organisatie_id", f"duplicate of row {first_in_file['bron_rij']}",
+                                         "Give each organisation one row, or distinct ids", "error"))
+        if len(per_file) < 2:
+            continue
+        # across files: identical copies keep the first; otherwise one decision for all copies
+        first = per_file[0]
+        differing = {id(row): _differences(first, row) for row in per_file[1:]}
+        if not any(differing.values()):
+            for row in per_file[1:]:
+                keep[row.name] = False
+                problems.append(_problem(row, "organisatie_id",
+                                         f"same organisation and answers as file '{first['bron_bestand']}' row {first['bron_rij']}",
+                                         "The same interview is in two files; remove one copy", "error"))
+            continue
+        winner = _newest_of(per_file)
+        decision = "all rejected: resolve the conflict" if winner is None else f"kept {_where(winner)} (newest interview)"
+        reference = winner if winner is not None else first
+        for row in per_file:
+            if row is reference:
+                continue
+            columns = _differences(reference, row) or ["organisatie_id"]
+            for column in columns:
+                sides.append({"organisatie_id": org_id, "kolom": column,
+                              "bron_a": _where(reference), "waarde_a": _text(reference.get(column)),
+                              "bron_b": _where(row), "waarde_b": _text(row.get(column)), "besluit": decision})
+        for row in per_file:
+            if row is winner:
+                continue
+            keep[row.name] = False
+            others = ", ".join(_where(other) for other in per_file if other is not row)
+            problems.append(_problem(row, "organisatie_id", f"conflict with {others}",
+                                     "See the conflicts in the validation report and correct one of the files", "error"))
+    return keep, problems, pd.DataFrame(sides)
+
+
+def _where(row: pd.Series) -> str:
+    return f"{row['bron_bestand']} rij {row['bron_rij']}"
+
+
+def _text(value) -> str:
+    value = _comparable(value)
+    if value is None:
+        return ""
+    return "; ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
+def _newest_of(rows: list[pd.Series]) -> pd.Series | None:
+    """The copy with the most recent interview; None when a copy is undated or the newest date is shared."""
+    dates = [row.get("datum_interview") for row in rows]
+    if not all(isinstance(d, dt.date) for d in dates):
+        return None
+    newest = max(dates)
+    if dates.count(newest) > 1:
+        return None
+    return rows[dates.index(newest)]

@@ -1,0 +1,1 @@
+"""Privacy by construction: the identifier gate, pseudonymisation, disclosure control, the post-render scan."""

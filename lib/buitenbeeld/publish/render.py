@@ -1,0 +1,388 @@
+"""Rendering gemeente reports: papermill runs the notebook, nbconvert writes the HTML.
+
+Per gemeente, ``<output>/<code>-<name>/`` receives the executed notebook
+``rapport.ipynb``, a standalone ``rapport.html`` (Dutch, no code, images
+embedded, nothing loaded from the internet), ``kerncijfers.json``, the tables
+as CSV and, where a headless Chromium exists, ``rapport.pdf``. Before a report
+is published, its HTML is scanned for personal data (:mod:`buitenbeeld.privacy.scan`);
+a finding fails the render. A report is built in a temporary folder and moved
+into place only when complete, so a failed render never leaves a file that
+looks finished; the failed notebook is kept under ``_mislukt/`` to show the
+failing cell.
+
+A batch renders every gemeente it can and reports the rest, in parallel worker
+processes, each running notebooks on a warm kernel (:mod:`buitenbeeld.publish.engine`),
+and ends with ``index.html`` listing all reports.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill as pm
+from nbconvert import HTMLExporter
+from tqdm.auto import tqdm
+
+from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD
+from buitenbeeld.publish.engine import ENGINE_NAME
+from buitenbeeld.errors import BuitenbeeldError, ReportError
+from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
+from buitenbeeld.publish.index import write_index
+from buitenbeeld.ingest.pipeline import PERSONAL_TABLE, build_processed
+from buitenbeeld.ingest.interviews import PERSONAL_COLUMNS
+from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
+from buitenbeeld.privacy.scan import check_report
+from buitenbeeld.errors import PersonalDataFoundError
+from buitenbeeld.settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, data_paths
+from buitenbeeld.publish.webpage import with_policy
+
+__all__ = [
+    "REPORT_NOTEBOOK",
+    "RenderResult",
+    "RenderSummary",
+    "RenderOptions",
+    "default_workers",
+    "export_html",
+    "prepare_for_export",
+    "exporter",
+    "personal_table",
+    "render_report",
+    "render_reports",
+    "remove_stale_staging",
+    "gemeenten_in_data",
+]
+
+REPORT_NOTEBOOK = NOTEBOOKS_DIR / "gemeente_rapport.ipynb"
+_TEMPLATES = TEMPLATES_DIR
+FAILED_DIR = "_mislukt"
+
+
+@dataclass
+class RenderResult:
+    """The outcome for one gemeente."""
+
+    gemeente: str
+    ok: bool
+    html: Path | None = None
+    cell: int | None = None
+    message: str = ""
+    public: str = ""  # what index.html may show; empty: the first line of ``message``
+
+    @property
+    def index_message(self) -> str:
+        """The failure as the published overview shows it: one line, never a value or a traceback."""
+        if self.public:
+            return self.public
+        return self.message.splitlines()[0] if self.message else ""
+
+
+@dataclass
+class RenderSummary:
+    """The outcome of a batch: one :class:`RenderResult` per requested gemeente."""
+
+    results: list[RenderResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every report was rendered (and there was at least one)."""
+        return bool(self.results) and all(r.ok for r in self.results)
+
+    def table(self) -> str:
+        """A plain-text summary: one line per gemeente, failures with cell and message."""
+        lines = [f"{'gemeente':<40} {'status':<8} detail"]
+        for r in self.results:
+            detail = str(r.html) if r.ok else (f"cel {r.cell}: " if r.cell is not None else "") + r.message
+            lines.append(f"{r.gemeente:<40} {'ok' if r.ok else 'MISLUKT':<8} {detail}")
+        failed = sum(not r.ok for r in self.results)
+        lines.append(f"{len(self.results) - failed} rendered, {failed} failed")
+        return "\n".join(lines)
+
+
+@lru_cache(maxsize=4)
+def exporter(kind: type = HTMLExporter, template: str = "rapport"):
+    """The nbconvert exporter of ``kind`` with one of the package's templates: no code, Dutch.
+
+    One per process and kind: loading the templates costs more than using them.
+    """
+    made = kind(
+        template_name=template,
+        extra_template_basedirs=[str(_TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    made.language_code = "nl"
+    return made
+
+
+def prepare_for_export(notebook_path: Path, title: str) -> nbformat.NotebookNode:
+    """Read an executed notebook for export: its title set, stable cell ids, no stderr output."""
+    nb = nbformat.read(notebook_path, as_version=4)
+    nb.metadata["title"] = title
+    for index, cell in enumerate(nb.cells):  # papermill's injected cell gets a random id: same input, same HTML
+        cell["id"] = f"cel-{index}"
+        if cell.cell_type == "code":  # warnings are for the analyst, not the reader
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"]
+    return nb
+
+
+def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
+    """Write the executed notebook as a standalone Dutch HTML page without code cells."""
+    body, _ = exporter().from_notebook_node(prepare_for_export(notebook_path, title))
+    html_path.write_text(with_policy(body), encoding="utf-8")
+    return html_path
+
+
+def _failing_cell(error: pm.PapermillExecutionError) -> tuple[int, str]:
+    return error.exec_count, f"{error.ename}: {error.evalue}"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render: the notebook's extra parameters and what to produce besides HTML."""
+
+    peiljaar: int = DEFAULT_PEILJAAR
+    configuratie: str = ""
+    drempel: int = DEFAULT_THRESHOLD
+    gegenereerd_op: str = ""
+    grenzen: str = ""  # folder with the CBS boundary files; empty: <data>/raw/geo
+    cbs_kolommen: str = ""  # the user's column mapping for the CBS table; empty: the shipped one
+    pdf: bool = True
+    engine: str | None = ENGINE_NAME
+
+
+def render_report(
+    gemeente: Gemeente,
+    data_dir: Path | None = None,
+    output_dir: Path = REPORTS_DIR,
+    peiljaar: int = DEFAULT_PEILJAAR,
+    options: RenderOptions | None = None,
+) -> Path:
+    """Render the report of one gemeente; returns the path of its HTML file.
+
+    Raises
+    ------
+    ReportError
+        When the notebook fails (naming the failing cell; the partial notebook is
+        kept under ``<output_dir>/_mislukt/``) or the personal-data scan finds
+        something; nothing is published then.
+    """
+    options = options or RenderOptions(peiljaar=peiljaar)
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    target = output_dir / gemeente.slug
+    work = Path(tempfile.mkdtemp(prefix=f".{gemeente.slug}-", dir=output_dir))
+    work.chmod(0o755)  # mkdtemp makes it private; a report folder is for sharing
+    (work / _OWNER).write_text(str(os.getpid()), encoding="utf-8")  # a later batch may clean up after a killed one
+    notebook = work / "rapport.ipynb"
+    paths = data_paths(data_dir)
+    try:
+        try:
+            pm.execute_notebook(
+                str(REPORT_NOTEBOOK),
+                str(notebook),
+                parameters={
+                    "gemeente": gemeente.code,
+                    "peiljaar": int(options.peiljaar),
+                    "data_map": str(paths.root),
+                    "uitvoer_map": str(work),
+                    "configuratie": options.configuratie,
+                    "drempel": int(options.drempel),
+                    "gegenereerd_op": options.gegenereerd_op,
+                    "grenzen_map": options.grenzen,
+                    "cbs_kolommen": options.cbs_kolommen,
+                },
+                cwd=str(NOTEBOOKS_DIR),
+                progress_bar=False,
+                log_output=False,
+                engine_name=options.engine,
+                request_save_on_cell_execute=False,  # one write at the end, not one per cell
+
+            )
+        except pm.PapermillExecutionError as error:
+            failed = output_dir / FAILED_DIR
+            failed.mkdir(exist_ok=True)
+            if notebook.exists():
+                shutil.copy2(notebook, failed / f"{gemeente.slug}.ipynb")
+            cell, message = _failing_cell(error)
+            raise ReportError(str(gemeente), message, cell) from error
+        _stabilise(notebook, work, target)
+        html = export_html(notebook, work / "rapport.html", f"Jongeren buiten beeld en de sociale kaart: {gemeente.naam}")
+        try:
+            check_report(html, personal_table(paths.processed))
+        except PersonalDataFoundError as error:
+            raise ReportError(str(gemeente), str(error), public=error.public) from error
+        if options.pdf and find_chromium():
+            try:
+                html_to_pdf(html, work / "rapport.pdf")
+                _note_pdf(work / "kerncijfers.json")
+            except BuitenbeeldError as error:  # the HTML report is complete without its PDF
+                (work / "pdf-mislukt.txt").write_text(str(error), encoding="utf-8")
+        (work / _OWNER).unlink()
+        _replace_dir(work, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target / "rapport.html"
+
+
+_OWNER = ".eigenaar"
+
+
+def _stabilise(notebook: Path, work: Path, target: Path) -> None:
+    """Make the executed notebook the same for the same inputs: no timings, fixed cell ids, the final folder.
+
+    papermill records start and end times per cell and gives its injected cell a
+    random id; the notebook was run with the temporary folder as its output
+    folder. None of that says anything about the report, and all of it would make
+    two identical runs differ.
+    """
+    text = notebook.read_text(encoding="utf-8").replace(json.dumps(str(work))[1:-1], json.dumps(str(target))[1:-1])
+    nb = nbformat.reads(text, as_version=4)
+    run = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "exception"):
+        run.pop(key, None)
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cel-{index}"
+        cell.metadata.pop("execution", None)
+        for key in ("start_time", "end_time", "duration", "exception"):
+            cell.metadata.get("papermill", {}).pop(key, None)
+    nbformat.write(nb, notebook)
+
+
+def remove_stale_staging(output_dir: Path) -> list[Path]:
+    """Remove the half-built report folders of a batch that was killed; returns what was removed.
+
+    A folder being built is ``.<slug>-XXXX`` and names its process in ``.eigenaar``;
+    one whose process is gone (or that names none) is left over from a killed run.
+    """
+    removed = []
+    for folder in Path(output_dir).glob(".*-*"):
+        if not folder.is_dir() or folder.name.endswith(".old"):
+            continue
+        try:
+            os.kill(int((folder / _OWNER).read_text(encoding="utf-8")), 0)
+            continue  # still being built by a running process
+        except (OSError, ValueError):
+            pass
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def personal_table(processed: Path) -> pd.DataFrame:
+    """The personal columns, read only to make sure none of them reached a report."""
+    path = processed / PERSONAL_TABLE
+    if not path.exists():
+        return pd.DataFrame()
+    return pd.read_parquet(path, columns=["organisatie_id", *PERSONAL_COLUMNS])
+
+
+def _note_pdf(key_figures: Path) -> None:
+    if key_figures.exists():
+        figures = json.loads(key_figures.read_text(encoding="utf-8"))
+        figures["pdf"] = "rapport.pdf"
+        key_figures.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def _replace_dir(source: Path, target: Path) -> None:
+    """Move ``source`` to ``target``, replacing an older report only once the new one is complete."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    source.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def gemeenten_in_data(data_dir: Path | None = None) -> list[Gemeente]:
+    """The gemeenten that have organisations in the processed interview tables, by code."""
+    organisaties = build_processed(data_dir).result.organisaties
+    if organisaties.empty:
+        return []
+    codes = sorted(set(organisaties["gemeentecode"]))
+    return [resolve_gemeente(code) for code in codes]
+
+
+def _render_one(gemeente: Gemeente, data_dir: Path | None, output_dir: Path, options: RenderOptions) -> RenderResult:
+    """Render one gemeente and say how it went; never raises (a batch goes on)."""
+    try:
+        html = render_report(gemeente, data_dir, output_dir, options.peiljaar, options)
+        return RenderResult(str(gemeente), True, html=html)
+    except ReportError as error:
+        return RenderResult(str(gemeente), False, cell=error.cell, message=str(error), public=error.public or "")
+    except Exception as error:  # noqa: BLE001 - one gemeente's failure must not stop the batch
+        return RenderResult(str(gemeente), False,
+                            message=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}")
+
+
+def default_workers() -> int:
+    """One worker per available core."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def render_reports(
+    data_dir: Path | None = None,
+    output_dir: Path = REPORTS_DIR,
+    gemeenten: list[str] | None = None,
+    peiljaar: int = DEFAULT_PEILJAAR,
+    workers: int | None = None,
+    options: RenderOptions | None = None,
+    progress: bool = True,
+) -> RenderSummary:
+    """Render the reports of ``gemeenten`` (default: every gemeente in the data) and the index.
+
+    Runs ``workers`` processes in parallel (default: one per core), each with a
+    warm kernel. One gemeente failing does not stop the others: each outcome is
+    in the returned summary, and the index lists the failures.
+    """
+    options = options or RenderOptions(peiljaar=peiljaar)
+    output_dir = Path(output_dir)
+    if output_dir.is_dir():
+        remove_stale_staging(output_dir)
+    summary = RenderSummary()
+    targets: list[Gemeente] = []
+    for name in gemeenten or []:
+        try:
+            gemeente = resolve_gemeente(name)
+            if gemeente not in targets:  # "Den Haag" and GM0518 are one report
+                targets.append(gemeente)
+        except BuitenbeeldError as error:
+            summary.results.append(RenderResult(name, False, message=str(error)))
+    if not gemeenten:
+        targets = gemeenten_in_data(data_dir)
+        if not targets:
+            summary.results.append(RenderResult(
+                "-", False, message=f"no interview workbooks with organisations under {data_paths(data_dir).raw}; "
+                "run 'buitenbeeld demo' for the demo data or put your workbooks there"))
+    else:
+        build_processed(data_dir)  # once, before the workers read it
+    workers = max(1, min(workers or default_workers(), len(targets) or 1))
+    bar = tqdm(total=len(targets), desc="rapporten", unit="gemeente", disable=not progress)
+    if workers == 1:
+        for gemeente in targets:
+            summary.results.append(_render_one(gemeente, data_dir, output_dir, options))
+            bar.update()
+    else:
+        context = multiprocessing.get_context("spawn")  # clean workers: no inherited threads or sockets
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_render_one, g, data_dir, output_dir, options) for g in targets]
+            for future in as_completed(futures):
+                summary.results.append(future.result())
+                bar.update()
+    bar.close()
+    order = {str(g): i for i, g in enumerate(targets)}
+    summary.results.sort(key=lambda r: order.get(r.gemeente, -1))
+    write_index(output_dir, [(r.gemeente, r.index_message) for r in summary.results if not r.ok])
+    return summary
