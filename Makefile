@@ -14,7 +14,7 @@ GEO_DIR ?= ../shared/data/geo
 GRENZEN ?= $(patsubst %/,%,$(dir $(firstword $(wildcard $(foreach d,$(DATA)/raw/geo $(GEO_DIR),$(d)/gemeente_2026.geojson $(d)/gemeente_2026.topojson)))))
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test lab bench demo-data reference-data crosswalk training clean
+.PHONY: help setup reports test test-fast lint format lab bench demo-data reference-data crosswalk training clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -34,6 +34,16 @@ reports: $(STAMP) ## Render a report per gemeente from $(DATA)/ (the demo data) 
 
 test: $(STAMP) ## Run the whole test suite: unit tests, notebooks through papermill and nbval
 	$(BIN)/python -m pytest tests --nbval-lax notebooks
+
+test-fast: $(STAMP) ## Run the fast unit tests only (no notebooks, renders or browser), in under a minute
+	$(BIN)/python -m pytest tests -m "not slow" -q
+
+lint: $(STAMP) ## Check the code with ruff and the layer contract with import-linter
+	$(BIN)/ruff check lib tests bench scripts
+	$(BIN)/lint-imports
+
+format: $(STAMP) ## Let ruff fix what it can (import order, simple style)
+	$(BIN)/ruff check --fix lib tests bench scripts
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab on the project's kernel
 	$(BIN)/jupyter lab notebooks

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from buitenbeeld.common.readers import ENGINES, read_rows
 from buitenbeeld.demo.interviews import demo_contents
 from buitenbeeld.ingest.interviews import read_interviews
-from buitenbeeld.common.readers import ENGINES, read_rows
 
 
 def _pool() -> tuple[list, list[list]]:

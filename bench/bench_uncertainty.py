@@ -16,11 +16,11 @@ import time
 import numpy as np
 import pandas as pd
 
-from buitenbeeld.demo.generate import write_demo_data
-from buitenbeeld.ingest.interviews import load_interviews
 from buitenbeeld.analysis.scoring import component_scores, load_config
 from buitenbeeld.analysis.uncertainty import sensitivity
 from buitenbeeld.common.vocabulary import ROLES
+from buitenbeeld.demo.generate import write_demo_data
+from buitenbeeld.ingest.interviews import load_interviews
 
 
 def build_organisations(n: int, gemeenten: int = 300) -> pd.DataFrame:

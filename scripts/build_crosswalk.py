@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 import sys
+from collections import Counter
 from pathlib import Path
 
 from shapely import STRtree, make_valid
@@ -42,10 +42,10 @@ from shapely.geometry import MultiPolygon, Polygon
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "lib"))
-from buitenbeeld.reference.crosswalk import MERGED, SPLIT, UNCHANGED  # noqa: E402
-from buitenbeeld.common.formatting import format_share  # noqa: E402
-from buitenbeeld.reference.geo import Boundary, find_boundary_file, project, read_boundaries  # noqa: E402
 from buitenbeeld.common.files import hash_file  # noqa: E402
+from buitenbeeld.common.formatting import format_share  # noqa: E402
+from buitenbeeld.reference.crosswalk import MERGED, SPLIT, UNCHANGED  # noqa: E402
+from buitenbeeld.reference.geo import Boundary, find_boundary_file, project, read_boundaries  # noqa: E402
 
 TARGET = REPO / "lib" / "buitenbeeld" / "data" / "crosswalk_2013_2026.csv"
 OLD, NEW = 2013, 2026

@@ -82,3 +82,28 @@ def data_dir(tmp_path: Path, interview_file: Path) -> Path:
     write_workbook(tmp_path / "raw" / "cbs" / "jongeren.xlsx", {"Tabel": youth_table_rows()})
     (tmp_path / "processed").mkdir(exist_ok=True)
     return tmp_path
+
+
+# --------------------------------------------------------------------------- fast and slow tests
+
+#: Test modules that run notebooks through papermill, render reports, build slides or start a
+#: browser: `make test-fast` leaves them out (`-m "not slow"`); `make test` runs everything.
+SLOW_MODULES = frozenset({
+    "test_attack", "test_batch", "test_cli", "test_notebooks", "test_pdf", "test_render", "test_training",
+})
+#: Single slow tests in otherwise fast modules (a browser, a 2 GiB zip bomb in a subprocess).
+SLOW_TESTS = frozenset({
+    "test_index_renders_and_sorts_in_chromium", "test_an_injected_script_does_not_run",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is None:  # nbval: a cell of a notebook
+            slow = True
+        else:
+            slow = (module.__name__.rpartition(".")[2] in SLOW_MODULES
+                    or getattr(item, "originalname", "") in SLOW_TESTS)
+        if slow:
+            item.add_marker(pytest.mark.slow)

@@ -20,9 +20,9 @@ import pytest
 from conftest import write_workbook, youth_table_rows
 
 from buitenbeeld.common.files import FORMULA_PREFIXES
-from buitenbeeld.reference.gemeenten import resolve_gemeente
 from buitenbeeld.ingest.pipeline import REJECTS_CSV, VALIDATION_REPORT, build_processed
 from buitenbeeld.publish.render import RenderOptions, render_report
+from buitenbeeld.reference.gemeenten import resolve_gemeente
 
 PAYLOADS = [
     "<script>document.body.setAttribute('data-aanval', 'script')</script>",

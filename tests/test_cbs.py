@@ -7,9 +7,9 @@ import pytest
 from conftest import write_workbook, youth_table_rows
 from openpyxl import Workbook
 
-from buitenbeeld.ingest.cbs import (in_current_layout, load_column_mapping, looks_like_youth_table, read_youth_table,
-                             select_youth_table)
 from buitenbeeld.errors import InputError, MissingDataError
+from buitenbeeld.ingest.cbs import in_current_layout, looks_like_youth_table, read_youth_table, select_youth_table
+from buitenbeeld.ingest.cbs_layout import load_column_mapping
 from buitenbeeld.reference.gemeenten import list_gemeenten
 
 

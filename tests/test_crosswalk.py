@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from conftest import REPO, SHARED
 
-from buitenbeeld.reference.crosswalk import MERGED, SPLIT, UNCHANGED, convert_to_2026, load_crosswalk, predecessors, successors
 from buitenbeeld.errors import UnknownGemeenteError
+from buitenbeeld.reference.crosswalk import MERGED, SPLIT, UNCHANGED, convert_to_2026, load_crosswalk, predecessors, successors
 from buitenbeeld.reference.gemeenten import list_gemeenten
 
 GEO = SHARED / "data" / "geo"

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from buitenbeeld.demo.cbs import _youth_figures
+from buitenbeeld.demo.generate import write_demo_data
 from buitenbeeld.demo.interviews import (
     DEMO_SEED,
     PILOT_GEMEENTEN,
     SYNTHETIC_MARKER,
-    _youth_figures,
     demo_contents,
     read_workbook_values,
 )
-from buitenbeeld.demo.generate import write_demo_data
 from buitenbeeld.errors import UnknownGemeenteError
 from buitenbeeld.reference.gemeenten import list_gemeenten, resolve_gemeente
 

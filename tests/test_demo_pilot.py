@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from buitenbeeld.demo.interviews import DEMO_SEED, read_workbook_values
-from buitenbeeld.ingest.interviews import read_interviews
-from buitenbeeld.demo.pilots import PILOT_DEMO, pilot_contents, write_pilot_demo
 from buitenbeeld.analysis.journeys import build_journeys, count_funnel
-from buitenbeeld.ingest.pilot import read_pilot
-from buitenbeeld.privacy.pseudonym import find_identifiers
 from buitenbeeld.common.readers import is_synthetic
+from buitenbeeld.demo.interviews import DEMO_SEED, read_workbook_values
+from buitenbeeld.demo.pilots import PILOT_DEMO, pilot_contents, write_pilot_demo
+from buitenbeeld.ingest.interviews import read_interviews
+from buitenbeeld.ingest.pilot import read_pilot
+from buitenbeeld.privacy.gate import find_identifiers
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "raw" / "demo"
 

@@ -6,9 +6,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD, SECONDARY, is_suppressed, show_count, suppress_series, suppress_table
-from buitenbeeld.errors import DisclosureError
 from buitenbeeld.common.formatting import format_count
+from buitenbeeld.errors import DisclosureError
+from buitenbeeld.privacy.disclosure import (
+    DEFAULT_THRESHOLD,
+    SECONDARY,
+    is_suppressed,
+    show_count,
+    suppress_series,
+    suppress_table,
+)
 
 SMALL = f"<{DEFAULT_THRESHOLD}"
 

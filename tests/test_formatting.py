@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from buitenbeeld.privacy.disclosure import is_suppressed, show_count
 from buitenbeeld.common.formatting import format_count, format_date, format_number, format_share
+from buitenbeeld.privacy.disclosure import is_suppressed, show_count
 
 
 @pytest.mark.parametrize("value,text", [(134430, "134.430"), (2489440.0, "2.489.440"), (0, "0"), (None, "."), (float("nan"), ".")])

@@ -9,8 +9,8 @@ import urllib.error
 import pytest
 from conftest import SHARED
 
-from buitenbeeld.reference import geo
 from buitenbeeld.errors import MissingDataError
+from buitenbeeld.reference import geo
 from buitenbeeld.reference.gemeenten import list_gemeenten
 
 GEO = SHARED / "data" / "geo"

@@ -1,9 +1,9 @@
 """The overview page of all reports: reading kerncijfers.json, writing index.html."""
 from __future__ import annotations
 
-import json
 import base64
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -14,7 +14,15 @@ import pandas as pd
 import pytest
 
 from buitenbeeld.errors import BuitenbeeldError
-from buitenbeeld.publish.index import CONTENT_SECURITY_POLICY, INDEX_TITLE, SYNTHETIC_BANNER, read_key_figures, write_index
+from buitenbeeld.publish.index import (
+    CONTENT_SECURITY_POLICY,
+    INDEX_TITLE,
+    SYNTHETIC_BANNER,
+    read_key_figures,
+    write_index,
+)
+from buitenbeeld.publish.webpage import content_security_policy, inline_scripts
+from buitenbeeld.settings import TEMPLATES_DIR
 
 
 def _figures(code: str, naam: str, **changes) -> dict:
@@ -179,6 +187,20 @@ def test_write_index(reports: Path):
     # failures
     assert "Niet gelukt" in text and "Almere (GM0034)" in text
     assert "laatste poging mislukt" in venlo
+
+
+def test_the_page_comes_from_the_template_and_every_text_is_escaped_once(reports: Path):
+    failures = [("Aap [x](y) *z* & 's-Hertogenbosch", "regel 1 & <b>\nregel 2 `code` # kop")]
+    page = write_index(reports, failures).read_text(encoding="utf-8")
+    assert (TEMPLATES_DIR / "index" / "index.html.j2").is_file()
+    assert "&amp;" not in page  # through escape once, never escaped again by the template engine
+    assert "Aap &#91;x&#93;(y) &#42;z&#42; &#38; &#39;s-Hertogenbosch" in page  # Markdown and HTML characters
+    assert "<pre>regel 1 &#38; &#60;b&#62;\nregel 2 &#96;code&#96; &#35; kop</pre>" in page  # lines kept in <pre>
+    # the one script on the page is exactly the one the policy allows by its hash
+    scripts = inline_scripts(page)
+    assert len(scripts) == 1 and "addEventListener" in scripts[0]
+    assert content_security_policy(scripts) == CONTENT_SECURITY_POLICY
+    assert f'content="{CONTENT_SECURITY_POLICY}"' in page
 
 
 def test_write_index_empty_and_atomic(tmp_path: Path):

@@ -7,10 +7,16 @@ import pandas as pd
 import pytest
 from conftest import REPO
 
-from buitenbeeld.ingest.pipeline import (
-    MANIFEST, PERSONAL_TABLE, REJECTS_CSV, TABLES, VALIDATION_REPORT, build_processed, read_processed,
-)
 from buitenbeeld.ingest.interviews import PERSONAL_COLUMNS
+from buitenbeeld.ingest.pipeline import (
+    MANIFEST,
+    PERSONAL_TABLE,
+    REJECTS_CSV,
+    TABLES,
+    VALIDATION_REPORT,
+    build_processed,
+    read_processed,
+)
 
 
 def _hashes(folder):

@@ -22,8 +22,9 @@ from conftest import HEADER, ROWS, write_workbook, youth_table_rows
 from openpyxl import Workbook
 
 from buitenbeeld import settings
+from buitenbeeld.common.limits import check_limits
+from buitenbeeld.common.readers import list_sheets, read_rows, read_sheet
 from buitenbeeld.errors import InputError
-from buitenbeeld.common.readers import check_limits, list_sheets, read_rows, read_sheet
 
 GiB = 1024 ** 3
 MiB = 1024 ** 2
@@ -189,12 +190,12 @@ def test_check_limits_refuses_the_bomb_without_decompressing(tmp_path, monkeypat
 
 
 def test_a_member_over_the_limit_is_refused_by_every_reader(tmp_path, lower_limits):
+    from buitenbeeld.common.readers import is_synthetic
     from buitenbeeld.ingest.cbs import read_youth_table
     from buitenbeeld.ingest.interviews import load_interviews
     from buitenbeeld.ingest.pilot import load_pilots
-    from buitenbeeld.privacy.pseudonym import find_identifiers
-    from buitenbeeld.common.readers import is_synthetic
     from buitenbeeld.ingest.sources import classify_input
+    from buitenbeeld.privacy.gate import find_identifiers
 
     bomb = small_bomb(tmp_path / "bom.xlsx", megabytes=8)
     assert read_rows(bomb) == [("naam", "gemeente", "type")]  # within the default limits it reads

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from buitenbeeld.reference.geo import Boundary, find_wijk_file, read_boundaries, read_wijken
 from buitenbeeld.publish.maps import CLASS_COLOURS, MISSING_COLOUR, class_bounds, plot_share_map, plot_wijk_map
+from buitenbeeld.reference.geo import Boundary, find_wijk_file, read_boundaries, read_wijken
 
 NS = "{http://www.w3.org/2000/svg}"
 SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"

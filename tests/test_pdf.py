@@ -12,10 +12,9 @@ from pathlib import Path
 import pytest
 
 from buitenbeeld import settings
+from buitenbeeld.errors import BuitenbeeldError, ChromiumMissingError
 from buitenbeeld.publish import pdf
-from buitenbeeld.errors import BuitenbeeldError
 from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
-from buitenbeeld.errors import ChromiumMissingError
 
 HAS_CHROMIUM = find_chromium() is not None
 needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="no headless Chromium on this machine")

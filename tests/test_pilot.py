@@ -8,11 +8,15 @@ import pandas as pd
 import pytest
 from conftest import write_workbook
 
-from buitenbeeld.errors import InputError
+from buitenbeeld.errors import IdentifiersFoundError, InputError
 from buitenbeeld.ingest.pilot import (
-    PILOT_TABLES, is_pilot_companion, is_pilot_workbook, load_pilots, read_pilot, scouts_csv_for,
+    PILOT_TABLES,
+    is_pilot_companion,
+    is_pilot_workbook,
+    load_pilots,
+    read_pilot,
+    scouts_csv_for,
 )
-from buitenbeeld.errors import IdentifiersFoundError
 
 SCOUTS = [
     ["Scout-id", "Gemeente", "organisatie_id", "startdatum", "einddatum", "woont_in_gemeente", "Bekend in de wijk",

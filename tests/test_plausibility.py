@@ -19,12 +19,12 @@ import pytest
 from conftest import write_workbook, youth_table_rows
 
 from buitenbeeld import settings
-from buitenbeeld.common import values
-from buitenbeeld.ingest.cbs import read_youth_table
 from buitenbeeld.cli import main
+from buitenbeeld.common import values
 from buitenbeeld.common.formatting import format_count
-from buitenbeeld.ingest.interviews import NUMBER_COLUMNS, read_interviews
 from buitenbeeld.common.values import MAX_YOUTH_GEMEENTE, MISSING_IMPLAUSIBLE, MISSING_INVALID, Number
+from buitenbeeld.ingest.cbs import read_youth_table
+from buitenbeeld.ingest.interviews import NUMBER_COLUMNS, read_interviews
 
 LIMIT = 100_000
 ORG = "de grens voor één organisatie"
@@ -390,7 +390,8 @@ def test_statline_national_row_limit_and_valid_values_untouched():
 
 # --------------------------------------------------------------------------- any input
 
-from hypothesis import given, settings as hypothesis_settings  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st  # noqa: E402
 
 

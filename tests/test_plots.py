@@ -142,6 +142,25 @@ def test_profiles_draw_values_on_0_to_10_and_unknown_as_text():
     assert float(ranges[0].get("x2")) - float(ranges[0].get("x1")) == pytest.approx(full / 5, abs=0.2)
 
 
+def test_a_name_with_a_dot_stays_as_it_is_and_numbers_are_dutch():
+    """Only numbers become Dutch (through babel): the dots in "St. Jozef v.d. Berg" stay dots."""
+    profiles, _ = _profiles()
+    names = pd.Series({10: "St. Jozef v.d. Berg", 11: "Moskee 2.0"})
+    root = _root(plots.plot_profiles(profiles, names, "Profielen", "interviews"))
+    tooltips = [r.find(f"{NS}title").text for r in root.iter(f"{NS}rect") if r.find(f"{NS}title") is not None]
+    assert "St. Jozef v.d. Berg, bereiken: 5,0" in tooltips
+    assert "Moskee 2.0, activeren: 2,5" in tooltips and "Moskee 2.0, bereiken: 10,0" in tooltips
+    assert "St. Jozef v.d. Berg" in _texts(root)
+    sensitivity = pd.DataFrame({"rang": [1.0], "rang_laag": [1.0], "rang_hoog": [2.5]}, index=[10])
+    root = _root(plots.plot_rank_intervals(sensitivity, names, "bereiken", "Venlo", "interviews"))
+    dot, = root.iter(f"{NS}circle")
+    assert dot.find(f"{NS}title").text == "St. Jozef v.d. Berg: positie 1 (90%: 1 tot 2,5)"
+    table = pd.DataFrame([[1200]], index=pd.Index(["Wijk St. Anna"], name="wijk"), columns=["formeel"])
+    cell, = [r for r in _root(plots.plot_wijk_type(table, "Venlo", "interviews")).iter(f"{NS}rect")
+             if r.find(f"{NS}title") is not None]
+    assert cell.find(f"{NS}title").text == "Wijk St. Anna, formeel: 1.200"
+
+
 def test_rank_intervals_skip_unranked_and_order_by_rank():
     sensitivity = pd.DataFrame({"rang": [2.0, 1.0, math.nan], "rang_laag": [1.0, 1.0, math.nan],
                                 "rang_hoog": [2.0, 2.0, math.nan]}, index=[1, 2, 3])

@@ -6,9 +6,8 @@ import base64
 import pandas as pd
 import pytest
 
-from buitenbeeld.errors import BuitenbeeldError
+from buitenbeeld.errors import BuitenbeeldError, PersonalDataFoundError
 from buitenbeeld.privacy.scan import EMAIL, PERSONAL, PHONE, Finding, check_report, personal_values, scan_html
-from buitenbeeld.errors import PersonalDataFoundError
 
 PERSONAL_TABLE = pd.DataFrame({
     "organisatie_id": ["DH-001", "DH-002", "DH-003"],

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from buitenbeeld.common.csvfile import CsvDialect, sniff_csv
+from buitenbeeld.common.readers import ENGINES, SUPPORTED_SUFFIXES, list_sheets, read_rows, read_sheet
 from buitenbeeld.errors import InputError
-from buitenbeeld.common.readers import ENGINES, SUPPORTED_SUFFIXES, CsvDialect, list_sheets, read_rows, read_sheet, sniff_csv
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LO_ODS = FIXTURES / "interviews_libreoffice.ods"
@@ -175,11 +176,11 @@ def test_libreoffice_ods_and_xlsx_agree():
 
 def test_ods_durations_become_timedeltas(tmp_path):
     """calamine gives an ods duration cell as ISO text ('PT30H00M00S'); xlsx gives a timedelta."""
-    from buitenbeeld.common.readers import _ods_cell
+    from buitenbeeld.common.workbooks import normalise_ods_cell
 
-    assert _ods_cell("PT30H00M00S") == dt.timedelta(hours=30)
-    assert _ods_cell("-PT01H30M15.5S") == -dt.timedelta(hours=1, minutes=30, seconds=15.5)
-    assert _ods_cell("PT-teksten") == "PT-teksten"
+    assert normalise_ods_cell("PT30H00M00S") == dt.timedelta(hours=30)
+    assert normalise_ods_cell("-PT01H30M15.5S") == -dt.timedelta(hours=1, minutes=30, seconds=15.5)
+    assert normalise_ods_cell("PT-teksten") == "PT-teksten"
 
 
 # --------------------------------------------------------------------------- CSV

@@ -6,9 +6,9 @@ import re
 import pytest
 from conftest import ROWS
 
-from buitenbeeld.reference.gemeenten import resolve_gemeente
 from buitenbeeld.errors import ReportError
 from buitenbeeld.publish.render import FAILED_DIR, render_report, render_reports
+from buitenbeeld.reference.gemeenten import resolve_gemeente
 
 PERSONAL_VALUES = [value for row in ROWS for value in row[5:9] if value]
 
@@ -133,3 +133,88 @@ def test_demo_report_of_gooise_meren_has_the_map_and_the_2013_figures_of_its_par
     without = render_report(resolve_gemeente("Gooise Meren"), PROJECT_ROOT / "data", tmp_path / "zonder",
                             options=RenderOptions(pdf=False, grenzen=str(tmp_path / "leeg")))
     assert "Geen landkaart" in Path(without).read_text(encoding="utf-8")
+
+
+def test_the_notebook_hands_over_tables_and_key_figures_that_render_writes_and_the_html_leaves_out(rendered):
+    import json
+
+    import nbformat
+
+    from buitenbeeld.publish.render import read_outputs
+    from buitenbeeld.publish.report import OUTPUT_MIMETYPE
+
+    _, out, _ = rendered
+    folder = out / "GM0518-s-gravenhage"
+    executed = nbformat.read(folder / "rapport.ipynb", as_version=4)
+    handed = [o for c in executed.cells for o in c.get("outputs", []) if OUTPUT_MIMETYPE in o.get("data", {})]
+    assert len(handed) == 1 and list(handed[0]["data"]) == [OUTPUT_MIMETYPE]  # nothing any exporter would show
+    outputs = read_outputs(folder / "rapport.ipynb")
+    assert sorted(outputs["tabellen"]) == ["organisaties_per_type", "organisaties_per_wijk", "profielen", "roladvies"]
+    assert sorted(p.name for p in (folder / "tabellen").iterdir()) == sorted(f"{n}.csv" for n in outputs["tabellen"])
+    assert "uitvoer_map" not in str(executed.cells[1].source)  # papermill's injected parameters: no output folder
+
+    figures = json.loads((folder / "kerncijfers.json").read_text(encoding="utf-8"))
+    assert list(figures)[:3] == ["gemeentecode", "gemeentenaam", "peiljaar"]  # the order of report.key_figures
+    assert list(figures["rollen_gedekt"]) == ["bereiken", "activeren", "plaatsen", "behouden"]
+    from buitenbeeld.publish.pdf import find_chromium
+
+    assert figures["pdf"] == ("rapport.pdf" if find_chromium() else None)
+
+    html = (folder / "rapport.html").read_text(encoding="utf-8")
+    assert OUTPUT_MIMETYPE not in html and "vnd.buitenbeeld" not in html
+    assert "organisaties_per_wijk" not in html and "gegenereerd_op" not in html and "kerncijfers" not in html
+
+
+def test_what_render_writes_is_what_the_notebook_wrote_before(data_dir, tmp_path, monkeypatch):
+    """The tables and key figures go through the notebook as JSON and come out as the same files:
+    write_csv of the table itself, and json.dumps(key_figures) with the PDF noted."""
+    import datetime as dt
+    import json
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    from buitenbeeld.analysis.compare import compare_organisations
+    from buitenbeeld.analysis.scoring import load_config
+    from buitenbeeld.common.files import write_csv
+    from buitenbeeld.publish import report
+    from buitenbeeld.publish.render import write_outputs
+
+    data = report.load_report_data("Den Haag", 2013, data_dir)
+    config = load_config()
+    comparison = compare_organisations(data.kaart.organisaties, data.gemeente.code, config, draws=20)
+    tables = report.published_tables(data, comparison)
+    odd = pd.DataFrame({"getal": np.array([1, -3], dtype="int64"), "komma": [2.5, math.nan],
+                        "tekst": ["=SOM(A1)", None], "datum": [dt.date(2024, 3, 5), dt.date(2025, 1, 1)],
+                        "ja": [True, False], ("twee", "delen"): [np.float64(0.1), math.inf]},
+                       index=pd.Index(["St. Jozef", "-3"], name="organisatie"))
+    monkeypatch.setattr(report, "published_tables", lambda *args: {**tables, "vreemd": odd})
+
+    generated = "2026-11-30T12:00:00"
+    bundle = report.report_outputs(data, comparison, config, generated)
+    stored = json.loads(json.dumps(bundle, sort_keys=True, allow_nan=False))  # as the notebook file holds it
+    write_outputs(tmp_path / "nieuw", stored, "rapport.pdf")
+    for name, frame in {**tables, "vreemd": odd}.items():
+        before = write_csv(tmp_path / "voorheen" / f"{name}.csv", frame, index=True)
+        assert (tmp_path / "nieuw" / "tabellen" / f"{name}.csv").read_bytes() == before.read_bytes(), name
+    figures = {**report.key_figures(data, comparison, config, generated), "pdf": "rapport.pdf"}
+    assert (tmp_path / "nieuw" / "kerncijfers.json").read_text(encoding="utf-8") == json.dumps(
+        figures, indent=2, ensure_ascii=False)
+
+
+def test_a_notebook_that_hands_over_nothing_is_noticed_and_table_names_stay_plain_file_names(tmp_path):
+    import nbformat
+
+    from buitenbeeld.errors import BuitenbeeldError
+    from buitenbeeld.publish.render import read_outputs, write_outputs
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
+    nb.cells[0].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "2"}, execution_count=1)]
+    nbformat.write(nb, tmp_path / "leeg.ipynb")
+    assert read_outputs(tmp_path / "leeg.ipynb") is None
+    sneaky = {"tabellen": {"../../elders": {"kolommen": ["a"], "rijen": [[1]]}}, "kerncijfers": "{}"}
+    with pytest.raises(BuitenbeeldError, match="elders"):
+        write_outputs(tmp_path / "uit", sneaky)
+    assert not (tmp_path / "elders.csv").exists()

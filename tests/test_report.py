@@ -5,8 +5,13 @@ import pytest
 
 from buitenbeeld.errors import MissingDataError, UnknownGemeenteError
 from buitenbeeld.publish.report import (
-    data_quality_notes, data_quality_table, header_markdown, load_report_data, rejects_table,
-    shares, youth_figures_table,
+    data_quality_notes,
+    data_quality_table,
+    header_markdown,
+    load_report_data,
+    rejects_table,
+    shares,
+    youth_figures_table,
 )
 
 
@@ -124,8 +129,8 @@ def test_gooise_meren_gets_the_2013_figures_of_bussum_muiden_and_naarden(tmp_pat
 
 
 def test_a_split_gemeente_is_shared_out_by_area_and_called_an_estimate(tmp_path, interview_file):
-    from buitenbeeld.reference.crosswalk import successors
     from buitenbeeld.publish.report import layout_note
+    from buitenbeeld.reference.crosswalk import successors
 
     data = load_report_data("Leeuwarden", 2013, _data_with_2013_parts(tmp_path, interview_file))
     share = {link.code_2026: link.aandeel for link in successors("GM0140")}["GM0080"]
@@ -199,3 +204,46 @@ def test_the_users_column_mapping_reads_a_table_with_other_headers(tmp_path, int
                        "[kolommen.jongeren_15_27]\npatronen = ['15 tot 27']\n", encoding="utf-8")
     data = load_report_data("Den Haag", 2013, tmp_path, cbs_kolommen=mapping)
     assert data.youth_row["buiten_beeld"] == 6300 and shares(data)[0] == pytest.approx(0.07)
+
+
+def _comparison(organisaties, names, advice):
+    import pandas as pd
+
+    from buitenbeeld.analysis.compare import Comparison
+
+    empty = pd.DataFrame()
+    return Comparison(None, organisaties, names, empty, advice, empty, {}, empty, empty)
+
+
+def test_cautions_once_per_type_and_conflicts_under_the_name_a_report_may_show():
+    import pandas as pd
+
+    organisaties = pd.DataFrame({"type": ["interesse/hobby", "formeel", "interesse/hobby"]}, index=[4, 7, 9])
+    names = pd.Series({4: "Boksschool", 7: "Organisatie A (formeel)", 9: "St. Jozef"})
+    advice = pd.DataFrame({"let_op": ["geen flyers", "let op de drempel", "geen flyers"],
+                           "conflict_toelichting": ["", "De gemeente denkt aan plaatsen.", "Niet bereid."]},
+                          index=[4, 7, 9])
+    comparison = _comparison(organisaties, names, advice)
+    cautions = comparison.cautions_by_type()
+    assert cautions.to_dict("records") == [{"type": "interesse/hobby", "let_op": "geen flyers"},
+                                           {"type": "formeel", "let_op": "let op de drempel"}]
+    conflicts = comparison.conflicts()
+    assert conflicts.to_dict("records") == [
+        {"organisatie": "Organisatie A (formeel)", "toelichting": "De gemeente denkt aan plaatsen."},
+        {"organisatie": "St. Jozef", "toelichting": "Niet bereid."}]  # never the real name of A
+
+    nobody = _comparison(pd.DataFrame(), pd.Series(dtype=str), pd.DataFrame(index=pd.RangeIndex(0)))
+    assert nobody.cautions_by_type().empty and list(nobody.cautions_by_type().columns) == ["type", "let_op"]
+    assert nobody.conflicts().empty and list(nobody.conflicts().columns) == ["organisatie", "toelichting"]
+
+
+def test_the_summary_counts_the_conflicts_the_report_lists(data_dir):
+    from buitenbeeld.analysis.compare import compare_organisations
+    from buitenbeeld.publish.report import summary_points
+
+    data = load_report_data("Den Haag", 2013, data_dir)
+    comparison = compare_organisations(data.kaart.organisaties, data.gemeente.code, draws=20)
+    conflicts = len(comparison.conflicts())
+    said = [p for p in summary_points(data, comparison) if "lopen de plannen van de gemeente" in p]
+    assert said == ([f"Bij {conflicts} organisatie(s) lopen de plannen van de gemeente en het roladvies uiteen."]
+                    if conflicts else [])

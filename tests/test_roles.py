@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 import buitenbeeld
-from buitenbeeld.errors import BuitenbeeldError
 from buitenbeeld.analysis.roles import ADVICE, OUTCOMES, _advise, advice_summary, advise_roles, type_advice_table
 from buitenbeeld.common.vocabulary import ORGANISATION_TYPES, ROLES
+from buitenbeeld.errors import BuitenbeeldError
 
 CONFIG_FILE = Path(buitenbeeld.__file__).parent / "config" / "scoring.toml"
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "shared" / "DOMAIN.md"

@@ -11,10 +11,10 @@ from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from buitenbeeld.errors import BuitenbeeldError
 from buitenbeeld.analysis.scoring import DEFAULT_CONFIG, compute_profiles, load_config
 from buitenbeeld.common.values import read_number
 from buitenbeeld.common.vocabulary import LEEFGEBIEDEN
+from buitenbeeld.errors import BuitenbeeldError
 
 NUMBER_COLUMNS = ["jongeren_bereik", "jongeren_buiten_beeld", "jongeren_zorgwekkend", "gesprekken_per_maand",
                   "doorverwijzingen_12m", "plaatsingen_opleiding_12m", "plaatsingen_werk_12m",

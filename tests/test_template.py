@@ -11,8 +11,7 @@ from openpyxl import load_workbook
 from buitenbeeld.common import values
 from buitenbeeld.errors import BuitenbeeldError
 from buitenbeeld.ingest.interviews import COLUMNS, PERSONAL_COLUMNS, read_interviews
-from buitenbeeld.ingest.template import (JA_NEE_SOMS, LAST_ROW, LEEFGEBIED_UITLEG, SHEETS,
-                                  write_interview_template)
+from buitenbeeld.ingest.template import JA_NEE_SOMS, LAST_ROW, LEEFGEBIED_UITLEG, SHEETS, write_interview_template
 
 KINDS = {column.name: column.kind for column in COLUMNS}
 

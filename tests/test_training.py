@@ -12,17 +12,15 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from buitenbeeld.analysis import compare
+from buitenbeeld.analysis import compare, roles, scoring
+from buitenbeeld.analysis.scoring import DEFAULT_CONFIG
 from buitenbeeld.ingest import pipeline as ingest
-from buitenbeeld.analysis import roles
-from buitenbeeld.analysis import scoring
+from buitenbeeld.privacy.scan import check_report
 from buitenbeeld.publish import training
+from buitenbeeld.publish.pdf import find_chromium
+from buitenbeeld.publish.training import TRAINING_NOTEBOOKS, Question
 from buitenbeeld.publish.webpage import inline_scripts
 from buitenbeeld.reference.gemeenten import resolve_gemeente
-from buitenbeeld.publish.pdf import find_chromium
-from buitenbeeld.privacy.scan import check_report
-from buitenbeeld.analysis.scoring import DEFAULT_CONFIG
-from buitenbeeld.publish.training import TRAINING_NOTEBOOKS, Question
 from buitenbeeld.settings import TRAINING_DIR
 
 NOTEBOOKS = [TRAINING_DIR / f"{naam}.ipynb" for naam in TRAINING_NOTEBOOKS]

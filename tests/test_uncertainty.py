@@ -4,11 +4,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_scoring import frame, organisation
 
 from buitenbeeld.analysis.compare import positions, reach_gap, reach_gap_summary, uncovered_wijken, wijk_role_coverage
 from buitenbeeld.analysis.scoring import compute_profiles, load_config
 from buitenbeeld.analysis.uncertainty import competition_ranks, sensitivity
+from test_scoring import frame, organisation
 
 
 def test_competition_ranks_share_the_best_rank_on_ties_and_skip_unknowns():

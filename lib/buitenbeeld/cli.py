@@ -9,9 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from buitenbeeld.settings import VERSION as __version__
 from buitenbeeld.errors import BuitenbeeldError, OutputError, RowProblem
 from buitenbeeld.settings import DEFAULT_PEILJAAR, REPORTS_DIR, data_paths
+from buitenbeeld.settings import VERSION as __version__
 
 __all__ = ["main", "build_parser"]
 
@@ -192,8 +192,8 @@ def _check_youth_tables(paths: list[Path], mapping: Path | None):
     """Counts and problems of CBS tables, in the shapes the interview check uses."""
     import pandas as pd
 
-    from buitenbeeld.ingest.cbs import read_youth_table
     from buitenbeeld.errors import InputError
+    from buitenbeeld.ingest.cbs import read_youth_table
 
     counts, problems = [], []
     for path in paths:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from buitenbeeld.common.formatting import format_number
 from buitenbeeld.analysis.scoring import ScoringConfig
 from buitenbeeld.analysis.sociale_kaart import NO_WIJK
 from buitenbeeld.analysis.uncertainty import competition_ranks
+from buitenbeeld.common.formatting import format_number
 from buitenbeeld.common.vocabulary import ROLES
 
 __all__ = [
@@ -151,6 +151,31 @@ class Comparison:
         })
         frame.index = self.names[frame.index]
         return frame.rename_axis("organisatie")
+
+    def cautions_by_type(self) -> pd.DataFrame:
+        """The caution of the role advice (``let_op``) once per organisation type in the comparison.
+
+        Columns ``type`` and ``let_op``, in the order the types first appear among
+        the organisations; empty when there is no advice.
+        """
+        if self.advice.empty:
+            return pd.DataFrame(columns=["type", "let_op"])
+        with_type = self.advice.assign(type=self.organisaties["type"])
+        return with_type.drop_duplicates("type")[["type", "let_op"]].reset_index(drop=True)
+
+    def conflicts(self) -> pd.DataFrame:
+        """The organisations whose role advice conflicts with what the gemeente has in mind for them.
+
+        Columns ``organisatie`` (the name a report may show) and ``toelichting``
+        (the advice's Dutch explanation), in the order of the organisations;
+        empty when no advice conflicts.
+        """
+        if self.advice.empty:
+            return pd.DataFrame(columns=["organisatie", "toelichting"])
+        explanations = self.advice["conflict_toelichting"]
+        conflicting = explanations[explanations != ""]
+        return pd.DataFrame({"organisatie": self.names[conflicting.index].to_numpy(),
+                             "toelichting": conflicting.to_numpy()})
 
 
 def compare_organisations(alle: pd.DataFrame, gemeente: str, config: ScoringConfig | None = None,

@@ -43,36 +43,33 @@ Retention
 Warm handover
     Per young person: ja when any row says ja, else nee when any row says
     nee, else onbekend. Compared among activated young people, the placement
-    rates are an *association*, never an effect (:data:`WARM_HANDOVER_NOTE`).
+    rates are an *association*, never an effect
+    (:data:`buitenbeeld.publish.pilot_tables.WARM_HANDOVER_NOTE`).
 
-Every count of young people that a report shows goes through the ``show_*``
-functions, which use :mod:`buitenbeeld.privacy.disclosure`.
+This module only computes. Every count of young people that a report shows goes
+through the ``show_*`` functions of :mod:`buitenbeeld.publish.pilot_tables`,
+which use :mod:`buitenbeeld.privacy.disclosure`.
 """
 from __future__ import annotations
 
 import itertools
 import math
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
-from buitenbeeld.privacy.disclosure import (DEFAULT_THRESHOLD, SECONDARY, is_shown, is_suppressed, share_is_safe, show_count,
-                         shown_value, suppress_table)
-from buitenbeeld.common.formatting import MISSING, format_number, format_share, is_missing
-from buitenbeeld.common.vocabulary import APPRECIATION, FUNNEL, PLAATSING_SOORTEN, PROFILE_CRITERIA, STAPPEN
-from buitenbeeld.common.vocabulary import LEEFGEBIEDEN
+from buitenbeeld.common.formatting import is_missing
+from buitenbeeld.common.vocabulary import APPRECIATION, FUNNEL, LEEFGEBIEDEN, PLAATSING_SOORTEN, PROFILE_CRITERIA, STAPPEN
 
 __all__ = [
-    "UNKNOWN", "HORIZONS", "GRACE_DAYS", "Z_95", "WARM_HANDOVER_NOTE", "PERIODS",
-    "wilson_interval", "build_journeys", "count_funnel", "measure_durations", "measure_retention",
+    "UNKNOWN", "HORIZONS", "GRACE_DAYS", "Z_95", "PERIODS",
+    "wilson_interval", "add_rate_columns", "each_group", "with_keys",
+    "build_journeys", "count_funnel", "measure_durations", "measure_retention",
     "count_relapses", "count_placements", "count_leefgebieden", "count_per_month", "compare_warm_handover",
     "summarise_scouts", "compare_pilots",
-    "show_funnel", "show_table", "show_durations", "show_warm_handover", "show_retention", "show_relapses",
 ]
 
-_RETENTION_COLUMNS = ("maanden", "geplaatst", "nog_niet", "venster_voorbij", "behouden", "uitgevallen", "onbekend",
-                      "noemer")
 #: Group label of rows without a value in the grouping column.
 UNKNOWN = "onbekend"
 #: Follow-up horizons after a placement, in months.
@@ -81,11 +78,6 @@ HORIZONS = (3, 6, 12)
 GRACE_DAYS = 14
 #: z for a two-sided 95% interval.
 Z_95 = 1.959964
-#: The sentence every presentation of the warm-handover comparison carries.
-WARM_HANDOVER_NOTE = (
-    "Dit is een samenhang, geen effect: jongeren met en zonder warme overdracht kunnen ook op andere punten "
-    "verschillen, bijvoorbeeld in hoe ver ze al waren of bij welke scout ze liepen. De cijfers laten zien wat "
-    "samengaat, niet wat de warme overdracht heeft veroorzaakt.")
 #: Pairs of steps whose time between is measured.
 _DURATIONS = (("bereikt", "geactiveerd"), ("geactiveerd", "geplaatst"), ("bereikt", "geplaatst"))
 _RANK = {stap: rank for rank, stap in enumerate(STAPPEN)}
@@ -113,7 +105,7 @@ def wilson_interval(successes: float, n: float, z: float = Z_95) -> tuple[float,
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _rate_columns(frame: pd.DataFrame, name: str, successes: str, n: str) -> pd.DataFrame:
+def add_rate_columns(frame: pd.DataFrame, name: str, successes: str, n: str) -> pd.DataFrame:
     """Add ``name`` (share), ``name_laag`` and ``name_hoog`` (Wilson 95%) to ``frame``."""
     pairs = [wilson_interval(s, d) for s, d in zip(frame[successes], frame[n])]
     total = frame[n].astype(float)
@@ -252,12 +244,13 @@ def build_journeys(contacten: pd.DataFrame, by: str | Sequence[str] | None = Non
     return pd.DataFrame(records)
 
 
-def _groups(journeys: pd.DataFrame, keys: list[str]):
+def each_group(journeys: pd.DataFrame, keys: list[str]):
     """``groupby`` over the keys, or the whole table as one group when there are none (no group when empty)."""
     return journeys.groupby(keys, sort=True) if keys else [((), journeys)] if len(journeys) else []
 
 
-def _with_keys(keys: list[str], key, record: dict) -> dict:
+def with_keys(keys: list[str], key, record: dict) -> dict:
+    """``record`` with the group's key columns in front (``key`` as :func:`each_group` gives it)."""
     key = key if isinstance(key, tuple) else (key,)
     return {**dict(zip(keys, key)), **record}
 
@@ -280,16 +273,16 @@ def count_funnel(contacten: pd.DataFrame, by: str | Sequence[str] | None = None)
     keys = _keys(by)
     journeys = build_journeys(contacten, keys)
     records = []
-    for key, group in _groups(journeys, keys):
+    for key, group in each_group(journeys, keys):
         counts = [int(group[stage].sum()) for stage in FUNNEL]
         for position, stage in enumerate(FUNNEL):
-            records.append(_with_keys(keys, key, {
+            records.append(with_keys(keys, key, {
                 "stap": stage, "jongeren": counts[position],
                 "vorige": counts[position - 1] if position else pd.NA, "bereikt": counts[0]}))
     frame = pd.DataFrame(records, columns=[*keys, "stap", "jongeren", "vorige", "bereikt"])
     frame["vorige"] = frame["vorige"].astype("Int64")
-    frame = _rate_columns(frame, "van_vorige", "jongeren", "vorige")
-    frame = _rate_columns(frame, "van_bereikt", "jongeren", "bereikt")
+    frame = add_rate_columns(frame, "van_vorige", "jongeren", "vorige")
+    frame = add_rate_columns(frame, "van_bereikt", "jongeren", "bereikt")
     return frame.drop(columns="bereikt")
 
 
@@ -303,12 +296,12 @@ def measure_durations(contacten: pd.DataFrame, by: str | Sequence[str] | None = 
     keys = _keys(by)
     journeys = build_journeys(contacten, keys)
     records = []
-    for key, group in _groups(journeys, keys):
+    for key, group in each_group(journeys, keys):
         for start, stop in _DURATIONS:
             days = (group[f"datum_{stop}"] - group[f"datum_{start}"]).dt.days.dropna()
             days = days[days >= 0]
             quartiles = days.quantile([.25, .5, .75]) if len(days) else pd.Series([np.nan] * 3, index=[.25, .5, .75])
-            records.append(_with_keys(keys, key, {"van": start, "naar": stop, "n": len(days),
+            records.append(with_keys(keys, key, {"van": start, "naar": stop, "n": len(days),
                                                   "mediaan": quartiles[.5], "q1": quartiles[.25], "q3": quartiles[.75]}))
     return pd.DataFrame(records, columns=[*keys, "van", "naar", "n", "mediaan", "q1", "q3"])
 
@@ -324,19 +317,19 @@ def measure_retention(contacten: pd.DataFrame, by: str | Sequence[str] | None = 
     keys = _keys(by)
     journeys = build_journeys(contacten, keys, einddatum)
     records = []
-    for key, group in _groups(journeys, keys):
+    for key, group in each_group(journeys, keys):
         for months in HORIZONS:
             status = group[f"behouden_{months}m"].dropna()
             counts = status.value_counts()
             count = lambda label: int(counts.get(label, 0))  # noqa: E731
-            records.append(_with_keys(keys, key, {
+            records.append(with_keys(keys, key, {
                 "maanden": months, "geplaatst": len(status), "nog_niet": count("nog niet"),
                 "venster_voorbij": len(status) - count("nog niet"), "behouden": count("behouden"),
                 "uitgevallen": count("uitgevallen"), "onbekend": count("onbekend"),
                 "noemer": count("behouden") + count("uitgevallen")}))
     frame = pd.DataFrame(records, columns=[*keys, "maanden", "geplaatst", "nog_niet", "venster_voorbij", "behouden",
                                            "uitgevallen", "onbekend", "noemer"])
-    return _rate_columns(frame, "aandeel_behouden", "behouden", "noemer")
+    return add_rate_columns(frame, "aandeel_behouden", "behouden", "noemer")
 
 
 def count_relapses(contacten: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -348,12 +341,12 @@ def count_relapses(contacten: pd.DataFrame, by: str | Sequence[str] | None = Non
     """
     keys = _keys(by)
     journeys = build_journeys(contacten, keys)
-    records = [_with_keys(keys, key, {"jongeren": len(group), "geplaatst": int(group["geplaatst"].sum()),
+    records = [with_keys(keys, key, {"jongeren": len(group), "geplaatst": int(group["geplaatst"].sum()),
                                       "teruggevallen": int(group["teruggevallen"].sum()),
                                       "heractiveerd": int(group["heractiveerd"].sum())})
-               for key, group in _groups(journeys, keys)]
+               for key, group in each_group(journeys, keys)]
     frame = pd.DataFrame(records, columns=[*keys, "jongeren", "geplaatst", "teruggevallen", "heractiveerd"])
-    return _rate_columns(frame, "aandeel_heractiveerd", "heractiveerd", "teruggevallen")
+    return add_rate_columns(frame, "aandeel_heractiveerd", "heractiveerd", "teruggevallen")
 
 
 def count_placements(contacten: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.DataFrame:
@@ -365,9 +358,9 @@ def count_placements(contacten: pd.DataFrame, by: str | Sequence[str] | None = N
     keys = _keys(by)
     journeys = build_journeys(contacten, keys)
     records = []
-    for key, group in _groups(journeys, keys):
+    for key, group in each_group(journeys, keys):
         kinds = group.loc[group["geplaatst"], "plaatsing_soort"].value_counts()
-        records.append(_with_keys(keys, key, {**{k: int(kinds.get(k, 0)) for k in PLAATSING_SOORTEN},
+        records.append(with_keys(keys, key, {**{k: int(kinds.get(k, 0)) for k in PLAATSING_SOORTEN},
                                               "totaal": int(group["geplaatst"].sum())}))
     return pd.DataFrame(records, columns=[*keys, *PLAATSING_SOORTEN, "totaal"])
 
@@ -377,9 +370,9 @@ def count_leefgebieden(contacten: pd.DataFrame, by: str | Sequence[str] | None =
     keys = _keys(by)
     journeys = build_journeys(contacten, keys)
     records = []
-    for key, group in _groups(journeys, keys):
+    for key, group in each_group(journeys, keys):
         for domain in LEEFGEBIEDEN:
-            records.append(_with_keys(keys, key, {"leefgebied": domain,
+            records.append(with_keys(keys, key, {"leefgebied": domain,
                                                   "jongeren": int(group["leefgebieden"].map(lambda d: domain in d).sum())}))
     return pd.DataFrame(records, columns=[*keys, "leefgebied", "jongeren"])
 
@@ -407,14 +400,14 @@ def count_per_month(contacten: pd.DataFrame, by: str | Sequence[str] | None = No
     periods = pd.period_range(rows["datum"].min(), rows["datum"].max(), freq=freq) if len(rows) else []
     placed = rows[rows["stap"] == "geplaatst"].assign(_periode=lambda f: f["datum"].dt.to_period(freq))
     records = []
-    for key, group in _groups(journeys, keys):
+    for key, group in each_group(journeys, keys):
         new = group["eerste_datum"].dt.to_period(freq).value_counts()
         mask = np.ones(len(placed), dtype=bool)
         for column, value in zip(keys, key if isinstance(key, tuple) else (key,)):
             mask &= (placed[column] == value).to_numpy()
         per_period = placed[mask].groupby("_periode")["jongere_id"].nunique()
         for period in periods:
-            records.append(_with_keys(keys, key, {eenheid: label(period), "nieuw_bereikt": int(new.get(period, 0)),
+            records.append(with_keys(keys, key, {eenheid: label(period), "nieuw_bereikt": int(new.get(period, 0)),
                                                   "geplaatst": int(per_period.get(period, 0))}))
     return pd.DataFrame(records, columns=[*keys, eenheid, "nieuw_bereikt", "geplaatst"])
 
@@ -422,21 +415,22 @@ def count_per_month(contacten: pd.DataFrame, by: str | Sequence[str] | None = No
 def compare_warm_handover(contacten: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.DataFrame:
     """Placement rate among activated young people, by warm handover (ja / nee / onbekend).
 
-    An association, not an effect: show :data:`WARM_HANDOVER_NOTE` with it.
+    An association, not an effect: show
+    :data:`buitenbeeld.publish.pilot_tables.WARM_HANDOVER_NOTE` with it.
     Columns: the ``by`` columns, ``warme_overdracht``, ``geactiveerd``,
     ``geplaatst``, ``aandeel_geplaatst`` with its Wilson interval.
     """
     keys = _keys(by)
     journeys = build_journeys(contacten, keys)
     records = []
-    for key, group in _groups(journeys, keys):
+    for key, group in each_group(journeys, keys):
         active = group[group["geactiveerd"]]
         for value in ("ja", "nee", UNKNOWN):
             part = active[active["warme_overdracht"] == value]
-            records.append(_with_keys(keys, key, {"warme_overdracht": value, "geactiveerd": len(part),
+            records.append(with_keys(keys, key, {"warme_overdracht": value, "geactiveerd": len(part),
                                                   "geplaatst": int(part["geplaatst"].sum())}))
     frame = pd.DataFrame(records, columns=[*keys, "warme_overdracht", "geactiveerd", "geplaatst"])
-    return _rate_columns(frame, "aandeel_geplaatst", "geplaatst", "geactiveerd")
+    return add_rate_columns(frame, "aandeel_geplaatst", "geplaatst", "geactiveerd")
 
 
 # --------------------------------------------------------------------------- scouts and pilots
@@ -499,7 +493,7 @@ def compare_pilots(contacten: pd.DataFrame, scouts: pd.DataFrame | None = None, 
     frame["warme_overdracht_ja"] = frame[by].map(handover[handover["warme_overdracht"] == "ja"].set_index(by)["geactiveerd"])
     dates = _sorted_rows(contacten, [by]).groupby(by)["datum"]
     frame["eerste_datum"], frame["laatste_datum"] = frame[by].map(dates.min()), frame[by].map(dates.max())
-    frame = _rate_columns(frame, "geplaatst_van_bereikt", "geplaatst", "bereikt")
+    frame = add_rate_columns(frame, "geplaatst_van_bereikt", "geplaatst", "bereikt")
     if scouts is not None and len(scouts):
         summary = summarise_scouts(scouts)
         summary[by] = summary[by].fillna(UNKNOWN) if by in summary else UNKNOWN
@@ -511,164 +505,3 @@ def compare_pilots(contacten: pd.DataFrame, scouts: pd.DataFrame | None = None, 
         frame.insert(3, "scouts_getraind", frame[by].map(trained).fillna(0).astype(int))
     frame.columns.name = None
     return frame
-
-
-# --------------------------------------------------------------------------- display (disclosure control)
-
-
-def _show_share(share, *counts: str, threshold: int | None = None) -> str:
-    """A share as text, or ``x`` when one of the counts it is computed from is not shown.
-
-    With ``threshold`` and counts ``(numerator, denominator)``, also ``x`` when the
-    rest (denominator - numerator, say the young people not placed) is a small
-    count: share and denominator together would give it away.
-    """
-    if any(not is_shown(c) for c in counts):
-        return SECONDARY
-    if threshold is not None and len(counts) == 2 and \
-            not share_is_safe(shown_value(counts[0]), shown_value(counts[1]), threshold) and shown_value(counts[1]) > 0:
-        return SECONDARY
-    return format_share(share, 0)
-
-
-def _show_interval(low, high, *counts: str) -> str:
-    if any(not is_shown(c) for c in counts) or is_missing(low):
-        return SECONDARY if any(not is_shown(c) for c in counts) else MISSING
-    return f"{format_share(low, 0)} – {format_share(high, 0)}"
-
-
-def show_funnel(funnel: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """The funnel of :func:`count_funnel` as a report shows it: counts suppressed, shares with intervals.
-
-    A count ``1 .. threshold - 1`` is shown as ``<threshold`` (:func:`show_count`).
-    Because the stages are nested, a reader could subtract two shown counts; a
-    stage whose count differs from the last shown stage before it by
-    ``1 .. threshold - 1`` is therefore hidden too (``x``). A share is shown
-    only when both its counts are.
-    """
-    keys = [c for c in funnel.columns if c not in ("stap", "jongeren", "vorige") and not c.startswith("van_")]
-    records = []
-    for key, group in _groups(funnel, keys):
-        last_shown = None
-        texts = {}
-        for row in group.itertuples(index=False):
-            count = int(row.jongeren)
-            text = show_count(count, threshold)
-            if is_shown(text) and last_shown is not None and is_suppressed(last_shown - count, threshold):
-                text = SECONDARY
-            if is_shown(text):
-                last_shown = count
-            texts[row.stap] = text
-            previous = texts.get(FUNNEL[FUNNEL.index(row.stap) - 1]) if row.stap != FUNNEL[0] else None
-            records.append(_with_keys(keys, key, {
-                "stap": row.stap, "jongeren": text,
-                "van vorige stap": "" if previous is None else _show_share(row.van_vorige, text, previous),
-                "95%-interval": "" if previous is None else _show_interval(row.van_vorige_laag, row.van_vorige_hoog, text, previous),
-                "van bereikt": _show_share(row.van_bereikt, text, texts[FUNNEL[0]])}))
-    return pd.DataFrame(records)
-
-
-def show_table(table: pd.DataFrame, counts: Iterable[str], shares: dict[str, tuple[str, str]] | None = None,
-               threshold: int = DEFAULT_THRESHOLD, total_column: str | None = None,
-               nested: dict[str, str] | None = None) -> pd.DataFrame:
-    """Any table of this module as a report shows it.
-
-    ``counts`` name the columns that count young people: they go through
-    :func:`~buitenbeeld.privacy.disclosure.suppress_table` (``total_column`` names
-    the column holding each row's total, as in :func:`count_placements`).
-    ``shares`` maps a share column to its (numerator, denominator) count
-    columns; the share is shown when both counts are, and its ``_laag``/``_hoog``
-    interval, when present, becomes ``<share> (95%)``. ``nested`` maps a count
-    column to the column it is part of (heractiveerd of teruggevallen): when both
-    are shown and differ by ``1 .. threshold - 1``, the part is hidden (``x``), as
-    :func:`show_funnel` does for its stages. Other columns are formatted as text
-    (numbers Dutch-style).
-    """
-    counts = list(counts)
-    shown = table.copy().astype(object)
-    if counts:
-        shown[counts] = suppress_table(table[counts], threshold, total_column=total_column)
-    for part, whole in (nested or {}).items():
-        for i in table.index:
-            if is_shown(shown.at[i, part]) and is_shown(shown.at[i, whole]) and \
-                    is_suppressed(table.at[i, whole] - table.at[i, part], threshold):
-                shown.at[i, part] = SECONDARY
-    for share, (numerator, denominator) in (shares or {}).items():
-        texts = [_show_share(v, shown.at[i, numerator], shown.at[i, denominator], threshold=threshold)
-                 for i, v in table[share].items()]
-        if f"{share}_laag" in table:
-            intervals = [SECONDARY if text == SECONDARY else
-                         _show_interval(table.at[i, f"{share}_laag"], table.at[i, f"{share}_hoog"],
-                                        shown.at[i, numerator], shown.at[i, denominator])
-                         for text, i in zip(texts, table.index)]
-            shown[f"{share} (95%)"] = intervals
-            shown = shown.drop(columns=[f"{share}_laag", f"{share}_hoog"])
-        shown[share] = texts
-    for column in shown.columns:
-        if column not in counts and column not in (shares or {}) and not column.endswith("(95%)"):
-            shown[column] = [MISSING if is_missing(v) else format_number(v, 0) if isinstance(v, (float, np.floating))
-                             else str(v) for v in shown[column]]
-    return shown
-
-
-def show_durations(durations: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """Times between steps as a report shows them: median and quartiles only when ``n`` is at least ``threshold``."""
-    shown = durations.copy().astype(object)
-    small = [is_suppressed(n, threshold) for n in durations["n"]]
-    shown["n"] = [show_count(n, threshold) for n in durations["n"]]
-    for column in ("mediaan", "q1", "q3"):
-        shown[column] = [SECONDARY if hide else format_number(v, 0) for v, hide in zip(durations[column], small)]
-    return shown
-
-
-def show_warm_handover(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """:func:`compare_warm_handover` as a report shows it, with a row ``samen`` per group.
-
-    ``ja``, ``nee`` and ``onbekend`` add up to the funnel's geactiveerd and
-    geplaatst, which are shown elsewhere; so each group is suppressed as a table
-    with that total row (:func:`~buitenbeeld.privacy.disclosure.suppress_table`): a
-    hidden cell cannot be recomputed from the funnel and the other rows.
-    """
-    keys = [c for c in table.columns if c not in ("warme_overdracht", "geactiveerd", "geplaatst")
-            and not c.startswith("aandeel_geplaatst")]
-    parts = []
-    for _, group in (table.groupby(keys, sort=False) if keys else [(None, table)]):
-        counts = group.set_index("warme_overdracht")[["geactiveerd", "geplaatst"]]
-        counts.loc["samen"] = counts.sum()
-        shown = suppress_table(counts, threshold, total_row="samen")
-        rates = _rate_columns(counts.reset_index(), "aandeel_geplaatst", "geplaatst", "geactiveerd").set_index(
-            "warme_overdracht")
-        shares = [_show_share(rates.at[r, "aandeel_geplaatst"], shown.at[r, "geplaatst"], shown.at[r, "geactiveerd"],
-                              threshold=threshold) for r in counts.index]
-        intervals = [share if share == SECONDARY else
-                     _show_interval(rates.at[r, "aandeel_geplaatst_laag"], rates.at[r, "aandeel_geplaatst_hoog"],
-                                    shown.at[r, "geplaatst"], shown.at[r, "geactiveerd"])
-                     for share, r in zip(shares, counts.index)]
-        frame = shown.assign(aandeel_geplaatst=shares, **{"aandeel_geplaatst (95%)": intervals}).reset_index()
-        for column in reversed(keys):
-            frame.insert(0, column, group[column].iloc[0])
-        parts.append(frame)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-
-
-def show_retention(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """:func:`measure_retention` as a report shows it: behouden, uitgevallen, noemer and the share.
-
-    ``noemer`` is ``behouden + uitgevallen``, so each row is suppressed as an
-    equation with that total. The other columns (nog niet, window passed,
-    onbekend) are left out: with ``geplaatst`` they would be sums that give the
-    hidden counts back.
-    """
-    keys = [c for c in table.columns if c not in _RETENTION_COLUMNS and not c.startswith("aandeel_behouden")]
-    part = table[[*keys, "maanden", "behouden", "uitgevallen", "noemer",
-                  *[c for c in table.columns if c.startswith("aandeel_behouden")]]]
-    return show_table(part, ["behouden", "uitgevallen", "noemer"], {"aandeel_behouden": ("behouden", "noemer")},
-                      threshold, total_column="noemer")
-
-
-def show_relapses(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """:func:`count_relapses` as a report shows it; the nested counts (heractiveerd of teruggevallen of
-    jongeren) are protected against subtraction."""
-    return show_table(table, ["jongeren", "geplaatst", "teruggevallen", "heractiveerd"],
-                      {"aandeel_heractiveerd": ("heractiveerd", "teruggevallen")}, threshold,
-                      nested={"heractiveerd": "teruggevallen", "teruggevallen": "jongeren", "geplaatst": "jongeren"})

@@ -50,8 +50,8 @@ from typing import Any
 import pandas as pd
 
 from buitenbeeld.common import values
-from buitenbeeld.errors import BuitenbeeldError
 from buitenbeeld.common.vocabulary import ORGANISATION_TYPES, ROLES
+from buitenbeeld.errors import BuitenbeeldError
 
 __all__ = ["ADVICE", "OUTCOMES", "type_advice_table", "advise_roles", "advice_summary"]
 

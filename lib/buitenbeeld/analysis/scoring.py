@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from buitenbeeld.settings import resource
-from buitenbeeld.errors import BuitenbeeldError
 from buitenbeeld.common.vocabulary import ROLES
+from buitenbeeld.errors import BuitenbeeldError
+from buitenbeeld.settings import resource
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -34,6 +34,7 @@ __all__ = [
     "ScoringConfig",
     "load_config",
     "component_scores",
+    "transform_component",
     "compute_profiles",
 ]
 
@@ -128,7 +129,8 @@ def load_config(path: str | Path | None = None) -> ScoringConfig:
     )
 
 
-def _transform(values: np.ndarray, component: Component) -> np.ndarray:
+def transform_component(values: np.ndarray, component: Component) -> np.ndarray:
+    """Raw answers of one component on the 0-1 scale of its transformation (``log``, ``lineair``, ...)."""
     kind = component.transformatie
     if kind == "log":
         result = np.log1p(values) / np.log1p(component.referentie)
@@ -177,9 +179,9 @@ def component_scores(frame: pd.DataFrame, config: ScoringConfig, role: str) -> d
     parts = {"point": [], "low": [], "high": [], "raw_low": [], "raw_high": [], "reasons": []}
     for component in config.rollen[role]:
         point, low, high, reasons = _raw_answers(frame, component, open_factor)
-        parts["point"].append(_transform(point, component))
-        parts["low"].append(_transform(low, component))
-        parts["high"].append(_transform(high, component))
+        parts["point"].append(transform_component(point, component))
+        parts["low"].append(transform_component(low, component))
+        parts["high"].append(transform_component(high, component))
         parts["raw_low"].append(low)
         parts["raw_high"].append(high)
         parts["reasons"].append(reasons)

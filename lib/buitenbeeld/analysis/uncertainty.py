@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from buitenbeeld.analysis.scoring import ScoringConfig, _transform, component_scores, load_config
+from buitenbeeld.analysis.scoring import ScoringConfig, component_scores, load_config, transform_component
 
 __all__ = ["competition_ranks", "sensitivity"]
 
@@ -73,7 +73,7 @@ def _draw_scores(frame: pd.DataFrame, config: ScoringConfig, role: str, draws: i
         drawn = np.empty_like(raw)
         for c in np.unique(columns):
             at = columns == c
-            drawn[at] = _transform(raw[at], components[c])
+            drawn[at] = transform_component(raw[at], components[c])
         np.add.at(numerator, rows, drawn_weights[columns] * (drawn - filled[rows, columns][:, None]))
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = config.schaal * numerator / denominator

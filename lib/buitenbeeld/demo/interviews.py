@@ -4,15 +4,15 @@ Everything here is invented from a seed, so the workbench can be shown and teste
 without real (personal) data. The interview workbooks follow the sociale kaart format
 and contain the messiness real interviewers leave (estimates such as ``ca. 40``,
 colloquial gemeente names, variant headers and a few unusable rows); the CBS-style
-table has made-up figures per gemeente whose sum is exactly the real national total of
-CBS maatwerk 2015/49. Every workbook carries :data:`SYNTHETIC_MARKER` as its
-``subject`` property, which other code uses to recognise demo data.
+table (:mod:`buitenbeeld.demo.cbs`) has made-up figures per gemeente whose sum is
+exactly the real national total of CBS maatwerk 2015/49. Every workbook carries
+:data:`SYNTHETIC_MARKER` as its ``subject`` property, which other code uses to
+recognise demo data; :func:`write_workbooks` writes them byte-stable.
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import random
 import re
 from pathlib import Path
@@ -22,11 +22,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
-from buitenbeeld.reference.gemeenten import list_gemeenten
 from buitenbeeld.common.vocabulary import SYNTHETIC_SUBJECT
+from buitenbeeld.demo.cbs import cbs_rows
 
 __all__ = ["DEMO_SEED", "PILOT_GEMEENTEN", "SYNTHETIC_MARKER", "demo_contents", "write_workbooks",
-           "read_workbook_values"]
+           "read_workbook_values", "trim_row"]
 
 DEMO_SEED = 20131001
 #: The seven pilot gemeenten: CBS code -> CBS name.
@@ -39,7 +39,6 @@ SYNTHETIC_MARKER = SYNTHETIC_SUBJECT  # one marker: readers.is_synthetic looks f
 _CREATOR = "buitenbeeld demo generator"
 _FIXED_TIME = dt.datetime(2024, 10, 1, 12, 0, 0)  # keeps properties and zip entries stable
 _COUNT_FORMAT, _DATE_FORMAT = "#,##0", "d-m-yyyy"
-_NATIONAL = ("NL01", "Nederland", 2489440, 134430, 65910)  # CBS maatwerk 2015/49, 1 oktober 2013
 
 _COLUMNS = (
     "organisatie_id naam gemeente wijk postcode type datum_interview interviewer contactpersoon "
@@ -175,15 +174,6 @@ _UNKNOWNS = ("n.v.t.", "?", "onbekend", None)
 _REACH = ("jongeren_bereik", "jongeren_buiten_beeld", "jongeren_zorgwekkend", "gesprekken_per_maand")
 _COUNTS = _REACH + ("doorverwijzingen_12m", "plaatsingen_opleiding_12m", "plaatsingen_werk_12m",
                     "plaatsingen_stage_12m", "terugval_opgevangen_12m")
-# Youth 15-27 of large and very small gemeenten, so the fake table looks like the country.
-_YOUTH_ANCHORS = {code: int(v) for code, v in (pair.split(":") for pair in (
-    "GM0363:150000 GM0518:90000 GM0034:36000 GM0796:28000 GM0080:22000 GM0983:17000 GM1942:9000 "
-    "GM0599:110000 GM0344:72000 GM0014:60000 GM0772:40000 GM0855:42000 GM0268:40000 GM0758:30000 "
-    "GM0202:28000 GM0153:27000 GM0307:26000 GM0200:24000 GM0193:23000 GM0637:19000 GM0402:13000 "
-    "GM0392:26000 GM0546:30000 GM0503:28000 GM0935:32000 GM0505:19000 GM0361:17000 GM0114:15000 "
-    "GM1783:17000 GM0394:25000 GM1948:13000 GM0917:13000 GM1883:13000 GM0479:25000 GM0228:22000 "
-    "GM0150:17000 GM0794:15000 GM1916:11000 "
-    "GM0088:120 GM0096:130 GM0060:520 GM0093:620 GM0277:210 GM0339:890").split())}
 
 
 def _messy_number(value: int, kind: str | None):
@@ -317,7 +307,7 @@ def _interview_rows(seed: int, index: int) -> list[list]:
               "title": [_LABELS.get(c) or c.replace("_", " ").title() for c in columns]}[header_style]
     notes = ("nog nabellen", "zie mail", None, None, None)
     body = [[r.get(c) for c in columns] + ([rng.choice(notes)] if header_style == "extra" else []) for r in rows]
-    return [header] + [_trim(r) for r in body]
+    return [header] + [trim_row(r) for r in body]
 
 
 def _add_rollen_gemeente(rng: random.Random, rows: list[dict], slug: str) -> None:
@@ -342,7 +332,7 @@ def _add_rollen_gemeente(rng: random.Random, rows: list[dict], slug: str) -> Non
                                                    key=_ROLLEN.index))
 
 
-def _trim(row: list) -> list:
+def trim_row(row: list) -> list:
     """Drop trailing empty cells: openpyxl does not give them back."""
     row = list(row)
     while row and row[-1] is None:
@@ -366,100 +356,7 @@ def _sheet_toelichting(seed: int, naam: str) -> list[list]:
 def _sheet_lijsten() -> list[list]:
     pad = lambda values, i: values[i] if i < len(values) else None  # noqa: E731
     return [["type", "nr", "leefgebied (ZRM)", "rol"]] + [
-        _trim([pad(_TYPES, i), i + 1, name, pad(_ROLLEN, i)]) for i, name in enumerate(_ZRM)]
-
-
-def _allocate(total: int, weights: list[float]) -> list[int]:
-    """Split ``total`` units proportionally to ``weights`` (largest remainder, ties by position)."""
-    quotas = [total * w / sum(weights) for w in weights]
-    units = [math.floor(q) for q in quotas]
-    order = sorted(range(len(quotas)), key=lambda i: (units[i] - quotas[i], i))
-    for i in order[: total - sum(units)]:
-        units[i] += 1
-    return units
-
-
-def _youth_figures_2026(seed: int = DEMO_SEED) -> dict[str, tuple[int, int, int]]:
-    """Per gemeente of 2026: youth 15-27, buiten beeld, zonder bekende reden, in units of ten.
-
-    Each column sums exactly to the national row.
-    """
-    rng = random.Random(f"{seed}-cbs")
-    gemeenten = list_gemeenten(2026)
-    rows = sorted(zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"]), key=lambda r: (r[1].casefold(), r[0]))
-    fixed = {c: round(v * rng.uniform(.97, 1.03) / 10) for c, v in _YOUTH_ANCHORS.items()}
-    free = [c for c, _ in rows if c not in fixed]
-    # Skewed, with a soft floor: no mainland gemeente is as small as an island.
-    free_units = _allocate(_NATIONAL[2] // 10 - sum(fixed.values()),
-                           [.3 + rng.lognormvariate(-.2, .65) for _ in free])
-    units = {**fixed, **dict(zip(free, free_units))}
-    youth = [units[c] for c, _ in rows]
-    low, high = math.log(min(youth)), math.log(max(youth))
-    # Larger gemeenten have relatively more young people buiten beeld.
-    shares = [.028 + .055 * (math.log(y) - low) / (high - low) + rng.uniform(-.008, .008) for y in youth]
-    buiten = _allocate(_NATIONAL[3] // 10, [y * s for y, s in zip(youth, shares)])
-    zonder = _allocate(_NATIONAL[4] // 10, [b * rng.uniform(.42, .58) for b in buiten])
-    return {c: (y, b, z) for (c, _), y, b, z in zip(rows, youth, buiten, zonder)}
-
-
-def _youth_figures(seed: int = DEMO_SEED) -> list[list]:
-    """Per gemeente of 2013 (sorted by name): code, name, youth 15-27, buiten beeld, zonder bekende reden.
-
-    The CBS maatwerk table of 2013 counts the gemeenten of 2013 (Bussum, Muiden and
-    Naarden, not Gooise Meren). The figures are made per gemeente of 2026 and shared
-    out over its 2013 parts through the crosswalk, so that a report converts them
-    back. Every figure is a multiple of ten and each column sums exactly to the
-    national row.
-    """
-    from buitenbeeld.reference.crosswalk import load_crosswalk
-
-    rng = random.Random(f"{seed}-cbs-2013")
-    links = load_crosswalk()
-    size = {code: rng.lognormvariate(0, .5) for code in sorted(set(links["code_2013"]))}
-    size.update({"GM0381": 3.3, "GM0425": 1.7, "GM0424": 0.65})  # Bussum, Naarden, Muiden: as their populations
-    parts: dict[str, list[int]] = {code: [0, 0, 0] for code in size}
-    for code_2026, (youth, buiten, zonder) in _youth_figures_2026(seed).items():
-        own = links[links["code_2026"] == code_2026]
-        codes = list(own["code_2013"])
-        # a gemeente that kept its code is by far the largest part of what it became
-        youth_parts = _allocate(youth, [20.0 if c == code_2026 else a * size[c] for a, c in zip(own["aandeel"], codes)])
-        buiten_parts = _allocate(buiten, [y or 1e-9 for y in youth_parts])
-        zonder_parts = _allocate(zonder, [b or 1e-9 for b in buiten_parts])
-        for code, y, b, z in zip(codes, youth_parts, buiten_parts, zonder_parts):
-            parts[code] = [parts[code][0] + y, parts[code][1] + b, parts[code][2] + z]
-    gemeenten = list_gemeenten(2013)
-    rows = sorted(zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"]), key=lambda r: (r[1].casefold(), r[0]))
-    return [[c, n, *(10 * v for v in parts[c])] for c, n in rows]
-
-
-def _cbs_rows(seed: int) -> list[list]:
-    figures = [list(r) for r in _youth_figures(seed)]
-    rng = random.Random(f"{seed}-cbs-symbols")
-    # Secret cells only in the smallest gemeenten, never in a pilot gemeente.
-    from buitenbeeld.reference.crosswalk import load_crosswalk
-
-    links = load_crosswalk()
-    pilot_parts = set(links.loc[links["code_2026"].isin(list(PILOT_GEMEENTEN)), "code_2013"])
-    smallest = sorted((r for r in figures if r[0] not in pilot_parts and r[3]), key=lambda r: (r[2], r[0]))[:6]
-    chosen = rng.sample(smallest, rng.randint(2, 4) + 1)
-    for row in chosen[:-1]:
-        row[4] = "x"
-    chosen[0][3] = "x"  # buiten beeld too, or the total would reveal the secret part
-    chosen[-1][4] = "."
-    return [
-        ["Jongeren buiten beeld, 1 oktober 2013, per gemeente (gemeentelijke indeling 2013)"],
-        ["SYNTHETISCHE DEMONSTRATIEGEGEVENS: de cijfers per gemeente zijn verzonnen; alleen de landelijke "
-         "totalen zijn echt (CBS maatwerk 2015/49)."],
-        [],
-        ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld",
-         "Waarvan zonder bekende reden"],
-        list(_NATIONAL),
-        *figures,
-        [],
-        ["Bron: synthetische demonstratiegegevens (buitenbeeld), naar het model van CBS maatwerk 2015/49."],
-        ["Verklaring van tekens: x = geheim, . = onbekend, - = nihil."],
-        ["Cijfers zijn afgerond op tientallen; totalen kunnen door afronding afwijken van de som van de gemeenten."],
-    ]
+        trim_row([pad(_TYPES, i), i + 1, name, pad(_ROLLEN, i)]) for i, name in enumerate(_ZRM)]
 
 
 def demo_contents(seed: int = DEMO_SEED) -> dict[str, dict[str, list[list]]]:
@@ -483,7 +380,7 @@ def demo_contents(seed: int = DEMO_SEED) -> dict[str, dict[str, list[list]]]:
             "organisaties": _interview_rows(seed, index),
             "lijsten": _sheet_lijsten(),
         }
-    contents["cbs/jongeren_buiten_beeld_2013.xlsx"] = {"Tabel": _cbs_rows(seed)}
+    contents["cbs/jongeren_buiten_beeld_2013.xlsx"] = {"Tabel": cbs_rows(seed, PILOT_GEMEENTEN)}
     return contents
 
 
@@ -548,7 +445,7 @@ def read_workbook_values(path: Path) -> dict[str, list[list]]:
     wb = load_workbook(path, data_only=True)
     result = {}
     for ws in wb.worksheets:
-        rows = [_trim(v.date() if isinstance(v, dt.datetime) and v.time() == dt.time() else v for v in values)
+        rows = [trim_row(v.date() if isinstance(v, dt.datetime) and v.time() == dt.time() else v for v in values)
                 for values in ws.iter_rows(values_only=True)]
         while rows and not rows[-1]:
             rows.pop()

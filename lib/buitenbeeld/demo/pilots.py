@@ -22,8 +22,8 @@ import random
 from pathlib import Path
 
 from buitenbeeld.common import values
-from buitenbeeld.demo.interviews import DEMO_SEED, PILOT_GEMEENTEN, _trim, demo_contents, write_workbooks
-from buitenbeeld.ingest.interviews import _slug
+from buitenbeeld.demo.interviews import DEMO_SEED, PILOT_GEMEENTEN, demo_contents, trim_row, write_workbooks
+from buitenbeeld.ingest.interviews import organisation_id
 
 __all__ = ["PILOT_DEMO", "PILOT_PERIOD", "pilot_contents", "write_pilot_demo"]
 
@@ -69,7 +69,7 @@ def _informal_organisations(kaart: dict, code: str, slug: str) -> list[str]:
         except ValueError:
             continue  # the demo's deliberately unusable rows
         if kind != "formeel" and cells.get("naam"):
-            ids.append(cells.get("organisatie_id") or f"{code}-{_slug(cells['naam'])}")
+            ids.append(cells.get("organisatie_id") or organisation_id(code, cells['naam']))
     return ids
 
 
@@ -219,8 +219,8 @@ def pilot_contents(seed: int = DEMO_SEED) -> dict[str, dict[str, list[list]]]:
         rows.sort(key=lambda r: (r["datum"], r["jongere_id"]))
         contents[f"pilots/pilot_{slug}.xlsx"] = {
             "toelichting": _toelichting(PILOT_GEMEENTEN[code], seed),
-            "scouts": [_SCOUT_HEADER] + [_trim([s[c] for c in _SCOUT_HEADER]) for s in scouts],
-            "contacten": [_CONTACT_HEADER] + [_trim(_messy(rng, r)) for r in rows],
+            "scouts": [_SCOUT_HEADER] + [trim_row([s[c] for c in _SCOUT_HEADER]) for s in scouts],
+            "contacten": [_CONTACT_HEADER] + [trim_row(_messy(rng, r)) for r in rows],
         }
     return contents
 

@@ -20,15 +20,16 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
+
 from buitenbeeld import settings
 from buitenbeeld.common import values
-from buitenbeeld.errors import InputError, RowProblem, UnknownGemeenteError
 from buitenbeeld.common.formatting import format_letters
-from buitenbeeld.reference.gemeenten import resolve_gemeente
-from buitenbeeld.common.readers import CellNote, list_sheets, notes_by_row, read_rows, read_sheet, with_notes
-from buitenbeeld.common.readers import is_synthetic
+from buitenbeeld.common.readers import is_synthetic, list_sheets, read_rows, read_sheet
+from buitenbeeld.common.sheets import CellNote, notes_by_row, with_notes
 from buitenbeeld.common.vocabulary import INTERVIEW_SHEET
+from buitenbeeld.errors import InputError, RowProblem, UnknownGemeenteError
 from buitenbeeld.ingest.validation import apply_rules, resolve_duplicates
+from buitenbeeld.reference.gemeenten import resolve_gemeente
 
 __all__ = [
     "COLUMNS",
@@ -40,6 +41,8 @@ __all__ = [
     "looks_like_interviews",
     "read_interviews",
     "load_interviews",
+    "file_labels",
+    "organisation_id",
 ]
 
 
@@ -188,10 +191,15 @@ class _FileRows:
     personal: list[dict] = field(default_factory=list)
 
 
-def _slug(text: str) -> str:
-    """A stable id part from a name; names without Latin letters or digits get a short hash."""
-    slug = re.sub(r"[^a-z0-9]+", "-", values.normalise_header(text)).strip("-")
-    return slug or "n" + hashlib.sha1(str(text).strip().encode("utf-8")).hexdigest()[:10]
+def organisation_id(gemeentecode: str, naam: str) -> str:
+    """The id of an organisation without its own: ``GM0518-boksschool-de-vuist``.
+
+    Stable for the same gemeente and name; a name without Latin letters or
+    digits gets a short hash instead. The demo pilots use it to point at the
+    demo organisations.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", values.normalise_header(naam)).strip("-")
+    return f"{gemeentecode}-{slug or 'n' + hashlib.sha1(str(naam).strip().encode('utf-8')).hexdigest()[:10]}"
 
 
 def _is_empty(value: Any) -> bool:
@@ -380,7 +388,7 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
         problems.extend(row_problems)
         if any(p.severity == "error" for p in row_problems):
             continue
-        record["organisatie_id"] = record.get("organisatie_id") or f"{record['gemeentecode']}-{_slug(record['naam'])}"
+        record["organisatie_id"] = record.get("organisatie_id") or organisation_id(record['gemeentecode'], record['naam'])
         record["toestemming_publicatie"] = bool(record.get("toestemming_publicatie"))
         record.update(bron_bestand=file, bron_blad=sheet or "", bron_rij=number)
         records.append(record)
@@ -434,7 +442,7 @@ def load_interviews(paths: list[Path], engine: str = "calamine") -> IngestResult
     """
     paths = [Path(p) for p in paths]
     parsed = []
-    for path, label in zip(paths, _labels(paths)):
+    for path, label in zip(paths, file_labels(paths)):
         try:
             parsed.append(_parse_file(path, engine, label))
         except InputError as error:
@@ -443,8 +451,11 @@ def load_interviews(paths: list[Path], engine: str = "calamine") -> IngestResult
     return _combine(parsed)
 
 
-def _labels(paths: list[Path]) -> list[str]:
-    """File names, or paths from the common folder when two files share a name."""
+def file_labels(paths: list[Path]) -> list[str]:
+    """File names, or paths from the common folder when two files share a name.
+
+    How each file is named in problems and per-file counts, of interview and pilot files alike.
+    """
     names = [p.name for p in paths]
     if len(set(names)) == len(names):
         return names

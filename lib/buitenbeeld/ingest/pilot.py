@@ -8,14 +8,15 @@ in the CSV next to it whose name has ``scouts`` where the first has
 ``contacten`` (``pilot_venlo_contacten.csv`` and ``pilot_venlo_scouts.csv``).
 
 Before a single row is parsed, every sheet passes the privacy gate
-(:func:`buitenbeeld.privacy.pseudonym.check_identifiers`): a file with names, BSNs,
+(:func:`buitenbeeld.privacy.gate.check_identifiers`): a file with names, BSNs,
 birth dates, addresses, phone numbers or e-mail addresses is refused. The free
 text column ``opmerking`` is scanned by that gate and then dropped: it never
 reaches the ``contacten`` table.
 
 Every data row ends up loaded or rejected (read = loaded + rejected, per
 sheet), with file, sheet, row, column and reason for each problem, as for the
-interview workbooks (:mod:`buitenbeeld.ingest.interviews`).
+interview workbooks (:mod:`buitenbeeld.ingest.interviews`). The columns and
+how each cell is read are in :mod:`buitenbeeld.ingest.pilot_columns`.
 """
 from __future__ import annotations
 
@@ -23,148 +24,27 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
 
 import pandas as pd
 
 from buitenbeeld.common import values
-from buitenbeeld.errors import InputError, RowProblem, UnknownGemeenteError
-from buitenbeeld.reference.gemeenten import resolve_gemeente
-from buitenbeeld.ingest.interviews import Column, _labels
-from buitenbeeld.privacy.pseudonym import check_identifiers
-from buitenbeeld.common.readers import Sheet, list_sheets, notes_by_row, read_rows, read_sheet, with_notes
-from buitenbeeld.common.readers import is_synthetic
-from buitenbeeld.common.vocabulary import STAPPEN, PLAATSING_SOORTEN, PROFILE_CRITERIA, APPRECIATION, CONTACT_SHEET, SCOUT_SHEET
+from buitenbeeld.common.readers import is_synthetic, list_sheets, read_rows, read_sheet
+from buitenbeeld.common.sheets import Sheet, notes_by_row, with_notes
+from buitenbeeld.common.vocabulary import APPRECIATION, CONTACT_SHEET, PROFILE_CRITERIA, SCOUT_SHEET
+from buitenbeeld.errors import InputError, RowProblem
+from buitenbeeld.ingest.interviews import Column, file_labels
+from buitenbeeld.ingest.pilot_columns import SHEET_COLUMNS, SHEET_HEADERS, column_hint, is_empty, parse_cells
+from buitenbeeld.privacy.gate import check_identifiers
 
-__all__ = [ "AGE_RANGE", "CONTACT_COLUMNS", "SCOUT_COLUMNS", "PILOT_TABLES", "PilotResult",
+__all__ = [
+    "PILOT_TABLES", "PilotResult",
     "is_pilot_workbook", "is_pilot_companion", "scouts_csv_for", "read_pilot", "load_pilots",
 ]
 
 #: Suggested processed table names (attribute of :class:`PilotResult` -> file name).
 PILOT_TABLES = {"contacten": "pilot_contacten.parquet", "scouts": "pilot_scouts.parquet",
                 "problems": "pilot_problemen.parquet", "sheets": "pilot_bladen.parquet"}
-#: Youth ages the approach is about.
-AGE_RANGE = (15, 27)
-
-CONTACT_COLUMNS: tuple[Column, ...] = (
-    Column("jongere_id", "text", "Jongere-id", True, ("jongere", "id_jongere", "code_jongere", "jongerecode")),
-    Column("scout_id", "text", "Scout-id", aliases=("scout", "jongerenscout")),
-    Column("organisatie_id", "text", "Organisatie-id", aliases=("organisatie",)),
-    Column("gemeente", "gemeente", "Gemeente", True),
-    Column("datum", "date", "Datum", True, ("datum_stap", "stapdatum")),
-    Column("stap", "stap", "Stap", True, ("fase",)),
-    Column("plaatsing_soort", "plaatsing", "Soort plaatsing", aliases=("soort_plaatsing", "plaatsing")),
-    Column("warme_overdracht", "bool", "Warme overdracht"),
-    Column("leefgebieden", "leefgebieden", "Leefgebieden (ZRM)", aliases=("leefgebied", "zrm")),
-    Column("leeftijd", "leeftijd", "Leeftijd"),
-    Column("leeftijdsgroep", "text", "Leeftijdsgroep"),  # written by `buitenbeeld pseudonimiseer`
-    Column("opmerking", "free", "Opmerking", aliases=("opmerkingen",)),
-)
-SCOUT_COLUMNS: tuple[Column, ...] = (
-    Column("scout_id", "text", "Scout-id", True, ("scout", "jongerenscout")),
-    Column("gemeente", "gemeente", "Gemeente", True),
-    Column("organisatie_id", "text", "Organisatie-id", aliases=("organisatie",)),
-    Column("startdatum", "date", "Startdatum", aliases=("begindatum", "start")),
-    Column("einddatum", "date", "Einddatum", aliases=("eind",)),
-    Column("woont_in_gemeente", "bool", "Woont in de gemeente"),
-    Column("bekend_in_wijk", "bool", "Bekend in de wijk"),
-    Column("groot_netwerk", "bool", "Groot netwerk"),
-    Column("voorbeeldrol", "bool", "Voorbeeldrol", aliases=("rolmodel",)),
-    Column("kent_ambtelijke_wereld", "bool", "Kent de ambtelijke wereld"),
-    Column("training_afgerond", "training", "Training afgerond", aliases=("training",)),
-    Column("vergoeding", "bool", "Vergoeding"),
-    Column("certificaat", "bool", "Certificaat"),
-    Column("faciliteiten", "bool", "Faciliteiten"),
-)
-# ``uitgevallen`` (dropped out, stopped) is ``gestopt``; dropping out of a placement is ``teruggevallen``.
-_STAP_ALIASES = {"bereikt": "bereikt bereik", "geactiveerd": "geactiveerd activering actief",
-                 "geplaatst": "geplaatst plaatsing", "behouden": "behouden behoud",
-                 # "uitgevallen" alone is left out on purpose: it may mean teruggevallen or gestopt
-                 "teruggevallen": "teruggevallen terugval", "gestopt": "gestopt gestopt_uitgevallen"}
-_SOORT_ALIASES = {"opleiding": "opleiding school studie", "werk": "werk baan", "stage": "stage stageplek"}
 _HEADER_SCAN = 10
-
-
-def _choice_key(raw: Any) -> str:
-    """How a step or kind of placement is looked up: ``"Gestopt / uitgevallen"`` -> ``"gestoptuitgevallen"``."""
-    return re.sub(r"[\s_-]+", "", values.normalise_header(str(raw)))
-
-
-def _choices(aliases: dict[str, str]) -> dict[str, str]:
-    """Lookup key -> value, the keys normalised as :func:`_choice_key` normalises a cell; an alias used twice is a bug."""
-    table: dict[str, str] = {}
-    for value, spellings in aliases.items():
-        for spelling in spellings.split():
-            if table.setdefault(_choice_key(spelling), value) != value:
-                raise RuntimeError(f"alias '{spelling}' means both '{table[_choice_key(spelling)]}' and '{value}'")
-    return table
-
-
-_STAP = _choices(_STAP_ALIASES)
-_SOORT = _choices(_SOORT_ALIASES)
-
-
-def _index(columns: tuple[Column, ...]) -> dict[str, Column]:
-    return {values.normalise_header(spelling): column for column in columns
-            for spelling in (column.name, column.label, *column.aliases)}
-
-
-_HEADERS = {CONTACT_SHEET: _index(CONTACT_COLUMNS), SCOUT_SHEET: _index(SCOUT_COLUMNS)}
-_COLUMNS = {CONTACT_SHEET: CONTACT_COLUMNS, SCOUT_SHEET: SCOUT_COLUMNS}
-
-
-# --------------------------------------------------------------------------- cell parsers
-
-
-def _parse_choice(table: dict[str, str], expected: tuple[str, ...], what: str) -> Callable[[Any], str | None]:
-    def parse(raw: Any) -> str | None:
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return None
-        key = _choice_key(raw)
-        if key not in table:
-            raise ValueError(f"unknown {what} '{str(raw).strip()}'; expected one of: " + ", ".join(expected))
-        return table[key]
-    return parse
-
-
-def _parse_leeftijd(raw: Any) -> int | None:
-    number = values.read_number(raw)
-    if number.problem:
-        raise ValueError("expected an age in whole years")
-    if number.value is None:
-        return None
-    if number.value != int(number.value) or not AGE_RANGE[0] <= number.value <= AGE_RANGE[1]:
-        raise ValueError(f"age {number.value:g} is outside {AGE_RANGE[0]}-{AGE_RANGE[1]}")
-    return int(number.value)
-
-
-def _parse_training(raw: Any) -> tuple[Any, bool | None]:
-    """A completion date, or ja/nee: ``(date or None, done)``; empty means not (yet) completed."""
-    try:
-        day = values.parse_date(raw)
-        return day, True if day else None if not _is_empty(raw) else False  # 'onbekend' stays unknown
-    except ValueError:
-        try:
-            return None, values.parse_bool(raw)
-        except ValueError:
-            raise ValueError("expected the date the training was completed (or ja/nee)") from None
-
-
-# kind -> (parser, hint)
-_PARSERS: dict[str, tuple[Callable[[Any], Any], str]] = {
-    "date": (values.parse_date, "Write a date like 5-3-2018 or 2018-03-05"),
-    "bool": (values.parse_bool, "Use ja or nee"),
-    "leefgebieden": (values.parse_leefgebieden, "Use ZRM names or numbers 1-13, separated by ';'"),
-    "stap": (_parse_choice(_STAP, STAPPEN, "step"), "Use one of: " + ", ".join(STAPPEN)),
-    "plaatsing": (_parse_choice(_SOORT, PLAATSING_SOORTEN, "kind of placement"),
-                  "Use one of: " + ", ".join(PLAATSING_SOORTEN)),
-    "leeftijd": (_parse_leeftijd, f"Write the age at the step, {AGE_RANGE[0]} to {AGE_RANGE[1]}"),
-    "training": (_parse_training, "Write the date the training was completed, or leave it empty"),
-}
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 # --------------------------------------------------------------------------- one sheet
@@ -185,51 +65,19 @@ def _find_header(rows: list[tuple], headers: dict[str, Column]) -> int | None:
     """The row among the first few that names the most known columns (at least two)."""
     best, best_count = None, 1
     for index, row in enumerate(rows[:_HEADER_SCAN]):
-        count = sum(1 for v in row if not _is_empty(v) and values.normalise_header(str(v)) in headers)
+        count = sum(1 for v in row if not is_empty(v) and values.normalise_header(str(v)) in headers)
         if count > best_count:
             best, best_count = index, count
     return best
 
 
-def _parse_cells(cells: dict[str, Any], columns: tuple[Column, ...], problem) -> dict[str, Any]:
-    record: dict[str, Any] = {}
-    for column in columns:
-        raw = cells.get(column.name)
-        if column.kind == "free":
-            continue  # scanned by the privacy gate, never carried into a table
-        if column.required and _is_empty(raw):
-            problem(column.name, f"'{column.name}' is required and empty", f"Fill in the {column.label.lower()}", "error")
-            continue
-        try:
-            if column.kind == "gemeente":
-                gemeente = resolve_gemeente(str(raw))
-                record["gemeentecode"], record["gemeentenaam"] = gemeente.code, gemeente.naam
-            elif column.kind == "training":
-                record["training_afgerond"], record["training_gedaan"] = \
-                    _parse_training(raw) if column.name in cells else (None, None)
-            elif column.kind in _PARSERS:
-                record[column.name] = _PARSERS[column.kind][0](raw)
-            else:
-                record[column.name] = None if _is_empty(raw) else str(raw).strip()
-        except UnknownGemeenteError as error:
-            problem(column.name, str(error).split(" Use the CBS name")[0], "Use the CBS name, code or a common name", "error")
-        except ValueError as error:
-            hint = _PARSERS.get(column.kind, (None, ""))[1]
-            if column.required:
-                problem(column.name, str(error), hint, "error")
-            else:
-                problem(column.name, str(error), hint + "; the value is treated as unknown", "warning")
-                record[column.name] = None
-    return record
-
-
 def _parse_sheet(read: Sheet, kind: str, file: str, sheet: str) -> _SheetRows:
     rows, notes = read.rows, read.notes
     result = _SheetRows(file, sheet)
-    headers, columns = _HEADERS[kind], _COLUMNS[kind]
+    headers, columns = SHEET_HEADERS[kind], SHEET_COLUMNS[kind]
     at = _find_header(rows, headers)
     if at is None:
-        if any(not all(_is_empty(v) for v in r) for r in rows):
+        if any(not all(is_empty(v) for v in r) for r in rows):
             required = ", ".join(c.name for c in columns if c.required)
             raise InputError(RowProblem(file, sheet, None, None, None,
                                         f"no header row with the {kind} columns in the first rows",
@@ -238,7 +86,7 @@ def _parse_sheet(read: Sheet, kind: str, file: str, sheet: str) -> _SheetRows:
         return result
     mapping: dict[int, Column] = {}
     for position, raw in enumerate(rows[at]):
-        column = None if _is_empty(raw) else headers.get(values.normalise_header(str(raw)))
+        column = None if is_empty(raw) else headers.get(values.normalise_header(str(raw)))
         if column is None:
             continue
         if column in mapping.values():
@@ -251,7 +99,7 @@ def _parse_sheet(read: Sheet, kind: str, file: str, sheet: str) -> _SheetRows:
     noted = notes_by_row(notes, {position: column.name for position, column in mapping.items()})
     required = [c.name for c in columns if c.required]
     for number, row in enumerate(rows[at + 1:], start=at + 2):
-        if all(_is_empty(v) for v in row) and number not in noted:
+        if all(is_empty(v) for v in row) and number not in noted:
             continue
         result.read += 1
         if None in noted.get(number, {}):  # the reader could not split the row (another delimiter)
@@ -270,14 +118,15 @@ def _parse_sheet(read: Sheet, kind: str, file: str, sheet: str) -> _SheetRows:
             value = cells.get(column)
             row_problems.append(RowProblem(file, sheet, number, column, value, reason, hint, severity))
 
-        record = _parse_cells(cells, columns, problem)
+        record = parse_cells(cells, columns, problem)
         row_problems = with_notes(row_problems, noted.get(number), file, sheet, required)
         if kind == CONTACT_SHEET and record.get("stap") == "geplaatst" and record.get("plaatsing_soort") is None:
             if any(p.column == "plaatsing_soort" for p in row_problems):  # an unreadable kind rejects a placement
                 row_problems = [dataclasses.replace(p, severity="error") if p.column == "plaatsing_soort" else p
                                 for p in row_problems]
             else:
-                problem("plaatsing_soort", "a placement (stap 'geplaatst') needs its kind", _PARSERS["plaatsing"][1], "error")
+                problem("plaatsing_soort", "a placement (stap 'geplaatst') needs its kind", column_hint("plaatsing"),
+                        "error")
         result.problems.extend(row_problems)
         if any(p.severity == "error" for p in row_problems):
             continue
@@ -334,8 +183,8 @@ def _sheet_named(path: Path, name: str) -> str | None:
 
 def _csv_header_keys(path: Path) -> set[str]:
     rows = read_rows(path)
-    at = _find_header(rows, _HEADERS[CONTACT_SHEET] | _HEADERS[SCOUT_SHEET])
-    return set() if at is None else {values.normalise_header(str(v)) for v in rows[at] if not _is_empty(v)}
+    at = _find_header(rows, SHEET_HEADERS[CONTACT_SHEET] | SHEET_HEADERS[SCOUT_SHEET])
+    return set() if at is None else {values.normalise_header(str(v)) for v in rows[at] if not is_empty(v)}
 
 
 def scouts_csv_for(path: Path) -> Path | None:
@@ -516,7 +365,7 @@ def load_pilots(paths: list[Path], engine: str = "calamine") -> PilotResult:
     """
     paths = [Path(p) for p in paths]
     parsed, unusable = [], []
-    for path, label in zip(paths, _labels(paths) if paths else []):
+    for path, label in zip(paths, file_labels(paths) if paths else []):
         try:
             parsed.append(_parse_file(path, engine, label))
         except InputError as error:

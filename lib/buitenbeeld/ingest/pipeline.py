@@ -29,14 +29,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from buitenbeeld.settings import VERSION as __version__
-from buitenbeeld.ingest.interviews import IngestResult, load_interviews
-from buitenbeeld.common.files import private_dir, write_atomic, write_csv
+from buitenbeeld.common.files import hash_file, private_dir, write_atomic, write_csv
 from buitenbeeld.common.formatting import escape, is_missing
+from buitenbeeld.ingest.interviews import IngestResult, load_interviews
 from buitenbeeld.ingest.pilot import PILOT_TABLES, PilotResult, load_pilots
-from buitenbeeld.settings import data_paths
-from buitenbeeld.common.files import hash_file
 from buitenbeeld.ingest.sources import KINDS, Inputs, discover_inputs, is_candidate
+from buitenbeeld.settings import VERSION as __version__
+from buitenbeeld.settings import data_paths
 
 __all__ = [
     "TABLES",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from buitenbeeld.common.readers import check_limits
+from buitenbeeld.common.limits import check_limits
 from buitenbeeld.errors import BuitenbeeldError
 from buitenbeeld.ingest import cbs, interviews, pilot
 from buitenbeeld.settings import INPUT_SUFFIXES
@@ -81,7 +81,7 @@ def classify_input(path: Path, mapping: str | Path | None = None) -> str:
     The CBS kind reads with the column ``mapping``. A file that cannot be read
     counts as interviews, so that the interview check reports it with file and
     reason instead of the run stopping; so does a file over the limits
-    (:func:`~buitenbeeld.common.readers.check_limits`, checked first and again by
+    (:func:`~buitenbeeld.common.limits.check_limits`, checked first and again by
     every reader), which is then unusable.
     """
     try:

@@ -38,10 +38,10 @@ from typing import Any
 
 import pandas as pd
 
-from buitenbeeld.errors import BuitenbeeldError, MissingDataError, RowProblem
 from buitenbeeld.common.files import write_atomic
-from buitenbeeld.settings import data_paths
 from buitenbeeld.common.values import MAX_YOUTH_GEMEENTE, MAX_YOUTH_NEDERLAND, Number, count_problem, normalise_header
+from buitenbeeld.errors import BuitenbeeldError, MissingDataError, RowProblem
+from buitenbeeld.settings import data_paths
 
 __all__ = [
     "TABLES",

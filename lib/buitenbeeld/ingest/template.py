@@ -19,9 +19,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from buitenbeeld.common import values
+from buitenbeeld.common.vocabulary import INTERVIEW_SHEET
 from buitenbeeld.errors import BuitenbeeldError
 from buitenbeeld.ingest.interviews import COLUMNS, Column
-from buitenbeeld.common.vocabulary import INTERVIEW_SHEET
 from buitenbeeld.ingest.validation import EARLIEST_INTERVIEW
 
 __all__ = ["TITLE", "SHEETS", "LAST_ROW", "JA_NEE_SOMS", "LEEFGEBIED_UITLEG", "write_interview_template"]

@@ -11,7 +11,6 @@ A zero is shown as ``0``: a true zero is not disclosive. A missing value is ``.`
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 

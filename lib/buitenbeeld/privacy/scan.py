@@ -33,6 +33,7 @@ from buitenbeeld.errors import PersonalDataFoundError
 __all__ = [
     "PERSONAL", "EMAIL", "PHONE", "COMMON_WORDS", "START_SECTION", "HEADING_SECTION",
     "Finding", "personal_values", "scan_html", "check_report",
+    "EMAIL_PATTERN", "phone_spans",
 ]
 
 #: Kinds of :class:`Finding`.
@@ -64,7 +65,8 @@ _GEOMETRY = frozenset({"d", "points", "transform", "viewbox"})
 _NUMBERS_ONLY = re.compile(r"[\d\s.,+\-eMmLlHhVvCcSsQqTtAaZz()]*|(?:translate|rotate|scale|matrix)\([\d\s.,+\-e]*\)(?:\s*(?:translate|rotate|scale|matrix)\([\d\s.,+\-e]*\))*")
 _BASE64_URI = re.compile(r"data:[^,\s\"'()]*;base64,[A-Za-z0-9+/=]*", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-_EMAIL = re.compile(
+#: An e-mail address (also the privacy gate's, :mod:`buitenbeeld.privacy.identifiers`).
+EMAIL_PATTERN = re.compile(
     r"(?<![\w.%+'-])[\w%+'-]+(?:\.[\w%+'-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?![\w-])",
     re.IGNORECASE,
 )
@@ -299,7 +301,7 @@ def _phone_ok(candidate: str) -> bool:
     return len(digits) == 10 and digits[0] == "0" and digits[1] != "0"
 
 
-def _phones(text: str):
+def phone_spans(text: str):
     """Spans of Dutch phone numbers; a run of space-separated numbers is cut into numbers."""
     position = 0
     while match := _PHONE.search(text, position):
@@ -329,8 +331,8 @@ def scan_html(html: str, values: dict[str, str]) -> list[Finding]:
     for value, column in values.items():
         if _could_match(value, lowered, joined_digits):
             matches += [(m.start(), m.end(), 0, PERSONAL, column) for m in _value_pattern(value).finditer(text)]
-    matches += [(m.start(), m.end(), 1, EMAIL, None) for m in _EMAIL.finditer(text)]
-    matches += [(a, b, 1, PHONE, None) for a, b in _phones(text)]
+    matches += [(m.start(), m.end(), 1, EMAIL, None) for m in EMAIL_PATTERN.finditer(text)]
+    matches += [(a, b, 1, PHONE, None) for a, b in phone_spans(text)]
     accepted: list[tuple[int, int, int, str, str | None]] = []
     for match in sorted(matches, key=lambda m: (m[2], m[0] - m[1], m[0])):
         if all(match[1] <= a or match[0] >= b for a, b, *_ in accepted):

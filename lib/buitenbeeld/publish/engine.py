@@ -7,12 +7,17 @@ or ``papermill.execute_notebook(..., engine_name="buitenbeeld_warm")``.
 
 Each process keeps a small pool of started kernels (one per kernel name and
 working folder). Before every notebook the kernel is reset: the user
-namespace is cleared (``%reset -f``), the working folder, matplotlib's
-settings and pandas' options are put back as they were right after start, open
-figures are closed and the execution counter starts at 1 again. A notebook
-rendered after another is therefore identical to the same notebook rendered
-in a fresh kernel (the test suite checks this). A kernel that died or failed
-to reset is replaced by a fresh one.
+namespace is cleared (``%reset -f``), the working folder and pandas' options
+are put back as they were right after start and the execution counter starts
+at 1 again. A notebook rendered after another is therefore identical to the
+same notebook rendered in a fresh kernel (the test suite checks this). A
+kernel that died or failed to reset is replaced by a fresh one.
+
+The reports draw SVG (:mod:`buitenbeeld.publish.svg`), not with matplotlib, so
+matplotlib is neither preloaded nor reset. A notebook that does import it (a
+user's own figure) or changes pandas' plotting backend leaves global state that
+a reset does not undo: the reset refuses such a kernel, and the pool starts a
+fresh one instead.
 """
 from __future__ import annotations
 
@@ -32,35 +37,40 @@ __all__ = ["ENGINE_NAME", "WarmKernelEngine", "KernelPool", "POOL", "PRELOAD"]
 
 ENGINE_NAME = "buitenbeeld_warm"
 #: Imported once per kernel, right after it starts: what every report imports anyway.
-PRELOAD = ("pandas", "numpy", "matplotlib", "matplotlib.pyplot", "IPython.display",
-           "buitenbeeld.publish.report", "buitenbeeld.publish.plots", "buitenbeeld.analysis.compare", "buitenbeeld.analysis.sociale_kaart")
+PRELOAD = ("pandas", "numpy", "IPython.display", "buitenbeeld.publish.report", "buitenbeeld.publish.plots",
+           "buitenbeeld.analysis.compare", "buitenbeeld.analysis.sociale_kaart")
 
 _SNAPSHOT = """
-import sys as _sys, os as _os, types as _types, warnings as _warnings
+import sys as _sys, os as _os, types as _types
 {imports}
-import matplotlib as _mpl
+import pandas as _pd
 _state = _types.ModuleType("_buitenbeeld_warm")
 _state.cwd = _os.getcwd()
-_state.rc = {{k: v for k, v in _mpl.rcParams.items()}}
+_state.plotting = {{k: _pd.get_option(k) for k in ("plotting.backend", "plotting.matplotlib.register_converters")}}
 _sys.modules["_buitenbeeld_warm"] = _state
-del _sys, _os, _types, _warnings, _mpl, _state
+del _sys, _os, _types, _pd, _state
 """
 
+#: A kernel in which a notebook drew with matplotlib (or chose another pandas plotting backend) is not
+#: reset but replaced (see the module docstring). The plotting options are therefore left out of the
+#: pandas reset: resetting them would import matplotlib.
 _RESET = """
+import sys as _sys
+_state = _sys.modules["_buitenbeeld_warm"]
+_pd = _sys.modules["pandas"]
+if "matplotlib" in _sys.modules or any(_pd.get_option(k) != v for k, v in _state.plotting.items()):
+    raise RuntimeError("the notebook used matplotlib or another plotting backend: start a fresh kernel")
 get_ipython().run_line_magic("reset", "-f")
 import sys as _sys, os as _os, warnings as _warnings
 _state = _sys.modules["_buitenbeeld_warm"]
 _os.chdir(_state.cwd)
-import matplotlib as _mpl, matplotlib.pyplot as _plt
-_plt.close("all")
 with _warnings.catch_warnings():
     _warnings.simplefilter("ignore")
-    _mpl.rcParams.update(_state.rc)
     import pandas as _pd
-    _pd.reset_option("all")
+    _pd.reset_option("^(?!plotting[.])")
 get_ipython().history_manager.new_session()  # line numbers restart: keep the history database consistent
 get_ipython().execution_count = 1
-del _sys, _os, _warnings, _state, _mpl, _plt, _pd
+del _sys, _os, _warnings, _state, _pd
 """
 
 

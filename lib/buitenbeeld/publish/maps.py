@@ -11,9 +11,9 @@ import math
 from typing import Mapping
 
 from buitenbeeld.common.formatting import format_count, format_share, is_missing
-from buitenbeeld.reference.geo import Boundary, centroid, fit_map, svg_paths
 from buitenbeeld.publish.plots import Frame
 from buitenbeeld.publish.svg import INK, MUTED, Chart, blend, escape, readable_on
+from buitenbeeld.reference.geo import Boundary, centroid, fit_map, svg_paths
 
 __all__ = ["CLASS_COLOURS", "MISSING_COLOUR", "class_bounds", "plot_share_map", "plot_wijk_map"]
 

@@ -13,8 +13,8 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from buitenbeeld.common.formatting import MISSING, format_count, format_number, format_share, is_missing
 from buitenbeeld.privacy.disclosure import is_shown, shown_value
-from buitenbeeld.common.formatting import MISSING, format_count, format_share, is_missing
 from buitenbeeld.publish.svg import GRID, MUTED, Canvas, Chart, Scale, blend, nice_ticks, readable_on, text_width
 
 __all__ = [
@@ -152,7 +152,8 @@ def _heatmap(title: str, table: pd.DataFrame, *, dark: str, x_label: str, y_labe
         canvas.text(left - 8, y + 13, row, anchor="end")
         for j, value in enumerate(table.iloc[i]):
             fill = blend("#f7fbff", dark, float(value) / high if high else 0.0)
-            canvas.rect(left + cell_w * j + 1, y + 1, cell_w - 2, 24, fill, tooltip=f"{row}, {columns[j]}: {value}")
+            canvas.rect(left + cell_w * j + 1, y + 1, cell_w - 2, 24, fill,
+                        tooltip=f"{row}, {columns[j]}: {format_count(value)}")
             canvas.text(left + cell_w * j + cell_w / 2, y + 13, format_count(value), anchor="middle",
                         colour=readable_on(fill))
     canvas.text(left + cell_w * len(columns) / 2, top + 26 * len(rows) + 14, x_label, size=11, anchor="middle",
@@ -252,12 +253,17 @@ def plot_profiles(profiles: pd.DataFrame, names: pd.Series, titel: str, source: 
                 canvas.text(scale.start + 4, middle, "onbekend", size=10, italic=True, colour=MUTED)
                 continue
             canvas.rect(scale.start, middle - 7, scale(values[row]) - scale.start, 14, PALETTE[k],
-                        tooltip=f"{labels[row]}, {role}: {values[row]:.1f}".replace(".", ","))
+                        tooltip=f"{labels[row]}, {role}: {format_number(values[row])}")
             if high[row] > low[row]:
                 canvas.line(scale(low[row]), middle, scale(high[row]), middle, "#222222", 1.5)
     for row, label in enumerate(labels):
         canvas.text(left - 8, top + 22 * row + 11, label, size=11, anchor="end")
     return frame.finish()
+
+
+def _rank(value: float) -> str:
+    """A position as text: ``3``, or ``2,5`` when a percentile falls between two positions."""
+    return format_count(value) if float(value).is_integer() else format_number(value)
 
 
 def plot_rank_intervals(sensitivity: pd.DataFrame, names: pd.Series, role: str, naam: str, source: str,
@@ -281,7 +287,8 @@ def plot_rank_intervals(sensitivity: pd.DataFrame, names: pd.Series, role: str, 
         canvas.rect(scale(item.rang_laag - 0.3), middle - 5, scale(item.rang_hoog + 0.3) - scale(item.rang_laag - 0.3),
                     10, PALETTE[0], opacity=0.35)
         canvas.circle(scale(item.rang), middle, 5, PALETTE[0],
-                      tooltip=f"{label}: positie {item.rang:g} (90%: {item.rang_laag:g} tot {item.rang_hoog:g})")
+                      tooltip=f"{label}: positie {_rank(item.rang)} (90%: {_rank(item.rang_laag)} tot "
+                              f"{_rank(item.rang_hoog)})")
     return frame.finish()
 
 
@@ -335,7 +342,7 @@ def plot_per_period(per_period: pd.DataFrame, titel: str, source: str, synthetic
     """Per quarter or month: young people newly reached and placed, as shown (suppressed counts get no bar).
 
     ``per_period`` has ``periode`` and the text columns ``nieuw bereikt`` and ``geplaatst``
-    (:func:`buitenbeeld.analysis.evaluatie.per_period`).
+    (:func:`buitenbeeld.publish.pilot_tables.per_period`).
     """
     rows = len(per_period)
     frame = Frame(titel, source, synthetic, 24 * rows + 46,

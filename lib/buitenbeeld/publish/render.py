@@ -3,7 +3,11 @@
 Per gemeente, ``<output>/<code>-<name>/`` receives the executed notebook
 ``rapport.ipynb``, a standalone ``rapport.html`` (Dutch, no code, images
 embedded, nothing loaded from the internet), ``kerncijfers.json``, the tables
-as CSV and, where a headless Chromium exists, ``rapport.pdf``. Before a report
+as CSV and, where a headless Chromium exists, ``rapport.pdf``. The notebook
+writes no files: its last cell hands the tables and key figures over as one
+output under :data:`buitenbeeld.publish.report.OUTPUT_MIMETYPE`, which render
+reads from the executed notebook (:func:`read_outputs`), leaves out of the HTML
+and writes once (:func:`write_outputs`). Before a report
 is published, its HTML is scanned for personal data (:mod:`buitenbeeld.privacy.scan`);
 a finding fails the render. A report is built in a temporary folder and moved
 into place only when complete, so a failed render never leaves a file that
@@ -19,6 +23,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import tempfile
 import traceback
@@ -33,18 +38,19 @@ import papermill as pm
 from nbconvert import HTMLExporter
 from tqdm.auto import tqdm
 
-from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD
-from buitenbeeld.publish.engine import ENGINE_NAME
-from buitenbeeld.errors import BuitenbeeldError, ReportError
-from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
-from buitenbeeld.publish.index import write_index
-from buitenbeeld.ingest.pipeline import PERSONAL_TABLE, build_processed
+from buitenbeeld.common.files import write_atomic, write_csv
+from buitenbeeld.errors import BuitenbeeldError, PersonalDataFoundError, ReportError
 from buitenbeeld.ingest.interviews import PERSONAL_COLUMNS
-from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
+from buitenbeeld.ingest.pipeline import PERSONAL_TABLE, build_processed
+from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD
 from buitenbeeld.privacy.scan import check_report
-from buitenbeeld.errors import PersonalDataFoundError
-from buitenbeeld.settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, data_paths
+from buitenbeeld.publish.engine import ENGINE_NAME
+from buitenbeeld.publish.index import KEY_FIGURES_FILE, write_index
+from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
+from buitenbeeld.publish.report import OUTPUT_MIMETYPE
 from buitenbeeld.publish.webpage import with_policy
+from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
+from buitenbeeld.settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, data_paths
 
 __all__ = [
     "REPORT_NOTEBOOK",
@@ -54,6 +60,8 @@ __all__ = [
     "default_workers",
     "export_html",
     "prepare_for_export",
+    "read_outputs",
+    "write_outputs",
     "exporter",
     "personal_table",
     "render_report",
@@ -126,13 +134,18 @@ def exporter(kind: type = HTMLExporter, template: str = "rapport"):
 
 
 def prepare_for_export(notebook_path: Path, title: str) -> nbformat.NotebookNode:
-    """Read an executed notebook for export: its title set, stable cell ids, no stderr output."""
+    """Read an executed notebook for export: its title set, stable cell ids, no stderr output.
+
+    The tables and key figures the report hands to render (:data:`OUTPUT_MIMETYPE`)
+    are left out too: they are files beside the page, not part of it.
+    """
     nb = nbformat.read(notebook_path, as_version=4)
     nb.metadata["title"] = title
     for index, cell in enumerate(nb.cells):  # papermill's injected cell gets a random id: same input, same HTML
         cell["id"] = f"cel-{index}"
         if cell.cell_type == "code":  # warnings are for the analyst, not the reader
-            cell.outputs = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"]
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("name") != "stderr"
+                            and OUTPUT_MIMETYPE not in o.get("data", {})]
     return nb
 
 
@@ -195,7 +208,6 @@ def render_report(
                     "gemeente": gemeente.code,
                     "peiljaar": int(options.peiljaar),
                     "data_map": str(paths.root),
-                    "uitvoer_map": str(work),
                     "configuratie": options.configuratie,
                     "drempel": int(options.drempel),
                     "gegenereerd_op": options.gegenereerd_op,
@@ -217,17 +229,22 @@ def render_report(
             cell, message = _failing_cell(error)
             raise ReportError(str(gemeente), message, cell) from error
         _stabilise(notebook, work, target)
+        outputs = read_outputs(notebook)
+        if outputs is None:
+            raise ReportError(str(gemeente), "het notebook gaf geen tabellen en kerncijfers door "
+                              f"({OUTPUT_MIMETYPE}); staat report.show_outputs nog in de laatste cel?")
         html = export_html(notebook, work / "rapport.html", f"Jongeren buiten beeld en de sociale kaart: {gemeente.naam}")
         try:
             check_report(html, personal_table(paths.processed))
         except PersonalDataFoundError as error:
             raise ReportError(str(gemeente), str(error), public=error.public) from error
+        pdf = None
         if options.pdf and find_chromium():
             try:
-                html_to_pdf(html, work / "rapport.pdf")
-                _note_pdf(work / "kerncijfers.json")
+                pdf = html_to_pdf(html, work / "rapport.pdf").name
             except BuitenbeeldError as error:  # the HTML report is complete without its PDF
                 (work / "pdf-mislukt.txt").write_text(str(error), encoding="utf-8")
+        write_outputs(work, outputs, pdf)
         (work / _OWNER).unlink()
         _replace_dir(work, target)
     finally:
@@ -241,10 +258,10 @@ _OWNER = ".eigenaar"
 def _stabilise(notebook: Path, work: Path, target: Path) -> None:
     """Make the executed notebook the same for the same inputs: no timings, fixed cell ids, the final folder.
 
-    papermill records start and end times per cell and gives its injected cell a
-    random id; the notebook was run with the temporary folder as its output
-    folder. None of that says anything about the report, and all of it would make
-    two identical runs differ.
+    papermill records start and end times per cell, gives its injected cell a
+    random id and records the temporary folder as the notebook's output path.
+    None of that says anything about the report, and all of it would make two
+    identical runs differ.
     """
     text = notebook.read_text(encoding="utf-8").replace(json.dumps(str(work))[1:-1], json.dumps(str(target))[1:-1])
     nb = nbformat.reads(text, as_version=4)
@@ -287,11 +304,40 @@ def personal_table(processed: Path) -> pd.DataFrame:
     return pd.read_parquet(path, columns=["organisatie_id", *PERSONAL_COLUMNS])
 
 
-def _note_pdf(key_figures: Path) -> None:
-    if key_figures.exists():
-        figures = json.loads(key_figures.read_text(encoding="utf-8"))
-        figures["pdf"] = "rapport.pdf"
-        key_figures.write_text(json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8")
+def read_outputs(notebook_path: Path) -> dict | None:
+    """The tables and key figures an executed report notebook handed over, or None when it handed none.
+
+    The notebook displays them once under :data:`OUTPUT_MIMETYPE`
+    (:func:`buitenbeeld.publish.report.show_outputs`); a later display wins.
+    """
+    nb = nbformat.read(notebook_path, as_version=4)
+    found = [o["data"][OUTPUT_MIMETYPE] for cell in nb.cells if cell.cell_type == "code"
+             for o in cell.get("outputs", []) if OUTPUT_MIMETYPE in o.get("data", {})]
+    return found[-1] if found else None
+
+
+_TABLE_NAME = re.compile(r"[a-z0-9_]+")
+
+
+def write_outputs(folder: Path, outputs: dict, pdf: str | None = None) -> list[Path]:
+    """Write what the report handed over: ``tabellen/<name>.csv`` (Dutch CSV) and ``kerncijfers.json``.
+
+    ``outputs`` is :func:`buitenbeeld.publish.report.report_outputs` as :func:`read_outputs`
+    returns it; ``pdf`` the name of the report's PDF when one was made, recorded in
+    ``kerncijfers.json``. Every file is written atomically. Returns the written files.
+    """
+    folder = Path(folder)
+    written = []
+    for name, table in outputs["tabellen"].items():
+        if not _TABLE_NAME.fullmatch(name):
+            raise BuitenbeeldError(f"geen bruikbare naam voor een tabelbestand: {name!r}")
+        frame = pd.DataFrame(table["rijen"], columns=table["kolommen"], dtype=object)
+        written.append(write_csv(folder / "tabellen" / f"{name}.csv", frame))
+    figures = json.loads(outputs["kerncijfers"])
+    figures["pdf"] = pdf
+    text = json.dumps(figures, indent=2, ensure_ascii=False)
+    written.append(write_atomic(folder / KEY_FIGURES_FILE, lambda path: path.write_text(text, encoding="utf-8")))
+    return written
 
 
 def _replace_dir(source: Path, target: Path) -> None:

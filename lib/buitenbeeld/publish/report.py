@@ -6,41 +6,30 @@ Nothing here reads the personal columns.
 """
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from buitenbeeld.ingest.cbs import YouthTable, in_current_layout, select_youth_table
-from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD, is_suppressed, show_count
+from buitenbeeld.analysis.sociale_kaart import count_by_type, wijk_type_table
+from buitenbeeld.common.formatting import escape, format_count, format_date, format_share, is_missing
 from buitenbeeld.errors import MissingDataError
-from buitenbeeld.common.formatting import escape, format_count, format_date, format_share
-from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
-from buitenbeeld.ingest.pipeline import build_processed
+from buitenbeeld.ingest.cbs import YouthTable, in_current_layout, select_youth_table
 from buitenbeeld.ingest.interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult
-from buitenbeeld.settings import data_paths
+from buitenbeeld.ingest.pipeline import build_processed
 from buitenbeeld.ingest.sources import classify_input
+from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD, is_suppressed, show_count
+from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
+from buitenbeeld.settings import data_paths
 
 __all__ = [
-    "SYNTHETIC_BANNER",
-    "ReportData",
-    "load_report_data",
-    "header_markdown",
-    "shares",
-    "layout_note",
-    "pilot_evaluation",
-    "ReportMaps",
-    "report_maps",
-    "rejects_table",
-    "comparable_gemeenten",
-    "comparable_rule",
-    "summary_points",
-    "accountability",
-    "key_figures",
-    "youth_figures_table",
-    "data_quality_table",
-    "data_quality_notes",
+    "SYNTHETIC_BANNER", "ReportData", "load_report_data", "header_markdown", "shares", "layout_note",
+    "pilot_evaluation", "ReportMaps", "report_maps", "rejects_table", "comparable_gemeenten", "comparable_rule",
+    "summary_points", "accountability", "key_figures", "OUTPUT_MIMETYPE", "published_tables", "report_outputs",
+    "show_outputs", "youth_figures_table", "data_quality_table", "data_quality_notes",
 ]
 
 SYNTHETIC_BANNER = (
@@ -198,10 +187,10 @@ def report_maps(data: ReportData, grenzen: str | Path | None = None, data_dir: s
     ``buitenbeeld grenzen`` puts them); a share that the disclosure rule hides is
     drawn as unknown. Without boundary files the report gets a note instead.
     """
-    from buitenbeeld.errors import MissingDataError
-    from buitenbeeld.reference.geo import find_wijk_file, geo_dir, read_boundaries, read_wijken
-    from buitenbeeld.publish.maps import plot_share_map, plot_wijk_map
     from buitenbeeld.analysis.sociale_kaart import count_by_wijk
+    from buitenbeeld.errors import MissingDataError
+    from buitenbeeld.publish.maps import plot_share_map, plot_wijk_map
+    from buitenbeeld.reference.geo import find_wijk_file, geo_dir, read_boundaries, read_wijken
 
     folder = Path(grenzen) if grenzen else geo_dir(data_dir or None)
     result = ReportMaps()
@@ -391,7 +380,7 @@ def summary_points(data: ReportData, comparison) -> list[str]:
         if missing:
             points.append(f"In {len(missing)} wijk(en) is geen organisatie in beeld die past voor bereiken of "
                           f"plaatsen: {', '.join(map(escape, missing[:5]))}{' en meer' if len(missing) > 5 else ''}.")
-        conflicts = int((comparison.advice["conflict_toelichting"] != "").sum()) if len(comparison.advice) else 0
+        conflicts = len(comparison.conflicts())
         if conflicts:
             points.append(f"Bij {conflicts} organisatie(s) lopen de plannen van de gemeente en het roladvies uiteen.")
         gap = reach_gap_summary(comparison.gap)
@@ -409,8 +398,8 @@ def accountability(data: ReportData, config, parameters: dict, generated: str) -
     """The Verantwoording: sources, scoring version, parameters, input hashes, package versions, time."""
     from importlib.metadata import version
 
-    from buitenbeeld.settings import VERSION as __version__
     from buitenbeeld.common.files import hash_file
+    from buitenbeeld.settings import VERSION as __version__
 
     pilot = pilot_evaluation(data)
     pilot_names = set(pilot.contacten["bron_bestand"]) if pilot is not None else set()
@@ -462,3 +451,53 @@ def key_figures(data: ReportData, comparison, config, generated: str) -> dict:
         "synthetisch": bool(data.synthetic), "gegenereerd_op": generated, "scoring_versie": config.versie,
         "html": "rapport.html", "pdf": None,
     }
+
+
+#: The mimetype under which the report notebook hands its tables and key figures to
+#: :mod:`buitenbeeld.publish.render`, which writes them. No exporter shows it, and render
+#: removes it before the HTML export.
+OUTPUT_MIMETYPE = "application/vnd.buitenbeeld.uitvoer+json"
+
+
+def published_tables(data: ReportData, comparison) -> dict[str, pd.DataFrame]:
+    """The tables a report publishes beside its HTML, as ``tabellen/<name>.csv``: the ones it shows."""
+    return {"organisaties_per_type": count_by_type(data.organisaties).to_frame(),
+            "organisaties_per_wijk": wijk_type_table(data.organisaties),
+            "profielen": comparison.profile_table(), "roladvies": comparison.advice_table()}
+
+
+def _json_value(value):
+    """A table cell as JSON: dates as ISO text, numpy scalars as Python ones, NaN/NA/inf as null."""
+    if is_missing(value) or value is pd.NaT:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value if isinstance(value, (bool, int, float, str)) else str(value)
+
+
+def report_outputs(data: ReportData, comparison, config, generated: str) -> dict:
+    """What :mod:`~buitenbeeld.publish.render` writes beside the report, as one JSON bundle.
+
+    ``tabellen``: per :func:`published_tables` name, ``kolommen`` (the index
+    first) and ``rijen`` (JSON values), for the Dutch CSV. ``kerncijfers``: the
+    text of ``kerncijfers.json`` (:func:`key_figures`), as text because a
+    notebook file sorts the keys of JSON objects and the file keeps their order.
+    """
+    tables = {}
+    for name, frame in published_tables(data, comparison).items():
+        flat = frame.reset_index()
+        tables[name] = {"kolommen": [" ".join(map(str, c)).strip() if isinstance(c, tuple) else str(c)
+                                     for c in flat.columns],
+                        "rijen": [[_json_value(v) for v in row] for row in flat.itertuples(index=False, name=None)]}
+    figures = json.dumps(key_figures(data, comparison, config, generated), indent=2, ensure_ascii=False)
+    return {"tabellen": tables, "kerncijfers": figures}
+
+
+def show_outputs(data: ReportData, comparison, config, generated: str) -> None:
+    """Hand :func:`report_outputs` to the renderer: displayed under :data:`OUTPUT_MIMETYPE` only."""
+    from IPython.display import display  # only in a notebook
+
+    display({OUTPUT_MIMETYPE: report_outputs(data, comparison, config, generated)}, raw=True)

@@ -35,11 +35,11 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from buitenbeeld.errors import BuitenbeeldError, ReportError
 from buitenbeeld.common.formatting import escape, format_count, format_number, format_share, is_missing
-from buitenbeeld.settings import TRAINING_DIR, TRAINING_OUTPUT
 from buitenbeeld.common.vocabulary import ORGANISATION_TYPES, ROLES
+from buitenbeeld.errors import BuitenbeeldError, ReportError
 from buitenbeeld.publish.webpage import inline_scripts, with_policy
+from buitenbeeld.settings import TRAINING_DIR, TRAINING_OUTPUT
 
 __all__ = [
     "TRAINING_NOTEBOOKS", "TYPE_QUESTIONS", "FORMAL",
@@ -395,9 +395,9 @@ def _open_answers(html_path: Path, target: Path) -> Path:
 def _build_one(naam: str, work: Path, parameters: dict, engine: str | None, pdf: bool) -> list[Path]:
     import papermill as pm
 
-    from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
-    from buitenbeeld.privacy.scan import check_report
     from buitenbeeld.errors import PersonalDataFoundError
+    from buitenbeeld.privacy.scan import check_report
+    from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
     from buitenbeeld.publish.render import export_html, personal_table
     from buitenbeeld.settings import data_paths
 

@@ -17,9 +17,9 @@ from typing import Collection, Iterable
 import pandas as pd
 
 from buitenbeeld.common.vocabulary import CBS_SYMBOLS
-from buitenbeeld.settings import resource
 from buitenbeeld.errors import UnknownGemeenteError
 from buitenbeeld.reference.gemeenten import resolve_gemeente
+from buitenbeeld.settings import resource
 
 __all__ = [
     "UNCHANGED",

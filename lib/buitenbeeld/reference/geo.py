@@ -24,8 +24,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from buitenbeeld.errors import MissingDataError
 from buitenbeeld.common.files import write_atomic
+from buitenbeeld.errors import MissingDataError
 from buitenbeeld.settings import data_paths
 
 __all__ = [
