@@ -90,13 +90,14 @@ def main() -> None:
         for engine, path in cases:
             engine_name = ENGINES[0] if engine == "csv" else engine
             sheet = None if path.suffix == ".csv" else "organisaties"
-            read_s = _time(lambda: read_rows(path, sheet, engine_name), args.repeat)
+            read_s = _time(lambda path=path, sheet=sheet, engine=engine_name: read_rows(path, sheet, engine), args.repeat)
             result = read_interviews(path, engine_name)
-            total_s = _time(lambda: read_interviews(path, engine_name), args.repeat)
+            total_s = _time(lambda path=path, engine=engine_name: read_interviews(path, engine), args.repeat)
             counts = result.files.iloc[0]
             results.append((engine, path.suffix, counts, read_s, total_s))
     print(f"Validating {args.rows:,} organisations (median of {args.repeat} runs)\n")
-    print(f"{'engine':<10} {'file':<6} {'read = loaded + rejected':<26} {'cells s':>8} {'validate s':>11} {'rows/s':>9}  target <2 s")
+    print(f"{'engine':<10} {'file':<6} {'read = loaded + rejected':<26} {'cells s':>8} {'validate s':>11} "
+          f"{'rows/s':>9}  target <2 s")
     for engine, suffix, counts, read_s, total_s in results:
         check = f"{counts['read']} = {counts['loaded']} + {counts['rejected']}"
         verdict = "ok" if total_s < 2 else "SLOWER"

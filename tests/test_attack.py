@@ -96,7 +96,8 @@ def _assert_inert(html: str) -> None:
     tags = [tag for tag, _ in markup.tags]
     assert "script" not in tags and "iframe" not in tags and "img" not in tags
     body = html.split("</head>")[-1]
-    assert all(tag in ("<style scoped>", "<style scoped=\"\">") for tag in re.findall(r"<style[^>]*>", body))  # pandas' own table CSS only
+    pandas_css = ("<style scoped>", "<style scoped=\"\">")  # pandas' own table CSS is the only style in the body
+    assert all(tag in pandas_css for tag in re.findall(r"<style[^>]*>", body))
     assert "<style>body" not in html
     for tag, attrs in markup.tags:
         for name, value in attrs.items():

@@ -9,7 +9,8 @@ from buitenbeeld.common.formatting import format_count, format_date, format_numb
 from buitenbeeld.privacy.disclosure import is_suppressed, show_count
 
 
-@pytest.mark.parametrize("value,text", [(134430, "134.430"), (2489440.0, "2.489.440"), (0, "0"), (None, "."), (float("nan"), ".")])
+@pytest.mark.parametrize("value,text", [(134430, "134.430"), (2489440.0, "2.489.440"), (0, "0"), (None, "."),
+                                        (float("nan"), ".")])
 def test_format_count(value, text):
     assert format_count(value) == text
 

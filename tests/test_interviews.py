@@ -37,7 +37,8 @@ def test_values_are_typed_and_estimates_flagged(interview_file):
     assert boks["type"] == "interesse/hobby"
     assert boks["wijk"] == ("Schilderswijk", "Transvaal")
     assert (boks["jongeren_bereik"], bool(boks["jongeren_bereik_geschat"])) == (40.0, True)
-    assert (boks["jongeren_buiten_beeld"], boks["jongeren_buiten_beeld_min"], boks["jongeren_buiten_beeld_max"]) == (40.0, 30.0, 50.0)
+    estimate = (boks["jongeren_buiten_beeld"], boks["jongeren_buiten_beeld_min"], boks["jongeren_buiten_beeld_max"])
+    assert estimate == (40.0, 30.0, 50.0)
     assert boks["leefgebieden"] == ("financiën", "werk & opleiding")
     assert orgs.loc["Werkplein Test", "jongeren_bereik"] == 1200.0
     assert orgs.loc["Kapsalon Test", "type"] == "commercieel"

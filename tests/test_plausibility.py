@@ -17,6 +17,8 @@ import sys
 import pandas as pd
 import pytest
 from conftest import write_workbook, youth_table_rows
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 
 from buitenbeeld import settings
 from buitenbeeld.cli import main
@@ -390,8 +392,6 @@ def test_statline_national_row_limit_and_valid_values_untouched():
 
 # --------------------------------------------------------------------------- any input
 
-from hypothesis import given  # noqa: E402
-from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st  # noqa: E402
 
 

@@ -25,8 +25,10 @@ def test_competition_ranks_after_a_tie_skip_places():
 
 def _three_clubs(middle="30"):
     return frame(
-        organisation(organisatie_id="a", jongeren_bereik=100, jongeren_buiten_beeld=30, jongeren_zorgwekkend=10, vertrouwensband=5),
-        organisation(organisatie_id="b", jongeren_bereik=middle, jongeren_buiten_beeld=8, jongeren_zorgwekkend=2, vertrouwensband=3),
+        organisation(organisatie_id="a", jongeren_bereik=100, jongeren_buiten_beeld=30, jongeren_zorgwekkend=10,
+                     vertrouwensband=5),
+        organisation(organisatie_id="b", jongeren_bereik=middle, jongeren_buiten_beeld=8, jongeren_zorgwekkend=2,
+                     vertrouwensband=3),
         organisation(organisatie_id="c", jongeren_bereik=5, jongeren_buiten_beeld=1, jongeren_zorgwekkend=0, vertrouwensband=1),
         organisation(organisatie_id="d", jongeren_bereik=5),  # bereiken unknown: no rank
     )
@@ -48,7 +50,8 @@ def test_an_estimate_that_straddles_another_makes_the_rank_uncertain():
     config.gevoeligheid["concentratie"] = 1e9
     clubs = frame(
         organisation(organisatie_id="a", jongeren_bereik=40, jongeren_buiten_beeld=10, jongeren_zorgwekkend=3, vertrouwensband=3),
-        organisation(organisatie_id="b", jongeren_bereik="10-200", jongeren_buiten_beeld=10, jongeren_zorgwekkend=3, vertrouwensband=3),
+        organisation(organisatie_id="b", jongeren_bereik="10-200", jongeren_buiten_beeld=10, jongeren_zorgwekkend=3,
+                     vertrouwensband=3),
     )
     result = sensitivity(clubs, "bereiken", config, draws=2000, top_k=1, seed=3)
     assert result["rang_laag"].tolist() == [1.0, 1.0] and result["rang_hoog"].tolist() == [2.0, 2.0]

@@ -107,8 +107,8 @@ def test_personal_columns_never_make_a_conflict_or_reach_a_reject(tmp_path):
     header = [*HEADER, "interviewer", "email"]
     one = write_workbook(tmp_path / "een.xlsx", {"organisaties": [header, ["a", "Club", "Venlo", "hobby", None, 10, 5, None, None,
                                                                           "Jan Jansen", "jan@voorbeeld.nl"]]})
-    two = write_workbook(tmp_path / "twee.xlsx", {"organisaties": [header, ["a", "Club", "Venlo", "hobby", None, 10, 5, None, None,
-                                                                           "Piet Pieters", "piet@voorbeeld.nl"]]})
+    row = ["a", "Club", "Venlo", "hobby", None, 10, 5, None, None, "Piet Pieters", "piet@voorbeeld.nl"]
+    two = write_workbook(tmp_path / "twee.xlsx", {"organisaties": [header, row]})
     result = load_interviews([one, two])
     assert result.conflicts.empty  # same answers: a copy, not a conflict
     shown = result.problems.astype(str).to_csv()

@@ -276,7 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--peiljaar", type=int, default=DEFAULT_PEILJAAR, help="year of the CBS youth figures (default: %(default)s)")
     p.add_argument("--workers", type=int, default=None, metavar="N", help="reports rendered in parallel (default: one per core)")
     p.add_argument("--configuratie", metavar="FILE", default=None, help="scoring configuration (default: the shipped one)")
-    p.add_argument("--drempel", type=int, default=10, help="counts of young people below this are shown as <N (default: %(default)s)")
+    p.add_argument("--drempel", type=int, default=10,
+                   help="counts of young people below this are shown as <N (default: %(default)s)")
     p.add_argument("--geen-pdf", action="store_true", help="do not write PDFs, even when Chromium is present")
     p.add_argument("--kolommen", metavar="FILE", default=None,
                    help="your own column mapping for the CBS table (a copy of config/cbs_kolommen.toml)")

@@ -321,7 +321,7 @@ def measure_retention(contacten: pd.DataFrame, by: str | Sequence[str] | None = 
         for months in HORIZONS:
             status = group[f"behouden_{months}m"].dropna()
             counts = status.value_counts()
-            count = lambda label: int(counts.get(label, 0))  # noqa: E731
+            count = lambda label, counts=counts: int(counts.get(label, 0))  # noqa: E731
             records.append(with_keys(keys, key, {
                 "maanden": months, "geplaatst": len(status), "nog_niet": count("nog niet"),
                 "venster_voorbij": len(status) - count("nog niet"), "behouden": count("behouden"),
@@ -372,8 +372,8 @@ def count_leefgebieden(contacten: pd.DataFrame, by: str | Sequence[str] | None =
     records = []
     for key, group in each_group(journeys, keys):
         for domain in LEEFGEBIEDEN:
-            records.append(with_keys(keys, key, {"leefgebied": domain,
-                                                  "jongeren": int(group["leefgebieden"].map(lambda d: domain in d).sum())}))
+            jongeren = int(group["leefgebieden"].map(lambda d, domain=domain: domain in d).sum())
+            records.append(with_keys(keys, key, {"leefgebied": domain, "jongeren": jongeren}))
     return pd.DataFrame(records, columns=[*keys, "leefgebied", "jongeren"])
 
 

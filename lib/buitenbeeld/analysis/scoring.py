@@ -143,7 +143,8 @@ def transform_component(values: np.ndarray, component: Component) -> np.ndarray:
     return np.clip(result, 0.0, 1.0)
 
 
-def _raw_answers(frame: pd.DataFrame, component: Component, open_factor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _raw_answers(frame: pd.DataFrame, component: Component,
+                 open_factor: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Point, low and high answer per organisation (NaN when missing), and a missing reason."""
     n, column = len(frame), component.kolom
     reasons = np.full(n, "niet gevraagd", dtype=object)

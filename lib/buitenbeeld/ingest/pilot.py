@@ -114,9 +114,9 @@ def _parse_sheet(read: Sheet, kind: str, file: str, sheet: str) -> _SheetRows:
         cells = {column.name: row[pos] if pos < len(row) else None for pos, column in mapping.items()}
         row_problems: list[RowProblem] = []
 
-        def problem(column: str, reason: str, hint: str, severity: str) -> None:
-            value = cells.get(column)
-            row_problems.append(RowProblem(file, sheet, number, column, value, reason, hint, severity))
+        def problem(column: str, reason: str, hint: str, severity: str) -> None:  # called within this row only
+            value = cells.get(column)  # noqa: B023
+            row_problems.append(RowProblem(file, sheet, number, column, value, reason, hint, severity))  # noqa: B023
 
         record = parse_cells(cells, columns, problem)
         row_problems = with_notes(row_problems, noted.get(number), file, sheet, required)

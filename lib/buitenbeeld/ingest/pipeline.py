@@ -200,7 +200,8 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
     manifest = _manifest(paths.raw, inputs, engine)
     if previous and _content(previous) == _content(manifest):
         # touched but unchanged: remember the new timestamps, keep the tables
-        write_atomic(processed / MANIFEST, lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
+        text = json.dumps(manifest, indent=2, sort_keys=True)
+        write_atomic(processed / MANIFEST, lambda p: p.write_text(text, encoding="utf-8"))
         return BuildResult(False, processed, inputs)
     interviews = inputs.interviews
     result = load_interviews(interviews, engine)

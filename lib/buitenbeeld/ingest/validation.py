@@ -154,8 +154,8 @@ def resolve_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, list[RowProblem]
         if not any(differing.values()):
             for row in per_file[1:]:
                 keep[row.name] = False
-                problems.append(_problem(row, "organisatie_id",
-                                         f"same organisation and answers as file '{first['bron_bestand']}' row {first['bron_rij']}",
+                where = f"file '{first['bron_bestand']}' row {first['bron_rij']}"
+                problems.append(_problem(row, "organisatie_id", f"same organisation and answers as {where}",
                                          "The same interview is in two files; remove one copy", "error"))
             continue
         winner = _newest_of(per_file)

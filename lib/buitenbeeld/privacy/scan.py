@@ -62,7 +62,9 @@ _BLOCK_TAGS = frozenset("""
 #: SVG attributes that only place shapes (the paths of a map: long runs of numbers that look like phone
 #: numbers to a pattern); skipped when they hold nothing but numbers and path commands.
 _GEOMETRY = frozenset({"d", "points", "transform", "viewbox"})
-_NUMBERS_ONLY = re.compile(r"[\d\s.,+\-eMmLlHhVvCcSsQqTtAaZz()]*|(?:translate|rotate|scale|matrix)\([\d\s.,+\-e]*\)(?:\s*(?:translate|rotate|scale|matrix)\([\d\s.,+\-e]*\))*")
+_NUMBERS_ONLY = re.compile(r"[\d\s.,+\-eMmLlHhVvCcSsQqTtAaZz()]*"
+                           r"|(?:translate|rotate|scale|matrix)\([\d\s.,+\-e]*\)"
+                           r"(?:\s*(?:translate|rotate|scale|matrix)\([\d\s.,+\-e]*\))*")
 _BASE64_URI = re.compile(r"data:[^,\s\"'()]*;base64,[A-Za-z0-9+/=]*", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 #: An e-mail address (also the privacy gate's, :mod:`buitenbeeld.privacy.identifiers`).

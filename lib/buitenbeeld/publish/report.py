@@ -295,7 +295,8 @@ def data_quality_notes(data: ReportData) -> list[str]:
         rejected = len(data.youth.rejected_rows)
         notes.append(
             f"De CBS-tabel ({escape(data.youth.path.name)}) gaf {len(data.youth.problems)} melding(en); "
-            f"{rejected} rij(en) niet geladen. " + " ".join(escape(r) for r in sorted({p.reason for p in data.youth.problems})[:3])
+            f"{rejected} rij(en) niet geladen. "
+            + " ".join(escape(r) for r in sorted({p.reason for p in data.youth.problems})[:3])
         )
     notes.append("Onbekende antwoorden tellen als onbekend, nooit als nul; schattingen (zoals 'ca. 40' of '30-50') "
                  "zijn gemarkeerd en het midden van een bereik wordt gebruikt.")
