@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from buitenbeeld.common.files import write_atomic
 from buitenbeeld.errors import BuitenbeeldError, ChromiumMissingError
 from buitenbeeld.settings import CHROMIUM_ENV, configured
 
@@ -143,11 +144,7 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, timeout: float = 60
                   if chosen else "No chromium, chromium-browser or google-chrome on PATH.")
         raise ChromiumMissingError(detail)
 
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary_name = tempfile.mkstemp(prefix=f".{pdf_path.stem}.", suffix=".pdf.tmp", dir=pdf_path.parent)
-    os.close(handle)
-    temporary = Path(temporary_name)
-    try:
+    def print_to(temporary: Path) -> None:
         with tempfile.TemporaryDirectory(prefix="buitenbeeld-chromium-") as profile:
             command = chromium_command(chromium, html_path, temporary, Path(profile))
             started = time.monotonic()
@@ -180,8 +177,6 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, timeout: float = 60
             raise BuitenbeeldError(
                 f"Chromium ({chromium}) wrote no PDF for {html_path} "
                 f"({temporary.stat().st_size} bytes, starting with {start!r}). Chromium said:\n{_tail(stderr)}")
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a report is for sharing
-        os.replace(temporary, pdf_path)
-    finally:
-        temporary.unlink(missing_ok=True)
+
+    write_atomic(pdf_path, print_to)  # a failed or interrupted print leaves no half PDF
     return pdf_path
