@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import shutil
 import stat
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ import pytest
 from buitenbeeld import settings
 from buitenbeeld.errors import BuitenbeeldError, ChromiumMissingError
 from buitenbeeld.publish import pdf
-from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
+from buitenbeeld.publish.pdf import MARGIN_BOXES_SINCE, find_chromium, html_to_pdf, printed_by
 
 HAS_CHROMIUM = find_chromium() is not None
 needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="no headless Chromium on this machine")
@@ -75,7 +77,8 @@ def test_find_chromium_on_path(monkeypatch, tmp_path: Path):
 def test_command_has_offline_flags(tmp_path: Path):
     command = pdf.chromium_command("chromium", tmp_path / "a b.html", tmp_path / "uit.pdf", tmp_path / "profiel")
     for flag in ("--headless", "--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--no-pdf-header-footer", f"--user-data-dir={tmp_path / 'profiel'}",
+                 "--disable-sync", "--no-first-run", "--no-pdf-header-footer", "--print-to-pdf-no-header",
+                 f"--user-data-dir={tmp_path / 'profiel'}",
                  f"--print-to-pdf={tmp_path / 'uit.pdf'}"):
         assert flag in command
     assert command[-1] == (tmp_path / "a b.html").as_uri()
@@ -147,6 +150,58 @@ def test_timeout(monkeypatch, page: Path, tmp_path: Path):
     with pytest.raises(BuitenbeeldError, match="did not finish .* within 0.5 s"):
         html_to_pdf(page, tmp_path / "uit.pdf", timeout=0.5)
     assert time.monotonic() - started < 10  # the sleeping child was killed with its parent
+
+
+def test_printed_by_reads_chromium_major_version_from_the_creator():
+    assert printed_by(b"%PDF-1.4\n<< /Creator (Mozilla/5.0 \\(X11; Linux x86_64\\) AppleWebKit/537.36 \\(KHTML, "
+                      b"like Gecko\\) HeadlessChrome/150.0.0.0 Safari/537.36) /Producer (Skia/PDF m150) >>") == 150
+    assert printed_by(b"%PDF-1.4\n<< /Producer (iets anders) >> Chrome/99.0 in de tekst") is None
+
+
+def _fake_printer(tmp_path: Path, creator: str) -> Path:
+    """A 'Chromium' that writes a tiny PDF naming ``creator`` to its --print-to-pdf file."""
+    return _script(tmp_path, 'for a in "$@"; do case "$a" in --print-to-pdf=*) '
+                             f"printf '%%PDF-1.4\\n<< /Creator ({creator}) >>\\n%%%%EOF\\n' > \"${{a#--print-to-pdf=}}\";; "
+                             "esac; done\nexit 0\n")
+
+
+def test_old_chromium_prints_with_a_warning_about_page_numbers(monkeypatch, page: Path, tmp_path: Path):
+    monkeypatch.setenv(settings.CHROMIUM_ENV, str(_fake_printer(tmp_path, "HeadlessChrome/120.0.6099.71")))
+    with pytest.warns(UserWarning, match=f"without page numbers.*Chromium {MARGIN_BOXES_SINCE} or newer"):
+        target = html_to_pdf(page, tmp_path / "uit.pdf")
+    assert target.read_bytes().startswith(b"%PDF-1.4")  # printed all the same
+
+
+def test_current_chromium_prints_without_a_warning(monkeypatch, page: Path, tmp_path: Path):
+    monkeypatch.setenv(settings.CHROMIUM_ENV, str(_fake_printer(tmp_path, f"HeadlessChrome/{MARGIN_BOXES_SINCE}.0.1.2")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        html_to_pdf(page, tmp_path / "uit.pdf")
+
+
+@needs_chromium
+def test_css_page_size_and_margin_boxes_reach_the_pdf(tmp_path: Path):
+    """What the reports rely on: Chromium prints on the CSS page size, with the margin boxes' page counters."""
+    html = tmp_path / "a4.html"
+    html.write_text(
+        '<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>A4</title><style>'
+        '@page { size: A4; margin: 16mm 15mm; @bottom-right { content: "pagina " counter(page) " van " '
+        'counter(pages); } @top-center { content: "SYNTHETISCHE DEMONSTRATIEGEGEVENS"; } }'
+        "</style></head><body>" + "<p>Regel tekst.</p>" * 150 + "</body></html>", encoding="utf-8")
+    target = html_to_pdf(html, tmp_path / "a4.pdf")
+    data = target.read_bytes()
+    if (printed_by(data) or MARGIN_BOXES_SINCE) < MARGIN_BOXES_SINCE:
+        pytest.skip(f"Chromium {printed_by(data)} prints no CSS page-margin boxes")
+    sizes = {(round(float(w)), round(float(h))) for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)}
+    assert sizes == {(595, 842)}  # A4, not Chromium's default US Letter (612 x 792)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed: the margin texts were not checked")
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(target), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")[:-1]
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, 1):
+        assert f"pagina {number} van {len(pages)}" in text and "SYNTHETISCHE DEMONSTRATIEGEGEVENS" in text
+        assert "file:" not in text and str(tmp_path) not in text  # no URL or local path from Chromium's own footer
 
 
 @needs_chromium

@@ -8,15 +8,27 @@ how to get it) when there is none.
 Chromium runs with a fresh, temporary profile and with everything that phones
 home switched off; host names resolve to nothing, so a report that (wrongly)
 refers to something online prints without it instead of fetching it.
+
+The page is laid out by the report's own print CSS (the ``rapport`` template's
+``static/rapport.css``): A4 (``@page { size: A4 }``, which ``--print-to-pdf``
+follows), and "pagina N van M", the report's title and, for synthetic data, the
+marking SYNTHETISCHE DEMONSTRATIEGEGEVENS in the page margins of every page
+(CSS ``@page`` margin boxes with the ``page`` and ``pages`` counters, printed
+by Chromium :data:`MARGIN_BOXES_SINCE` and later). Chromium's own header and
+footer stay off: they print the date and the file's URL, a local path.
+An older Chromium still prints the report, without the margin texts, and
+:func:`html_to_pdf` warns.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 from buitenbeeld.common.files import write_atomic
@@ -25,9 +37,11 @@ from buitenbeeld.settings import CHROMIUM_ENV, configured
 
 __all__ = [
     "CHROMIUM_NAMES",
+    "MARGIN_BOXES_SINCE",
     "find_chromium",
     "chromium_command",
     "html_to_pdf",
+    "printed_by",
 ]
 
 #: Executable names looked up on ``PATH``, in this order.
@@ -51,13 +65,17 @@ _FLAGS = (
     "--disable-crash-reporter",
     "--metrics-recording-only",
     "--host-resolver-rules=MAP * ~NOTFOUND",
+    # No date, title and file URL (a local path) in Chromium's own header and footer: the report's
+    # CSS puts its page numbers there. The second spelling is the flag's name before Chromium 111.
     "--no-pdf-header-footer",
+    "--print-to-pdf-no-header",
 )
+#: The first Chromium that prints CSS ``@page`` margin boxes (the reports' page numbers).
+MARGIN_BOXES_SINCE = 131
+#: Chromium names itself in the PDF's /Creator (its user agent), e.g. "HeadlessChrome/150.0.0.0".
+_CREATOR_VERSION = re.compile(rb"/Creator \((?:[^()\\]|\\.)*?Chrome/(\d+)\.")
 #: Chromium's stderr lines that are noise in a container without a desktop session.
 _NOISE = ("dbus/", "unexpected operator", "Fontconfig", "fontconfig")
-
-
-
 
 
 def find_chromium() -> str | None:
@@ -87,6 +105,12 @@ def chromium_command(chromium: str, html_path: Path, pdf_path: Path, profile_dir
         f"--print-to-pdf={pdf_path}",
         Path(html_path).resolve().as_uri(),
     ]
+
+
+def printed_by(pdf: bytes) -> int | None:
+    """The major version of the Chromium that printed ``pdf`` (from its /Creator), or ``None``."""
+    found = _CREATOR_VERSION.search(pdf)
+    return int(found.group(1)) if found else None
 
 
 def _tail(stderr: bytes | str | None, lines: int = 12) -> str:
@@ -125,6 +149,12 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, timeout: float = 60
     -------
     Path
         ``pdf_path``.
+
+    Warns
+    -----
+    UserWarning
+        When the Chromium is older than :data:`MARGIN_BOXES_SINCE`: its PDF has
+        no page numbers (and no marking of synthetic data beyond page 1).
 
     Raises
     ------
@@ -179,4 +209,8 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, timeout: float = 60
                 f"({temporary.stat().st_size} bytes, starting with {start!r}). Chromium said:\n{_tail(stderr)}")
 
     write_atomic(pdf_path, print_to)  # a failed or interrupted print leaves no half PDF
+    version = printed_by(pdf_path.read_bytes())
+    if version is not None and version < MARGIN_BOXES_SINCE:
+        warnings.warn(f"Chromium {version} ({chromium}) printed {pdf_path} without page numbers: they need "
+                      f"Chromium {MARGIN_BOXES_SINCE} or newer (CSS @page margin boxes).", stacklevel=2)
     return pdf_path
