@@ -163,18 +163,55 @@ def test_batch_renders_in_parallel_with_the_same_result(tmp_path):
     assert serial.ok and parallel.ok
     for result in parallel.results:
         name = result.html.parent.name
-        assert result.html.read_text(encoding="utf-8") == (tmp_path / "serial" / name / "rapport.html").read_text(encoding="utf-8")
+        serial_html = (tmp_path / "serial" / name / "rapport.html").read_text(encoding="utf-8")
+        assert result.html.read_text(encoding="utf-8") == serial_html
     assert REPORT_NOTEBOOK.exists()
 
 
-def test_gemeenten_without_organisations_or_cbs_row_still_get_a_report(tmp_path):
-    data = _data(tmp_path)  # no organisations in Leeuwarden or Amsterdam; Leeuwarden not in the CBS table
-    summary = render_reports(data, tmp_path / "out", gemeenten=["Leeuwarden", "Amsterdam"], workers=1,
-                             options=RenderOptions(pdf=False), progress=False)
-    assert summary.ok, summary.table()
-    html = (tmp_path / "out" / "GM0080-leeuwarden" / "rapport.html").read_text(encoding="utf-8")
-    assert "geen interviews met organisaties in Leeuwarden" in html
-    assert "heeft geen cijfers voor Leeuwarden" in html
+def test_a_gemeente_without_interviews_gets_a_short_report_and_one_of_which_nothing_is_known_none(tmp_path, capsys):
+    data = _data(tmp_path)  # Almere: a row in the CBS table, no organisations; Leeuwarden: nothing at all
+    out = tmp_path / "out"
+    code = main(["rapporten", "--data", str(data), "--uit", str(out), "--gemeente", "Almere", "--gemeente", "Leeuwarden",
+                 "--workers", "1", "--geen-pdf"])
+    assert code == 1  # a report that was asked for was not made: as for a failure
+    printed = capsys.readouterr().out
+    assert re.search(r"Almere \(GM0034\)\s+ok", printed)
+    assert re.search(r"Leeuwarden \(GM0080\)\s+OVERGESLAGEN\s+Geen rapport voor Leeuwarden: de datamap heeft voor deze "
+                     r"gemeente geen interviews, geen CBS-cijfers en geen pilotgegevens\.", printed)
+    assert "1 rendered, 0 failed, 1 skipped" in printed
+    assert not (out / "GM0080-leeuwarden").exists() and not (out / "_mislukt").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "GM0034-almere/rapport.html" in index
+    assert "Overgeslagen: Geen rapport voor Leeuwarden" in index.split("Niet gelukt", 1)[1]
+
+    text = _visible_text((out / "GM0034-almere" / "rapport.html").read_text(encoding="utf-8"))
+    assert "Voor Almere zijn (nog) geen organisaties geïnterviewd" in text
+    assert "<10 van de 36.000" in text or "&lt;10 van de 36.000" in text  # its CBS figures, the small count hidden
+    for gone in ("Organisaties vergeleken", "Roladvies", "Welke rollen zijn per wijk gedekt", "Tabel 2.", "Tabel 4.",
+                 "Tabel 7.", "Inschatting vooraf"):
+        assert gone not in text, gone  # a short report: no sections of empty tables
+    headings = re.findall(r"\b(\d)\. (Samenvatting|Jongeren buiten beeld in cijfers|De sociale kaart|Jongerenscouts en "
+                          r"pilot|Datakwaliteit|Verantwoording)\b", text)
+    numbers = [int(number) for number, _ in dict.fromkeys(headings)]  # once, also when a table of contents repeats them
+    assert numbers == [1, 2, 3, 4, 5, 6]  # renumbered without sections 4 and 5
+
+
+def test_a_data_folder_with_interviews_only_renders_every_report(tmp_path, capsys):
+    data = tmp_path / "data"
+    write_workbook(data / "raw" / "interviews" / "kaart.xlsx", {"organisaties": [HEADER, *ROWS]})
+    out = tmp_path / "out"
+    assert main(["rapporten", "--data", str(data), "--uit", str(out), "--workers", "1", "--geen-pdf"]) == 0
+    assert "2 rendered, 0 failed" in capsys.readouterr().out
+    for folder in ("GM0518-s-gravenhage", "GM0983-venlo"):
+        html = (out / folder / "rapport.html").read_text(encoding="utf-8")
+        text = _visible_text(html)
+        assert "Er staan geen CBS-cijfers over jongeren buiten beeld in de datamap" in text
+        assert "buitenbeeld cbs" in text and "maatwerktabel" in text
+        assert "geen kaart van Nederland en geen vergelijking met andere gemeenten" in text
+        assert "Tabel 2." in text and "Roladvies" in text and "Tabel 7." in text  # the rest is complete
+        assert "buitenbeeld demo" not in text and "SYNTHETISCH" not in html
+        assert '"peiljaar": null' in (out / folder / "kerncijfers.json").read_text(encoding="utf-8")
+    assert "GM0983-venlo/rapport.html" in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_odd_data_still_gives_reports(tmp_path):

@@ -163,7 +163,8 @@ def test_a_table_in_a_later_layout_is_checked_against_that_list(tmp_path):
     assert list(table.gemeenten["gemeentecode"]) == ["GM1942"]
     (problem,) = table.problems
     assert (problem.row, problem.column, problem.value) == (4, "gemeente", "GM0381")
-    assert "does not exist in 2026" in problem.reason and "Bussum in 2013" in problem.reason
+    assert "staat niet in de CBS-lijst van 2026" in problem.reason
+    assert "Bussum is opgegaan in Gooise Meren (GM1942)" in problem.reason
 
 
 def test_unreadable_rows_are_listed_never_lost(tmp_path):
@@ -176,7 +177,7 @@ def test_unreadable_rows_are_listed_never_lost(tmp_path):
     assert (table.rejected_rows, table.skipped_rows) == ([4, 5], [6])  # the province row is left out, not rejected
     messages = [p.message() for p in table.problems]
     assert "fouten.xlsx', sheet 'Tabel 1', row 4, column 'buiten_beeld'" in messages[0] and "'veel'" in messages[0]
-    assert "row 5, column 'gemeente'" in messages[1] and "Did you mean: Amsterdam?" in messages[1]
+    assert "row 5, column 'gemeente'" in messages[1] and "Bedoel je: Amsterdam?" in messages[1]
     assert table.problems[2].severity == "warning" and "not a gemeente" in messages[2]
     assert table.problems[3].severity == "warning" and "code GM0080 (Leeuwarden in 2013); the code is used" in messages[3]
     assert list(table.gemeenten["gemeentenaam"]) == ["Leeuwarden", "Venlo"]
@@ -186,7 +187,8 @@ def test_unreadable_rows_are_listed_never_lost(tmp_path):
 
 def _complete_2013_rows(national_extra: int) -> list[list]:
     gemeenten = list_gemeenten(2013)
-    rows = [[c, n, 10 * (300 + i), 10 * (15 + i % 7)] for i, (c, n) in enumerate(zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"]))]
+    pairs = zip(gemeenten["gemeentecode"], gemeenten["gemeentenaam"])
+    rows = [[c, n, 10 * (300 + i), 10 * (15 + i % 7)] for i, (c, n) in enumerate(pairs)]
     national = ["NL01", "Nederland", sum(r[2] for r in rows), sum(r[3] for r in rows) + national_extra]
     return [["Jongeren buiten beeld, 2013"], ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld"],
             national, *rows]
@@ -365,3 +367,47 @@ def test_a_totaal_row_without_a_code_and_a_marker_like_a(tmp_path):
     table = read_youth_table(write_workbook(tmp_path / "totaal.xlsx", {"Tabel": rows}))
     assert (table.nederland["rij"], table.nederland["buiten_beeld"], table.problems) == (5, 134430, [])
     assert table.gemeenten["gemeentenaam"].tolist() == ["'s-Gravenhage", "Venlo", "Almere"]
+
+
+# --------------------------------------------------------------------------- CBS region titles without codes
+
+
+def test_gemeente_titles_as_cbs_writes_them_without_codes(tmp_path):
+    # StatLine and code-less maatwerk tables write "(gemeente)" where a province or landsdeel has the same name
+    rows = [["Jongeren buiten beeld, 1 oktober 2013"], ["Regio's", "Jongeren 15 tot 27 jaar", "Jongeren buiten beeld"],
+            ["Nederland", 2489440, 134430], ["Groningen (PV)", 110000, 6100], ["Noord-Nederland (LD)", 330000, 17000],
+            ["Oost-Groningen (CR)", 20000, 1100], ["'s-Gravenhage (gemeente)", 90000, 6300],
+            ["Groningen (gemeente)", 60000, 4200], ["Utrecht ( Gemeente )", 80000, 5200],
+            ["Bergen (NH.) (gemeente)", 4500, 200], ["Bergen (L.)", 2400, 90]]
+    table = read_youth_table(cbs_workbook(tmp_path / "statline.xlsx", rows), strict=False)
+    assert list(zip(table.gemeenten["gemeentecode"], table.gemeenten["gemeentenaam"])) == [
+        ("GM0518", "'s-Gravenhage"), ("GM0014", "Groningen"), ("GM0344", "Utrecht"), ("GM0373", "Bergen (NH.)"),
+        ("GM0893", "Bergen (L.)")]
+    assert (table.rejected_rows, table.skipped_rows) == ([], [4, 5, 6]) and _accounted(table)
+    assert [(p.row, p.severity) for p in table.problems] == [(4, "warning"), (5, "warning"), (6, "warning")]
+    assert all("not a gemeente" in p.reason for p in table.problems)
+
+
+def test_a_gemeente_title_is_a_gemeente_under_a_regio_heading(tmp_path):
+    rows = [["Jongeren buiten beeld 2013"], ["Regio", "Jongeren buiten beeld"], ["Nederland", 134430],
+            ["Regio's"], ["Groningen (PV)", 6100], ["Groningen (gemeente)", 4200], ["Groningen", 4200]]
+    table = read_youth_table(cbs_workbook(tmp_path / "regio.xlsx", rows), strict=False)
+    assert table.gemeenten["gemeentecode"].tolist() == ["GM0014"]
+    assert table.skipped_rows == [5, 7]  # the province title, and a plain name under a region heading
+
+
+def test_a_title_with_a_code_that_agrees_gives_no_warning(tmp_path):
+    rows = [["Jongeren buiten beeld 2013"], ["Regiocode", "Regio", "Jongeren buiten beeld"],
+            ["GM0518", "'s-Gravenhage (gemeente)", 6300], ["PV20", "Groningen (PV)", 6100]]
+    table = read_youth_table(cbs_workbook(tmp_path / "codes.xlsx", rows), strict=False)
+    assert table.gemeenten["gemeentecode"].tolist() == ["GM0518"] and table.skipped_rows == [4]
+    assert [p.severity for p in table.problems] == ["warning"]
+
+
+def test_a_merged_gemeente_in_a_2026_table_says_what_it_went_into(tmp_path):
+    rows = [["Jongeren buiten beeld 2024 (gemeentelijke indeling 2026)"], ["Gemeente", "Jongeren buiten beeld"],
+            ["Gooise Meren (gemeente)", 520], ["Bussum (gemeente)", 180]]
+    table = read_youth_table(cbs_workbook(tmp_path / "t.xlsx", rows), strict=False)
+    assert table.gemeenten["gemeentecode"].tolist() == ["GM1942"] and table.rejected_rows == [4]
+    (problem,) = table.problems
+    assert problem.reason.startswith("Bussum is opgegaan in Gooise Meren (GM1942).")

@@ -33,7 +33,7 @@ def test_gemeente_lookup(capsys):
 def test_unknown_gemeente_is_one_line_not_a_traceback(capsys):
     assert main(["gemeente", "Amsterdm"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("buitenbeeld: error: Unknown gemeente 'Amsterdm'") and "Did you mean: Amsterdam" in err
+    assert err.startswith("buitenbeeld: error: Onbekende gemeente 'Amsterdm'") and "Bedoel je: Amsterdam" in err
     assert "Traceback" not in err
 
 
@@ -160,7 +160,7 @@ def test_grenzen_uses_the_file_already_there_without_the_network(tmp_path, monke
     shutil.copy(geo, folder / geo.name)
     monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("went to the network"))
     assert main(["grenzen", "--data", str(tmp_path), "--jaar", "2026"]) == 0
-    assert "already in place" in capsys.readouterr().out
+    assert "Het grensbestand staat er al en wordt gebruikt" in capsys.readouterr().out
 
 
 def test_cbs_offline_without_cache_says_how_to_get_the_data(tmp_path, monkeypatch, capsys):

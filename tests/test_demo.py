@@ -17,6 +17,7 @@ from buitenbeeld.demo.interviews import (
     demo_contents,
     read_workbook_values,
 )
+from buitenbeeld.demo.statline import write_statline_cache
 from buitenbeeld.errors import UnknownGemeenteError
 from buitenbeeld.reference.gemeenten import list_gemeenten, resolve_gemeente
 
@@ -83,10 +84,25 @@ def test_round_trip_and_stable_bytes(tmp_path, contents):
     from buitenbeeld.demo.pilots import pilot_contents
 
     everything = {**contents, **pilot_contents()}
-    assert [p.relative_to(tmp_path / "a").as_posix() for p in first] == list(everything)
+    statline = [f"cbs/{p.name}" for p in write_statline_cache(tmp_path / "c")]
+    assert [p.relative_to(tmp_path / "a").as_posix() for p in first] == list(everything) + statline
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes()
-        assert read_workbook_values(a) == everything[a.relative_to(tmp_path / "a").as_posix()]
+        if a.suffix == ".xlsx":
+            assert read_workbook_values(a) == everything[a.relative_to(tmp_path / "a").as_posix()]
+
+
+def test_the_statline_cache_is_committed_and_marked_synthetic(tmp_path):
+    import json
+
+    written = [p.name for p in write_statline_cache(tmp_path)]
+    assert sorted(p.name for p in (DEMO_DIR / "cbs").glob("statline_*")) == sorted(written)  # nothing stale
+    sidecars = sorted((DEMO_DIR / "cbs").glob("statline_*.json"))
+    assert [json.loads(p.read_text(encoding="utf-8"))["tabel"] for p in sidecars] == ["84455NED", "86223NED"]
+    for sidecar in sidecars:
+        record = json.loads(sidecar.read_text(encoding="utf-8"))
+        assert record["synthetisch"] is True and record["titel"].startswith("SYNTHETISCH")
+        assert (tmp_path / sidecar.name).read_bytes() == sidecar.read_bytes()
 
 
 def test_every_workbook_is_marked_synthetic(contents):
@@ -244,6 +260,6 @@ def test_rollen_gemeente_is_filled_for_about_a_third_with_deliberate_conflicts(c
     assert len(social) >= 2
     # Everything else stays within what the organisation already does.
     conflicts = {id(r) for r in commercial + social}
-    for kind, r in kinds:
+    for _, r in kinds:
         if id(r) not in conflicts:
             assert _rollen_gemeente(r) <= {p.strip().lower() for p in str(r["rollen_nu"]).split(";")}, r["naam"]

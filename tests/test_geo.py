@@ -10,7 +10,7 @@ import pytest
 from conftest import SHARED
 
 from buitenbeeld.errors import MissingDataError
-from buitenbeeld.reference import geo
+from buitenbeeld.reference import geo, pdok
 from buitenbeeld.reference.gemeenten import list_gemeenten
 
 GEO = SHARED / "data" / "geo"
@@ -109,9 +109,9 @@ def test_missing_file_says_how_to_get_it(tmp_path):
     with pytest.raises(MissingDataError) as caught:
         geo.find_boundary_file(2026, tmp_path)
     message = str(caught.value)
-    assert str(tmp_path / "gemeente_2026.topojson") in message
-    assert "https://cartomap.github.io/nl/wgs84/gemeente_2026.topojson" in message
-    assert "buitenbeeld grenzen --jaar 2026" in message
+    assert message.startswith(f"Geen gemeentegrenzen van 2026: {tmp_path / 'gemeente_2026.topojson'} bestaat niet.")
+    assert "Haal ze op met `buitenbeeld grenzen --jaar 2026`" in message
+    assert f"gemeente_2026.geojson of gemeente_2026.topojson in {tmp_path}" in message
 
 
 def test_read_boundaries_from_a_folder(tmp_path):
@@ -178,7 +178,7 @@ def offline(url, timeout):
 def test_download_writes_the_file_and_a_sidecar(tmp_path):
     payload = json.dumps(tiny_topology("gemeente_2026")).encode("utf-8")
     calls = []
-    result = geo.download_boundaries(2026, tmp_path / "geo", bron="cartomap", fetch=fake_fetch(payload, calls))
+    result = pdok.download_boundaries(2026, tmp_path / "geo", bron="cartomap", fetch=fake_fetch(payload, calls))
     assert result.status == "downloaded"
     assert calls == ["https://cartomap.github.io/nl/wgs84/gemeente_2026.topojson"]
     assert result.path.read_bytes() == payload
@@ -192,24 +192,25 @@ def test_download_writes_the_file_and_a_sidecar(tmp_path):
 def test_a_file_in_place_is_used_without_the_network(tmp_path):
     write_topology(tmp_path, 2026)
     calls = []
-    result = geo.download_boundaries(2026, tmp_path, fetch=fake_fetch(b"", calls))
+    result = pdok.download_boundaries(2026, tmp_path, fetch=fake_fetch(b"", calls))
     assert (result.status, calls) == ("cached", [])
-    assert str(tmp_path / "gemeente_2026.topojson") in result.message
+    assert result.message == f"Het grensbestand staat er al en wordt gebruikt: {tmp_path / 'gemeente_2026.topojson'}"
 
 
 def test_offline_with_a_file_in_place_uses_it(tmp_path):
     write_topology(tmp_path, 2026)
     before = (tmp_path / "gemeente_2026.topojson").read_bytes()
-    result = geo.download_boundaries(2026, tmp_path, refresh=True, fetch=offline)
+    result = pdok.download_boundaries(2026, tmp_path, refresh=True, fetch=offline)
     assert result.status == "cached-offline"
-    assert "no network" in result.message
+    assert "no network" in result.message and "het grensbestand dat er al staat wordt gebruikt" in result.message
     assert (tmp_path / "gemeente_2026.topojson").read_bytes() == before
 
 
 def test_offline_without_a_file_says_how_to_get_it(tmp_path):
     with pytest.raises(MissingDataError) as caught:
-        geo.download_boundaries(2026, tmp_path, fetch=offline)
+        pdok.download_boundaries(2026, tmp_path, fetch=offline)
     message = str(caught.value)
+    assert message.startswith("Ophalen van de gemeentegrenzen van 2026 van https://service.pdok.nl/")
     assert "https://service.pdok.nl/cbs/gebiedsindelingen/2026/wfs/v1_0" in message  # the source, PDOK
     assert "https://cartomap.github.io/nl/wgs84/gemeente_2026.topojson" in message  # or the copy
     assert "buitenbeeld grenzen --jaar 2026" in message and str(tmp_path) in message
@@ -218,8 +219,8 @@ def test_offline_without_a_file_says_how_to_get_it(tmp_path):
 
 
 def test_a_download_that_is_no_boundary_file_is_not_kept(tmp_path):
-    with pytest.raises(MissingDataError, match="Could not download"):
-        geo.download_boundaries(2026, tmp_path, fetch=fake_fetch(b"<html>rate limited</html>", []))
+    with pytest.raises(MissingDataError, match="Ophalen van de gemeentegrenzen van 2026 .* lukte niet"):
+        pdok.download_boundaries(2026, tmp_path, fetch=fake_fetch(b"<html>rate limited</html>", []))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -241,9 +242,9 @@ def test_the_default_fetch_goes_through_urllib(tmp_path, monkeypatch):
         seen.update(url=url, timeout=timeout)
         return Response()
 
-    monkeypatch.setattr(geo.urllib.request, "urlopen", urlopen)
-    result = geo.download_boundaries(2026, tmp_path, bron="cartomap", timeout=7)
-    assert result.status == "downloaded" and seen == {"url": geo.BOUNDARY_URL.format(year=2026), "timeout": 7}
+    monkeypatch.setattr(pdok.urllib.request, "urlopen", urlopen)
+    result = pdok.download_boundaries(2026, tmp_path, bron="cartomap", timeout=7)
+    assert result.status == "downloaded" and seen == {"url": pdok.BOUNDARY_URL.format(year=2026), "timeout": 7}
 
 
 
@@ -268,7 +269,7 @@ def pdok_pages(features: list[dict], calls: list):
 def test_download_from_pdok_page_by_page_as_geojson(tmp_path):
     features = [_feature(f"GM000{i}", f"Gemeente {i}", 4 + i / 10, 52) for i in range(1, 6)]
     calls = []
-    result = geo.download_boundaries(2026, tmp_path, fetch=pdok_pages(features, calls), page=2)
+    result = pdok.download_boundaries(2026, tmp_path, fetch=pdok_pages(features, calls), page=2)
     assert result.status == "downloaded" and result.path == tmp_path / "gemeente_2026.geojson"
     assert [c.split("startIndex=")[1] for c in calls] == ["0", "2", "4"]  # 2 + 2 + 1: the last page is short
     assert "typeName=gebiedsindelingen:gemeente_gegeneraliseerd" in calls[0] and "/2026/wfs/" in calls[0]
@@ -277,7 +278,7 @@ def test_download_from_pdok_page_by_page_as_geojson(tmp_path):
     assert boundaries["GM0001"].polygons[0][0][0] == (4.1, 52.0)
     sidecar = json.loads((tmp_path / "gemeente_2026.source.json").read_text(encoding="utf-8"))
     assert sidecar["areas"] == 5 and sidecar["url"] == calls[0]
-    again = geo.download_boundaries(2026, tmp_path, fetch=offline)
+    again = pdok.download_boundaries(2026, tmp_path, fetch=offline)
     assert again.status == "cached"  # the file in place: no network needed
 
 
@@ -285,7 +286,7 @@ def test_pdok_wijken_in_latitude_first_order_are_turned_round(tmp_path):
     features = [_feature("WK036300", "Centrum", 4.9, 52.37, lat_first=True),
                 _feature("WK036301", "Westpoort", 4.8, 52.40, lat_first=True),
                 _feature("WK051800", "Centrum", 4.3, 52.07, lat_first=True)]
-    result = geo.download_boundaries(2024, tmp_path, wijken=True, fetch=pdok_pages(features, []))
+    result = pdok.download_boundaries(2024, tmp_path, wijken=True, fetch=pdok_pages(features, []))
     assert result.path.name == "wijk_2024.geojson"
     wijken = geo.read_wijken("GM0363", tmp_path)
     assert list(wijken) == ["WK036300", "WK036301"]
@@ -294,8 +295,93 @@ def test_pdok_wijken_in_latitude_first_order_are_turned_round(tmp_path):
 
 
 def test_a_pdok_answer_without_boundaries_is_not_kept(tmp_path):
-    with pytest.raises(MissingDataError, match="no gemeente with a CBS code"):
-        geo.download_boundaries(2026, tmp_path, fetch=pdok_pages([_feature("PV20", "Groningen", 6, 53)], []))
+    with pytest.raises(MissingDataError, match="geen gemeente met een CBS-code in de download"):
+        pdok.download_boundaries(2026, tmp_path, fetch=pdok_pages([_feature("PV20", "Groningen", 6, 53)], []))
     assert list(tmp_path.iterdir()) == []
-    with pytest.raises(ValueError, match="wijken come from PDOK only"):
-        geo.download_boundaries(2026, tmp_path, wijken=True, bron="cartomap")
+    with pytest.raises(ValueError, match="wijken komen alleen van PDOK"):
+        pdok.download_boundaries(2026, tmp_path, wijken=True, bron="cartomap")
+
+
+# --- 2015 and before: not on PDOK's WFS; said plainly, never a trip to the network ------------------------
+
+def no_network(url, timeout):
+    pytest.fail(f"went to the network: {url}")
+
+
+def test_2013_from_pdok_says_where_the_boundaries_come_from(tmp_path):
+    with pytest.raises(MissingDataError) as caught:
+        pdok.download_boundaries(2013, tmp_path / "geo", fetch=no_network)
+    message = str(caught.value)
+    assert message.startswith(f"Geen gemeentegrenzen van 2013 in {tmp_path / 'geo'}. De gemeentegrenzen van 2013 staan "
+                              "niet in de downloaddienst (WFS) van PDOK die de werkbank gebruikt.")
+    assert "van 1995 tot en met 2015 in een aparte, historische dataset" in message
+    assert "`buitenbeeld grenzen --jaar 2013 --bron cartomap`" in message
+    assert f"gemeente_2013.geojson of gemeente_2013.topojson van het CBS in {tmp_path / 'geo'}" in message
+    assert "`buitenbeeld rapporten --grenzen MAP`" in message
+    assert not (tmp_path / "geo").exists()
+
+
+def test_2013_wijken_are_not_offered_from_cartomap(tmp_path):
+    with pytest.raises(MissingDataError) as caught:
+        pdok.download_boundaries(2013, tmp_path, wijken=True, fetch=no_network)
+    message = str(caught.value)
+    assert "De wijkgrenzen van 2013 staan niet in de downloaddienst (WFS) van PDOK" in message
+    assert "cartomap" not in message
+    assert "wijk_2013.geojson of wijk_2013.topojson van het CBS" in message
+
+
+def test_a_2013_file_in_place_is_used_even_with_refresh(tmp_path):
+    write_topology(tmp_path, 2013)
+    assert pdok.download_boundaries(2013, tmp_path, fetch=no_network).status == "cached"
+    again = pdok.download_boundaries(2013, tmp_path, refresh=True, fetch=no_network)
+    assert again.status == "cached" and "opnieuw ophalen kan niet: de WFS van PDOK heeft geen grenzen van 2013" in again.message
+
+
+def test_2013_from_the_cartomap_copy(tmp_path):
+    calls = []
+    payload = json.dumps(tiny_topology("gemeente_2013")).encode("utf-8")
+    result = pdok.download_boundaries(2013, tmp_path, bron="cartomap", fetch=fake_fetch(payload, calls))
+    assert calls == ["https://cartomap.github.io/nl/wgs84/gemeente_2013.topojson"]
+    assert result.status == "downloaded" and result.path == tmp_path / "gemeente_2013.topojson"
+    assert result.message.startswith("3 gemeentegebieden opgehaald van https://cartomap.github.io/")
+    assert list(geo.read_boundaries(2013, tmp_path)) == ["GM0001", "GM0002", "GM0003"]
+
+
+def test_a_missing_2013_file_points_to_cartomap_and_the_cbs_files(tmp_path):
+    with pytest.raises(MissingDataError) as caught:
+        geo.find_boundary_file(2013, tmp_path)
+    message = str(caught.value)
+    assert "staan niet in de downloaddienst (WFS) van PDOK" in message and "--jaar 2013 --bron cartomap" in message
+    assert "buitenbeeld grenzen --jaar 2013`" not in message  # the PDOK command would not work
+
+
+def test_cli_grenzen_2013_exits_2_in_dutch_without_a_traceback(tmp_path, monkeypatch, capsys):
+    import urllib.request
+
+    from buitenbeeld.cli import main
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("went to the network"))
+    assert main(["grenzen", "--data", str(tmp_path), "--jaar", "2013"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("buitenbeeld: error: Geen gemeentegrenzen van 2013 in ")
+    assert "staan niet in de downloaddienst (WFS) van PDOK" in captured.err and "--bron cartomap" in captured.err
+    assert "Traceback" not in captured.err and captured.out == ""
+
+
+def test_cli_grenzen_goes_on_with_2026_after_2013(tmp_path, monkeypatch, capsys):
+    import urllib.request
+
+    from buitenbeeld.cli import main
+    write_topology(tmp_path / "raw" / "geo", 2026)
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("went to the network"))
+    assert main(["grenzen", "--data", str(tmp_path), "--jaar", "2013", "--jaar", "2026"]) == 2
+    captured = capsys.readouterr()
+    assert "Geen gemeentegrenzen van 2013" in captured.err
+    assert captured.out.startswith("Het grensbestand staat er al en wordt gebruikt:") and "gemeente_2026" in captured.out
+    assert main(["grenzen", "--data", str(tmp_path)]) == 0  # the default: 2026, the layout of the reports
+    assert "Geen gemeentegrenzen" not in capsys.readouterr().err
+
+
+def test_cli_grenzen_wijken_from_cartomap_is_one_dutch_line(tmp_path, capsys):
+    from buitenbeeld.cli import main
+    assert main(["grenzen", "--data", str(tmp_path), "--wijken", "--bron", "cartomap"]) == 2
+    assert capsys.readouterr().err == "buitenbeeld: error: Wijkgrenzen komen alleen van PDOK: laat --bron cartomap weg.\n"

@@ -102,7 +102,7 @@ def test_impossible_or_unreadable_optional_values_are_warnings_and_become_unknow
 
 @pytest.mark.parametrize("column,value,phrase", [
     ("type", "weet niet", "unknown type"),
-    ("gemeente", "Nergenshuizen", "Unknown gemeente"),
+    ("gemeente", "Nergenshuizen", "Onbekende gemeente"),
     ("naam", "  ", "required and empty"),
 ])
 def test_bad_required_values_reject_the_row(tmp_path, column, value, phrase):

@@ -71,7 +71,7 @@ def test_unknown_gemeente_fails_in_the_first_cell_with_a_clear_message(tmp_path)
         pm.execute_notebook(str(NOTEBOOKS_DIR / "gemeente_rapport.ipynb"), str(tmp_path / "out.ipynb"),
                             parameters={"gemeente": "Nergenshuizen"}, cwd=str(NOTEBOOKS_DIR), progress_bar=False)
     assert info.value.ename == UnknownGemeenteError.__name__
-    assert "Unknown gemeente 'Nergenshuizen'" in info.value.evalue
+    assert "Onbekende gemeente 'Nergenshuizen'" in info.value.evalue
     # parameters [1], injected parameters [2], then the loading cell [3]: not deep inside pandas
     assert (info.value.cell_index, info.value.exec_count) == (2, 3)
 
@@ -110,3 +110,17 @@ def test_comparison_notebook_with_no_organisations_or_a_type_filter(tmp_path, da
     text = str(nbformat.read(out, as_version=4).cells)
     expected = "0 organisaties" if parameters["gemeente"] == "Utrecht" else "typen: commercieel, interesse/hobby"
     assert expected in text
+
+
+def test_the_report_notebook_runs_on_an_empty_data_folder_and_says_what_is_missing(tmp_path):
+    """Nothing known (render would skip it), yet the notebook itself runs: no error, no empty tables."""
+    out = tmp_path / "out.ipynb"
+    (tmp_path / "data").mkdir()
+    pm.execute_notebook(str(NOTEBOOKS_DIR / "gemeente_rapport.ipynb"), str(out), cwd=str(NOTEBOOKS_DIR),
+                        parameters={"gemeente": "Utrecht", "data_map": str(tmp_path / "data")}, progress_bar=False)
+    executed = nbformat.read(out, as_version=4)
+    text = str([o.get("data", {}).get("text/markdown", "") for c in executed.cells for o in c.get("outputs", [])])
+    assert "Er staan geen CBS-cijfers over jongeren buiten beeld in de datamap" in text
+    assert "Voor Utrecht zijn (nog) geen organisaties geïnterviewd" in text
+    assert not [o for c in executed.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})
+                and "<table" in o["data"]["text/html"] and "<tbody>\n  </tbody>" in o["data"]["text/html"]]

@@ -360,7 +360,7 @@ def statline(changes):
 @pytest.mark.parametrize("value, phrase", [
     ("1e308", "boven 500.000 (de grens voor één gemeente)"), ("inf", "geen gewoon getal"),
     ("nan", "geen gewoon getal"), ("1e999", "geen gewoon getal"), ("-5", "onder 0"), ("12.5", "geen heel getal"),
-    ("20000", "boven 19.870 (het aantal jongeren van 15 tot 27 jaar in deze rij)"),
+    ("20000", "boven 19.900 (het aantal jongeren van 15 tot 27 jaar in deze rij)"),
 ])
 def test_statline_implausible_counts_are_unknown(value, phrase):
     gemeenten, _, problems = statline({10: value})  # row 10: Leeuwarden 2017, buiten beeld (1,230)
@@ -369,7 +369,7 @@ def test_statline_implausible_counts_are_unknown(value, phrase):
     assert phrase in problems[0].reason and value not in problems[0].reason
     leeuwarden = gemeenten.set_index(["gemeentecode", "jaar"]).loc[("GM0080", 2017)]
     assert math.isnan(leeuwarden["buiten_beeld"]) and math.isnan(leeuwarden["aandeel_buiten_beeld"])
-    assert leeuwarden["jongeren_15_27"] == 19870  # the rest stays
+    assert leeuwarden["jongeren_15_27"] == 19900  # the rest stays
 
 
 def test_statline_gemeente_above_the_national_young_people():
@@ -384,7 +384,7 @@ def test_statline_national_row_limit_and_valid_values_untouched():
     gemeenten, nederland, problems = statline({1: "9000000"})
     assert [(p.row, p.column) for p in problems] == [(1, "Jongeren_1")]
     assert "boven 5.000.000 (de grens voor heel Nederland)" in problems[0].reason
-    assert math.isnan(nederland.loc[0, "jongeren_15_27"]) and nederland.loc[0, "buiten_beeld"] == 124300
+    assert math.isnan(nederland.loc[0, "jongeren_15_27"]) and math.isnan(nederland.loc[0, "buiten_beeld"])
     assert statline({})[2] == []
     numbers = gemeenten.select_dtypes("number").to_numpy(dtype=float)
     assert all(math.isfinite(v) for v in numbers[pd.notna(numbers)])

@@ -199,3 +199,47 @@ def test_funnel_and_period_charts_draw_no_bar_for_a_suppressed_count():
     drawn = [r for r in root.iter(f"{NS}rect") if r.get("height") == "8.0"]
     assert len(drawn) == 3  # 12, 0 and 10; not the <10
     assert "<10" in _texts(root)
+
+
+def _trend_frame(shares, lows, highs, provisional=(), breaks=()):
+    years = [2016, 2017, 2018, 2019]
+    return pd.DataFrame({"jaar": years, "aandeel_buiten_beeld": shares, "aandeel_laag": lows, "aandeel_hoog": highs,
+                         "voorlopig": [y in provisional for y in years], "reeksbreuk": [y in breaks for y in years]})
+
+
+def _lines(root: ET.Element, stroke: str) -> list[tuple[float, float, float, float]]:
+    return [tuple(float(line.get(k)) for k in ("x1", "y1", "x2", "y2")) for line in root.iter(f"{NS}line")
+            if line.get("stroke") == stroke]
+
+
+def test_trend_places_years_shares_margins_the_break_and_the_provisional_year():
+    # Venlo: 6% (5,5-6,5%) in 2016, 2017 hidden, 4% (3,5-4,5%) in 2018 after a break, 5% (4,5-5,5%) in 2019, provisional
+    gemeente = _trend_frame([0.06, math.nan, 0.04, 0.05], [0.055, math.nan, 0.035, 0.045],
+                            [0.065, math.nan, 0.045, 0.055], provisional=[2019], breaks=[2018])
+    nederland = _trend_frame([0.05, 0.05, 0.045, 0.044], [0.05, 0.05, 0.045, 0.044], [0.05, 0.05, 0.045, 0.044],
+                             provisional=[2019], breaks=[2018])
+    chart = plots.plot_trend(gemeente, nederland, "Venlo", "CBS")
+    root = _root(chart)
+    # x: four years over 60-700 px, 160 px each, centred: 140, 300, 460, 620. y: 0-8% (ticks of 2% up to
+    # 6,5% * 1,15) over 220 px from the top of the plot (84) down to 304: y(s) = 304 - s / 0.08 * 220.
+    dots = [c for c in root.iter(f"{NS}circle") if c.get("fill") == PALETTE[0]]
+    assert [(float(c.get("cx")), float(c.get("cy"))) for c in dots] == [(140, 139), (460, 194), (620, 166.5)]
+    assert dots[2].find(f"{NS}title").text == "Venlo, 2019 (voorlopig): 5,0% (marge 4,5% tot 5,5%)"
+    hollow = [c for c in root.iter(f"{NS}circle") if c.get("fill") == "#ffffff"]
+    assert [(float(c.get("cx")), float(c.get("cy"))) for c in hollow] == [(620, 183), (620, 166.5)]  # Nederland first
+    assert len([c for c in root.iter(f"{NS}circle") if c.get("fill") == PALETTE[7]]) == 4
+    own = _lines(root, PALETTE[0])
+    whiskers = [line for line in own if line[0] == line[2]]
+    assert whiskers == [(140, 152.8, 140, 125.2), (460, 207.8, 460, 180.2), (620, 180.2, 620, 152.8)]  # 1 pp = 27,5 px
+    assert [line for line in own if line[0] != line[2]] == [(460, 194, 620, 166.5)]  # not across 2017 or the break
+    national = [line for line in _lines(root, PALETTE[7]) if line[0] != line[2]]
+    assert [(line[0], line[2]) for line in national] == [(140, 300), (460, 620)]  # no whiskers: no margin
+    dashed = [line for line in root.iter(f"{NS}line") if line.get("stroke-dasharray")]
+    assert [(float(d.get("x1")), float(d.get("x2"))) for d in dashed] == [(380, 380)]  # between 2017 and 2018
+    texts = _texts(root)
+    assert "breuk in de reeks" in texts
+    assert [t for t in texts if t.startswith("20")] == ["2016", "2017", "2018", "2019*"]
+    assert [t for t in texts if t.endswith("%")] == ["0%", "2%", "4%", "6%", "8%"]
+    assert chart.beschrijving == ("Figuur: Jongeren buiten beeld per jaar: Venlo en Nederland. Bron: CBS; streepje = "
+                                  "marge door afronding; * = voorlopig cijfer; geen stip = onbekend of te klein aantal")
+    assert root.find(f"{NS}title").text == chart.beschrijving

@@ -33,7 +33,7 @@ def test_batch_renders_what_works_and_reports_what_failed(rendered):
     assert status == {"'s-Gravenhage (GM0518)": True, "Venlo (GM0983)": True, "Nergenshuizen": False}
     assert not summary.ok
     table = summary.table()
-    assert "MISLUKT" in table and "Unknown gemeente 'Nergenshuizen'" in table
+    assert "MISLUKT" in table and "Onbekende gemeente 'Nergenshuizen'" in table
     assert table.splitlines()[-1] == "2 rendered, 1 failed"
 
 
@@ -126,7 +126,13 @@ def test_demo_report_of_gooise_meren_has_the_map_and_the_2013_figures_of_its_par
     html = render_report(resolve_gemeente("Gooise Meren"), PROJECT_ROOT / "data", tmp_path,
                          options=RenderOptions(pdf=False, grenzen=str(geo))).read_text(encoding="utf-8")
     assert "Voor Gooise Meren zijn ze opgeteld uit: Bussum, Muiden, Naarden." in html
-    assert "<title>Figuur: Aandeel jongeren buiten beeld per gemeente, 2013." in html
+    assert "in 2013, de laatste keer dat het CBS dit uitsplitste" in html
+    series = list((PROJECT_ROOT / "data" / "raw").rglob("statline_*.json"))  # the demo's StatLine cache
+    latest = 2013 if not series else int(re.search(r"CBS-cijfers tot en met <strong>(\d{4})", html).group(1))
+    assert f"<title>Figuur: Aandeel jongeren buiten beeld per gemeente, {latest}." in html  # the map: the latest year
+    if series:
+        assert latest > 2013 and "<title>Figuur: Jongeren buiten beeld per jaar: Gooise Meren en Nederland." in html
+        assert "breuk in de reeks" in html
     outlined = [tag for tag in re.findall(r"<path [^>]*>", html) if 'stroke-width="2.5"' in tag]
     assert len(outlined) == 1 and 'fill="none"' in outlined[0]  # the gemeente outlined on the map
     assert "SYNTHETISCH" in html

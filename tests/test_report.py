@@ -62,7 +62,7 @@ def test_data_quality_notes_and_rejects(data_dir):
 
 
 def test_unknown_gemeente_fails_with_suggestions(data_dir):
-    with pytest.raises(UnknownGemeenteError, match="Did you mean: Leeuwarden"):
+    with pytest.raises(UnknownGemeenteError, match="Bedoel je: Leeuwarden"):
         load_report_data("Leuwarden", 2013, data_dir)
 
 
@@ -71,9 +71,24 @@ def test_missing_peiljaar_says_what_is_there(data_dir):
         load_report_data("Den Haag", 2019, data_dir)
 
 
-def test_folder_without_cbs_table_says_how_to_get_data(tmp_path):
-    with pytest.raises(MissingDataError, match="buitenbeeld demo"):
-        load_report_data("Den Haag", 2013, tmp_path)
+def test_folder_without_cbs_figures_gives_a_report_that_says_how_to_get_them(tmp_path, interview_file):
+    from buitenbeeld.analysis.compare import compare_organisations
+    from buitenbeeld.publish.report import cbs_section, key_figures, nothing_known, report_maps, summary_points
+
+    data = load_report_data("Den Haag", 2013, tmp_path)
+    assert data.youth is None and data.series is None and data.youth_row is None
+    assert shares(data) == (None, None) and nothing_known(data) is None  # it has organisations
+    section = cbs_section(data, report_maps(data, tmp_path / "geen-grenzen"))
+    assert all(isinstance(part, str) for part in section)  # no table, chart or map
+    text = " ".join(section)
+    assert "`buitenbeeld cbs`" in text and "maatwerktabel" in text and "onder raw/" in text
+    assert "geen kaart van Nederland en geen vergelijking met andere gemeenten" in text
+    assert "buitenbeeld demo" not in text  # never synthetic figures in real work
+    assert "CBS-cijfers" in header_markdown(data) and "geen CBS-cijfers" in header_markdown(data)
+    comparison = compare_organisations(data.kaart.organisaties, data.gemeente.code, draws=20)
+    assert not any("buiten beeld" in p and "landelijke" in p for p in summary_points(data, comparison))
+    figures = key_figures(data, comparison, comparison.config, "2026-01-01T00:00:00")
+    assert figures["peiljaar"] is None and figures["aandeel_buiten_beeld"] is None and figures["organisaties"] == 3
 
 
 def test_report_reads_the_processed_tables_not_the_raw_files(data_dir):
@@ -197,8 +212,11 @@ def test_the_users_column_mapping_reads_a_table_with_other_headers(tmp_path, int
         ["Jongeren buiten beeld, 1 oktober 2013, per gemeente"], [],
         ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "NEET zonder uitkering"],
         ["NL01", "Nederland", 2489440, 134430], ["GM0518", "'s-Gravenhage", 90000, 6300], [], ["Bron: test."]]})
-    with pytest.raises(MissingDataError):
-        load_report_data("Den Haag", 2013, tmp_path)
+    from buitenbeeld.publish.report import cbs_section
+
+    unread = load_report_data("Den Haag", 2013, tmp_path)
+    assert unread.youth is None
+    assert any("neet.xlsx" in part and "`--kolommen`" in part for part in cbs_section(unread))
     mapping = tmp_path / "kolommen.toml"
     mapping.write_text('versie = "eigen"\n\n[kolommen.buiten_beeld]\nverplicht = true\npatronen = [\'neet\']\n\n'
                        "[kolommen.jongeren_15_27]\npatronen = ['15 tot 27']\n", encoding="utf-8")

@@ -80,23 +80,62 @@ def _cmd_rapporten(args: argparse.Namespace) -> int:
 
 
 def _cmd_grenzen(args: argparse.Namespace) -> int:
-    from buitenbeeld.reference.geo import download_boundaries, geo_dir
+    """Each year in turn; a year that cannot be had is said (in Dutch) and the others still go: exit 2 if any failed."""
+    from buitenbeeld.errors import MissingDataError
+    from buitenbeeld.reference.geo import geo_dir
+    from buitenbeeld.reference.pdok import download_boundaries
 
+    if args.wijken and args.bron != "pdok":
+        raise BuitenbeeldError("Wijkgrenzen komen alleen van PDOK: laat --bron cartomap weg.")
     folder = _absolute(args.map) or geo_dir(_absolute(args.data))
-    for jaar in args.jaar or ([2026] if args.wijken else [2013, 2026]):
-        print(download_boundaries(jaar, folder, wijken=args.wijken, bron=args.bron, refresh=args.opnieuw).message)
-    return 0
+    failed = 0
+    for jaar in args.jaar or [2026]:  # the reports' layout; 2013 is not on PDOK's WFS (see --bron)
+        try:
+            print(download_boundaries(jaar, folder, wijken=args.wijken, bron=args.bron, refresh=args.opnieuw).message)
+        except MissingDataError as error:
+            print(f"buitenbeeld: error: {error}", file=sys.stderr)
+            failed += 1
+    return 2 if failed else 0
 
 
 def _cmd_cbs(args: argparse.Namespace) -> int:
-    from buitenbeeld.ingest.statline import fetch_buiten_beeld
+    import warnings
 
-    result = fetch_buiten_beeld(args.tabel, data_dir=_absolute(args.data), refresh=args.vernieuw)
+    from buitenbeeld.common.formatting import format_count, format_share
+    from buitenbeeld.ingest.statline import SERIES_BREAK_YEAR, TABLES, fetch_buiten_beeld
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # what a warning says is in result.notes, in Dutch
+        result = fetch_buiten_beeld(args.tabel, data_dir=_absolute(args.data), refresh=args.vernieuw)
+    for note in result.notes:
+        print(note)
+    status = {"download": "gedownload", "cache": "uit de cache", "cache (offline)": "uit de cache (offline)"}
     years = sorted(result.gemeenten["jaar"].unique()) if len(result.gemeenten) else []
-    print(f"{result.table_id}: {result.status}; {result.gemeenten['gemeentecode'].nunique()} gemeenten, "
-          f"jaren {years[0] if years else '-'}-{years[-1] if years else '-'}; cache: {result.cache_file}")
+    span = f"{years[0]}-{years[-1]}" if years else "geen"
+    print(f"StatLine-tabel {result.table_id} ({TABLES[result.table_id]}): {status.get(result.status, result.status)}, "
+          f"download van {result.downloaded}{' (synthetisch)' if result.synthetic else ''}; "
+          f"{result.gemeenten['gemeentecode'].nunique()} gemeenten, jaren {span}.")
+    national = result.nederland[result.nederland["buiten_beeld"].notna()]
+    if len(national) and national["jaar"].min() >= SERIES_BREAK_YEAR > min(years or [SERIES_BREAK_YEAR]):
+        print(f"Jongeren buiten beeld vanaf {national['jaar'].min()}: de inschrijving als werkzoekende bij UWV telt "
+              f"deze tabel pas vanaf {SERIES_BREAK_YEAR}. Eerdere jaren staan in 84455NED (2005-2017).")
+    if len(national):
+        print("Nederland   jaar   jongeren 15-27   buiten beeld   aandeel (marge door afronding)")
+        for row in national.itertuples(index=False):
+            year = f"{row.jaar}{'*' if row.voorlopig else ''}"
+            print(f"            {year:<6} {format_count(row.jongeren_15_27):>14}   {format_count(row.buiten_beeld):>12}   "
+                  f"{format_share(row.aandeel_buiten_beeld)} ({format_share(row.aandeel_laag, 2)} tot "
+                  f"{format_share(row.aandeel_hoog, 2)})")
+        if national["voorlopig"].any():
+            print("* voorlopig cijfer")
+    else:
+        print("Deze tabel geeft geen aantal jongeren buiten beeld voor Nederland.")
+    print(f"Bestand: {result.cache_file}")
+    if result.problems:
+        print(f"Let op, {len(result.problems)} melding(en):")
     for problem in result.problems:
-        print(f"  {problem}")
+        where = f"rij {problem.row}, " if problem.row is not None else ""
+        print(f"  {where}{problem.column}: {problem.reason}")
     return 0
 
 
@@ -295,23 +334,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--geen-pdf", action="store_true", help="do not write PDFs, even when Chromium is present")
     p.set_defaults(func=_cmd_training)
 
-    p = sub.add_parser("cbs", help="fetch the StatLine series 'Arbeidsmarktsituatie jongeren; regio' (cached in <data>/raw/cbs)")
+    p = sub.add_parser("cbs", help="haal de StatLine-reeks 'Arbeidsmarktsituatie jongeren; regio' op "
+                                   "(bewaard in <data>/raw/cbs)")
     _data_argument(p)
-    from buitenbeeld.ingest.statline import DEFAULT_TABLE, TABLES
+    from buitenbeeld.ingest.statline import DEFAULT_TABLE, FALLBACK_TABLE, TABLES
 
-    p.add_argument("--tabel", default=DEFAULT_TABLE, choices=list(TABLES),
-                   help="StatLine table (default: %(default)s, " + TABLES[DEFAULT_TABLE] + ")")
-    p.add_argument("--vernieuw", action="store_true", help="download again even when a cached copy is there")
+    p.add_argument("--tabel", default=None, metavar="TABEL",
+                   help=f"StatLine-tabel: {', '.join(f'{k} ({v})' for k, v in TABLES.items())}; standaard "
+                        f"{DEFAULT_TABLE}, of {FALLBACK_TABLE} als StatLine {DEFAULT_TABLE} niet heeft")
+    p.add_argument("--vernieuw", action="store_true", help="download opnieuw, ook als er al een download is")
     p.set_defaults(func=_cmd_cbs)
 
     p = sub.add_parser("grenzen", help="download the CBS gemeente or wijk boundaries from PDOK (for the maps) "
                                        "into <data>/raw/geo; a file already there is used")
     _data_argument(p)
     p.add_argument("--jaar", type=int, action="append",
-                   help="layout year; repeat for more (default: 2013 and 2026; with --wijken 2026)")
+                   help="layout year; repeat for more (default: 2026, the layout of the reports). PDOK's WFS has "
+                        "no year up to 2015: for 2013 use --bron cartomap, or a CBS file in the folder")
     p.add_argument("--wijken", action="store_true", help="the wijken of every gemeente instead (for the wijk maps)")
     p.add_argument("--bron", choices=["pdok", "cartomap"], default="pdok",
-                   help="PDOK, the CBS/Kadaster source (default), or the cartomap/nl copy (gemeenten only)")
+                   help="PDOK, the CBS/Kadaster source (default; 2016 and later), or the cartomap/nl copy "
+                        "(gemeenten only, also 2013)")
     p.add_argument("--map", metavar="DIR", default=None, help="folder to keep them in (default: <data>/raw/geo)")
     p.add_argument("--opnieuw", action="store_true", help="download again even when the file is there")
     p.set_defaults(func=_cmd_grenzen)

@@ -92,11 +92,13 @@ class UnknownGemeenteError(BuitenbeeldError, ValueError):
         self.name = name
         self.year = year
         self.suggestions = list(suggestions or [])
-        text = detail or f"Unknown gemeente {name!r} in the {year} list of CBS gemeenten."
+        text = detail or f"Onbekende gemeente '{name}' in de CBS-lijst van {year}."
         if self.suggestions:
-            text += " Did you mean: " + ", ".join(self.suggestions) + "?"
-        text += " Use the CBS name, the code (like GM0518) or a common name (like Den Haag)."
-        super().__init__(text)
+            text += " Bedoel je: " + ", ".join(self.suggestions) + "?"
+        #: What is wrong, without the general hint (a row problem gives the hint apart).
+        self.reason = text
+        self.hint = "Gebruik de naam van het CBS, de code (zoals GM0518) of een gangbare naam (zoals Den Haag)."
+        super().__init__(f"{text} {self.hint}")
 
 
 class MissingDataError(BuitenbeeldError):

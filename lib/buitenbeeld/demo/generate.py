@@ -5,12 +5,13 @@ from pathlib import Path
 
 from buitenbeeld.demo.interviews import DEMO_SEED, demo_contents, write_workbooks
 from buitenbeeld.demo.pilots import pilot_contents
+from buitenbeeld.demo.statline import write_statline_cache
 
 __all__ = ["write_demo_data"]
 
 
 def write_demo_data(target_dir: Path, seed: int = DEMO_SEED) -> list[Path]:
-    """Write the synthetic demo workbooks into ``target_dir``.
+    """Write the synthetic demo workbooks and the StatLine cache into ``target_dir``.
 
     Parameters
     ----------
@@ -24,7 +25,10 @@ def write_demo_data(target_dir: Path, seed: int = DEMO_SEED) -> list[Path]:
     list of Path
         The files written: the interview and CBS workbooks in the order of
         :func:`demo_contents`, then the pilot workbooks of
-        :mod:`buitenbeeld.demo.pilots`. Writing twice with the same seed gives
-        byte-identical files.
+        :mod:`buitenbeeld.demo.pilots`, then the synthetic StatLine cache of
+        :mod:`buitenbeeld.demo.statline` (parquet and json per table) in
+        ``cbs/``, beside the maatwerk table. Writing twice with the same seed
+        gives byte-identical files.
     """
-    return write_workbooks(target_dir, {**demo_contents(seed), **pilot_contents(seed)})
+    workbooks = write_workbooks(target_dir, {**demo_contents(seed), **pilot_contents(seed)})
+    return workbooks + write_statline_cache(Path(target_dir) / "cbs", seed)

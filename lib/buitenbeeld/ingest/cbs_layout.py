@@ -23,6 +23,7 @@ from buitenbeeld.common.readers import list_sheets, read_rows
 from buitenbeeld.common.values import MAX_YOUTH_NEDERLAND, MISSING_IMPLAUSIBLE, normalise_header, read_count
 from buitenbeeld.common.vocabulary import CBS_SYMBOLS
 from buitenbeeld.errors import InputError, RowProblem
+from buitenbeeld.reference.gemeenten import region_level
 from buitenbeeld.settings import resource
 
 __all__ = [
@@ -52,7 +53,6 @@ _CODE = re.compile(r"^(GM\s*\d{1,4}|NL0?\d|(PV|LD|CR)\s*\d{1,2})$", re.I)
 _NATIONAL = re.compile(r"^(nederland|nl0?[01]|totaal nederland|nederland totaal)$", re.I)
 _TOTAL = re.compile(r"^totaal$", re.I)  # the national row when it has no gemeente or region code
 _GEMEENTE_CODE = re.compile(r"^GM\s*\d{1,4}$", re.I)
-_NOT_A_GEMEENTE = re.compile(r"^(PV|LD|CR)\s*\d{1,2}$|\((pv|ld|cr)\)$", re.I)
 _LABEL_HEADER = re.compile(r"^(gemeente(code|naam|n)?|regio(code|'s)?|code|naam)$", re.I)
 _LABEL_START = re.compile(r"^(gemeente|regio|code|naam|perioden?|onderwerp)", re.I)  # a header, never a title
 _TITLE = re.compile(r"^(tabel|table|figuur|grafiek|bijlage)\s*\d{1,3}[a-z]?\b", re.I)
@@ -373,11 +373,16 @@ def region_reason(code: str, name: str, section: str | None) -> str | None:
     """Why the row is a region row (province, landsdeel, COROP-gebied), or None for a gemeente.
 
     ``section`` is the heading above the row ("Gemeenten", "Provincies", ...),
-    None before any heading.
+    None before any heading. The level CBS writes after a title counts first
+    (:func:`~buitenbeeld.reference.gemeenten.region_level`): ``Groningen (PV)``,
+    ``Noord-Nederland (LD)`` and a PV/LD/CR code are region rows,
+    ``'s-Gravenhage (gemeente)`` is a gemeente row under any heading.
     """
-    if _NOT_A_GEMEENTE.search(code) or _NOT_A_GEMEENTE.search(name):
+    levels = {region_level(code), region_level(name)} - {None}
+    if levels - {"gemeente"}:
         return "a province or region row, not a gemeente; left out"
-    if section and not section.lower().startswith("gemeente") and not _GEMEENTE_CODE.match(code):
+    if section and not section.lower().startswith("gemeente") and not _GEMEENTE_CODE.match(code) \
+            and "gemeente" not in levels:
         return f"a row under the heading '{section}', not a gemeente; left out"
     return None
 

@@ -288,7 +288,7 @@ def _parse_row(cells: dict[str, Any], file: str, sheet: str | None, row: int) ->
             else:
                 record[column.name] = None if _is_empty(raw) else str(raw).strip()
         except UnknownGemeenteError as error:
-            problem(column.name, str(error).split(" Use the CBS name")[0], "Use the CBS name, code or a common name", "error")
+            problem(column.name, error.reason, error.hint, "error")
         except ValueError as error:
             severity = "error" if column.required else "warning"
             hint = _PARSERS.get(column.kind, (None, ""))[1]

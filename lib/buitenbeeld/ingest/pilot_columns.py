@@ -186,7 +186,7 @@ def parse_cells(cells: dict[str, Any], columns: tuple[Column, ...], problem) -> 
             else:
                 record[column.name] = None if is_empty(raw) else str(raw).strip()
         except UnknownGemeenteError as error:
-            problem(column.name, str(error).split(" Use the CBS name")[0], "Use the CBS name, code or a common name", "error")
+            problem(column.name, error.reason, error.hint, "error")
         except ValueError as error:
             hint = column_hint(column.kind)
             if column.required:

@@ -20,7 +20,7 @@ from buitenbeeld.publish.svg import GRID, MUTED, Canvas, Chart, Scale, blend, ni
 __all__ = [
     "PALETTE", "Frame", "show", "plot_youth_share", "plot_type_counts", "plot_wijk_type", "plot_ingest_counts",
     "plot_problems_by_column", "plot_profiles", "plot_coverage", "plot_rank_intervals", "plot_reach_gap",
-    "plot_comparable", "plot_funnel", "plot_per_period",
+    "plot_comparable", "plot_funnel", "plot_per_period", "plot_trend",
 ]
 
 #: seaborn's "colorblind" palette (a test checks it against seaborn).
@@ -31,6 +31,7 @@ _WIDTH = 720
 _ROW = 24
 _LABEL_CHARS = 40
 _ROLE_ORDER = ("bereiken", "activeren", "plaatsen", "behouden")
+_TREND_HEIGHT, _TREND_LEFT = 220, 60
 
 
 def show(chart: Chart) -> None:
@@ -366,4 +367,70 @@ def plot_per_period(per_period: pd.DataFrame, titel: str, source: str, synthetic
                 canvas.rect(left, middle - 4, scale(value) - left, 8, colour)
             canvas.text((scale(value) if not math.isnan(value) else left) + 4, middle, texts.iloc[row], size=9,
                         colour=MUTED)
+    return frame.finish()
+
+
+def _year_marks(years: Sequence[int]) -> list[int]:
+    """The years that get a label: all of them up to 12, else every other one (the last always)."""
+    step = 1 if len(years) <= 12 else 2
+    return sorted({*years[::-1][::step]})
+
+
+def plot_trend(gemeente: pd.DataFrame, nederland: pd.DataFrame, naam: str, source: str,
+               synthetic: bool = False) -> Chart:
+    """The share buiten beeld per year of the gemeente and of Nederland, with the margin CBS's rounding leaves.
+
+    Both frames have ``jaar``, ``aandeel_buiten_beeld``, ``aandeel_laag``, ``aandeel_hoog``,
+    ``voorlopig`` and ``reeksbreuk`` (as :func:`buitenbeeld.publish.report_cbs.trend_chart`
+    prepares them). A share that is unknown or hidden (NaN) gets no dot, never a zero. A
+    vertical line (a whisker) is the margin; a dashed line before a year with ``reeksbreuk``
+    marks the break, and the line between the dots does not cross it (nor a missing year);
+    a provisional year is an open dot with ``*`` after the year.
+    """
+    frames = [(nederland, PALETTE[7], "Nederland"), (gemeente, PALETTE[0], naam)]  # the gemeente on top
+    years = sorted({int(y) for frame, _, _ in frames if len(frame) for y in frame["jaar"]})
+    provisional = {int(y) for frame, _, _ in frames if len(frame) for y in frame.loc[frame["voorlopig"], "jaar"]}
+    breaks = sorted({int(y) for frame, _, _ in frames if len(frame) for y in frame.loc[frame["reeksbreuk"], "jaar"]
+                     if y > years[0]})
+    hidden = len(gemeente) and gemeente["aandeel_buiten_beeld"].isna().any()
+    notes = ["streepje = marge door afronding"] + (["* = voorlopig cijfer"] if provisional else []) \
+        + (["geen stip = onbekend of te klein aantal"] if hidden else [])
+    frame = Frame(f"Jongeren buiten beeld per jaar: {naam} en Nederland", f"{source}; {'; '.join(notes)}", synthetic,
+                  _TREND_HEIGHT + 60, legend=[(PALETTE[0], naam), (PALETTE[7], "Nederland")])
+    canvas, top = frame.canvas, frame.top + 22
+    bottom = top + _TREND_HEIGHT
+    values = [v for f, _, _ in frames if len(f) for c in ("aandeel_hoog", "aandeel_buiten_beeld") for v in f[c]]
+    marks = _share_ticks(float(np.nanmax([*values, 0.0])))
+    decimals = 0 if all(float(round(t * 100, 9)).is_integer() for t in marks) else 1
+    x = Scale(years[0] - 0.5, years[-1] + 0.5, _TREND_LEFT, _WIDTH - 20)
+    y = Scale(0, marks[-1], bottom, top)
+    for tick in marks:
+        canvas.line(_TREND_LEFT, y(tick), _WIDTH - 20, y(tick), GRID)
+        canvas.text(_TREND_LEFT - 6, y(tick), format_share(tick, decimals), size=11, anchor="end", colour=MUTED)
+    canvas.line(_TREND_LEFT, bottom, _WIDTH - 20, bottom, MUTED)
+    for year in _year_marks(years):
+        canvas.text(x(year), bottom + 12, f"{year}{'*' if year in provisional else ''}", size=11, anchor="middle",
+                    colour=MUTED)
+    for year in breaks:
+        canvas.line(x(year - 0.5), top - 16, x(year - 0.5), bottom, MUTED, 1.2, dash="5 3")
+        canvas.text(x(year - 0.5) + 4, top - 12, "breuk in de reeks", size=10, colour=MUTED)
+    for rows, colour, label in frames:
+        points = [] if not len(rows) else sorted(rows.to_dict("records"), key=lambda r: r["jaar"])
+        for before, after in zip(points, points[1:]):
+            if after["jaar"] - before["jaar"] == 1 and after["jaar"] not in breaks and not (
+                    is_missing(before["aandeel_buiten_beeld"]) or is_missing(after["aandeel_buiten_beeld"])):
+                canvas.line(x(before["jaar"]), y(before["aandeel_buiten_beeld"]), x(after["jaar"]),
+                            y(after["aandeel_buiten_beeld"]), colour, 2)
+        for point in points:
+            share, low, high = point["aandeel_buiten_beeld"], point["aandeel_laag"], point["aandeel_hoog"]
+            if is_missing(share):
+                continue
+            if not is_missing(low) and not is_missing(high) and high > low:
+                canvas.line(x(point["jaar"]), y(low), x(point["jaar"]), y(high), colour, 2, opacity=0.6)
+            year = int(point["jaar"])
+            margin = f" (marge {format_share(low)} tot {format_share(high)})" if not is_missing(low) else ""
+            canvas.circle(x(year), y(share), 4.5, colour, tooltip=f"{label}, {year}"
+                          f"{' (voorlopig)' if point['voorlopig'] else ''}: {format_share(share)}{margin}")
+            if point["voorlopig"]:
+                canvas.circle(x(year), y(share), 2.5, "#ffffff")
     return frame.finish()

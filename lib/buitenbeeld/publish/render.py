@@ -17,6 +17,16 @@ failing cell.
 A batch renders every gemeente it can and reports the rest, in parallel worker
 processes, each running notebooks on a warm kernel (:mod:`buitenbeeld.publish.engine`),
 and ends with ``index.html`` listing all reports.
+
+A report renders with whatever the data folder has: without CBS figures it says
+which are missing, and for a gemeente without interviews it is a short report of
+what is known (its CBS figures and their trend, a pilot): the cells tagged
+``sociale-kaart`` are left out of its HTML and the sections renumbered. A gemeente
+that was asked for by name but of which nothing is known (no interviews, no CBS
+row, no StatLine series, no pilot) gets no report: its result is *overgeslagen*
+(``skipped``), with a Dutch message saying why, listed in the summary and in the
+index under "Niet gelukt". Like a failure it makes the batch not ok, so
+``buitenbeeld rapporten`` exits 1: a report that was asked for was not made.
 """
 from __future__ import annotations
 
@@ -47,13 +57,14 @@ from buitenbeeld.privacy.scan import check_report
 from buitenbeeld.publish.engine import ENGINE_NAME
 from buitenbeeld.publish.index import KEY_FIGURES_FILE, write_index
 from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
-from buitenbeeld.publish.report import OUTPUT_MIMETYPE
+from buitenbeeld.publish.report import OUTPUT_MIMETYPE, load_report_data, nothing_known
 from buitenbeeld.publish.webpage import with_policy
 from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
 from buitenbeeld.settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, data_paths
 
 __all__ = [
     "REPORT_NOTEBOOK",
+    "KAART_TAG",
     "RenderResult",
     "RenderSummary",
     "RenderOptions",
@@ -73,11 +84,14 @@ __all__ = [
 REPORT_NOTEBOOK = NOTEBOOKS_DIR / "gemeente_rapport.ipynb"
 _TEMPLATES = TEMPLATES_DIR
 FAILED_DIR = "_mislukt"
+#: Cells of the report notebook about the sociale kaart: left out of the HTML of a gemeente without organisations.
+KAART_TAG = "sociale-kaart"
+_SECTION = re.compile(r"^## \d+\. ", flags=re.M)
 
 
 @dataclass
 class RenderResult:
-    """The outcome for one gemeente."""
+    """The outcome for one gemeente: rendered (``ok``), failed, or ``skipped`` (nothing known: no report to make)."""
 
     gemeente: str
     ok: bool
@@ -85,13 +99,20 @@ class RenderResult:
     cell: int | None = None
     message: str = ""
     public: str = ""  # what index.html may show; empty: the first line of ``message``
+    skipped: bool = False
+
+    @property
+    def status(self) -> str:
+        """``ok``, ``OVERGESLAGEN`` or ``MISLUKT``, as the summary shows it."""
+        return "ok" if self.ok else "OVERGESLAGEN" if self.skipped else "MISLUKT"
 
     @property
     def index_message(self) -> str:
         """The failure as the published overview shows it: one line, never a value or a traceback."""
         if self.public:
             return self.public
-        return self.message.splitlines()[0] if self.message else ""
+        line = self.message.splitlines()[0] if self.message else ""
+        return f"Overgeslagen: {line}" if self.skipped else line
 
 
 @dataclass
@@ -102,17 +123,19 @@ class RenderSummary:
 
     @property
     def ok(self) -> bool:
-        """True when every report was rendered (and there was at least one)."""
+        """True when every report was rendered (and there was at least one); a skipped gemeente counts as not rendered."""
         return bool(self.results) and all(r.ok for r in self.results)
 
     def table(self) -> str:
-        """A plain-text summary: one line per gemeente, failures with cell and message."""
-        lines = [f"{'gemeente':<40} {'status':<8} detail"]
+        """A plain-text summary: one line per gemeente, failures with cell and message, skipped ones with why."""
+        lines = [f"{'gemeente':<40} {'status':<12} detail"]
         for r in self.results:
             detail = str(r.html) if r.ok else (f"cel {r.cell}: " if r.cell is not None else "") + r.message
-            lines.append(f"{r.gemeente:<40} {'ok' if r.ok else 'MISLUKT':<8} {detail}")
-        failed = sum(not r.ok for r in self.results)
-        lines.append(f"{len(self.results) - failed} rendered, {failed} failed")
+            lines.append(f"{r.gemeente:<40} {r.status:<12} {detail}")
+        skipped = sum(r.skipped for r in self.results)
+        failed = sum(not r.ok and not r.skipped for r in self.results)
+        lines.append(f"{len(self.results) - failed - skipped} rendered, {failed} failed"
+                     + (f", {skipped} skipped" if skipped else ""))
         return "\n".join(lines)
 
 
@@ -137,10 +160,20 @@ def prepare_for_export(notebook_path: Path, title: str) -> nbformat.NotebookNode
     """Read an executed notebook for export: its title set, stable cell ids, no stderr output.
 
     The tables and key figures the report hands to render (:data:`OUTPUT_MIMETYPE`)
-    are left out too: they are files beside the page, not part of it.
+    are left out too: they are files beside the page, not part of it. When the
+    report has no organisations (its key figures say 0), the cells tagged
+    :data:`KAART_TAG` are left out and the sections (``## N.``) renumbered.
     """
     nb = nbformat.read(notebook_path, as_version=4)
     nb.metadata["title"] = title
+    handed = [o["data"][OUTPUT_MIMETYPE] for cell in nb.cells if cell.cell_type == "code"
+              for o in cell.get("outputs", []) if OUTPUT_MIMETYPE in o.get("data", {})]
+    if handed and json.loads(handed[-1]["kerncijfers"]).get("organisaties") == 0:
+        nb.cells = [cell for cell in nb.cells if KAART_TAG not in cell.metadata.get("tags", [])]
+        number = iter(range(1, len(nb.cells) + 1))
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = _SECTION.sub(lambda _: f"## {next(number)}. ", cell.source)
     for index, cell in enumerate(nb.cells):  # papermill's injected cell gets a random id: same input, same HTML
         cell["id"] = f"cel-{index}"
         if cell.cell_type == "code":  # warnings are for the analyst, not the reader
@@ -373,6 +406,15 @@ def _render_one(gemeente: Gemeente, data_dir: Path | None, output_dir: Path, opt
                             message=f"{type(error).__name__}: {error}\n{traceback.format_exc(limit=3)}")
 
 
+def _nothing_to_report(gemeente: Gemeente, data_dir: Path | None, options: RenderOptions) -> str | None:
+    """Why there is no report to make for ``gemeente`` (Dutch), or None; a folder that cannot be read renders (and fails)."""
+    try:
+        data = load_report_data(gemeente.code, options.peiljaar, data_dir, options.drempel, options.cbs_kolommen or None)
+    except BuitenbeeldError:
+        return None  # the render names the failing cell and the message
+    return nothing_known(data)
+
+
 def default_workers() -> int:
     """One worker per available core."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
@@ -414,6 +456,14 @@ def render_reports(
                 "run 'buitenbeeld demo' for the demo data or put your workbooks there"))
     else:
         build_processed(data_dir)  # once, before the workers read it
+    order = {str(g): i for i, g in enumerate(targets)}
+    if gemeenten:  # asked for by name: one of which nothing is known gets no report, and a line saying why
+        in_interviews = {g.code for g in gemeenten_in_data(data_dir)}
+        for gemeente in [g for g in targets if g.code not in in_interviews]:
+            reason = _nothing_to_report(gemeente, data_dir, options)
+            if reason:
+                targets.remove(gemeente)
+                summary.results.append(RenderResult(str(gemeente), False, message=reason, skipped=True))
     workers = max(1, min(workers or default_workers(), len(targets) or 1))
     bar = tqdm(total=len(targets), desc="rapporten", unit="gemeente", disable=not progress)
     if workers == 1:
@@ -428,7 +478,6 @@ def render_reports(
                 summary.results.append(future.result())
                 bar.update()
     bar.close()
-    order = {str(g): i for i, g in enumerate(targets)}
     summary.results.sort(key=lambda r: order.get(r.gemeente, -1))
     write_index(output_dir, [(r.gemeente, r.index_message) for r in summary.results if not r.ok])
     return summary

@@ -2,6 +2,12 @@
 
 The notebook ``gemeente_rapport.ipynb`` stays thin: it calls
 :func:`load_report_data` once and shows the tables and figures built here.
+Section 2, the CBS figures, is :mod:`buitenbeeld.publish.report_cbs` (the
+figures) and :mod:`buitenbeeld.publish.report_cbs_section` (the words and their
+order); what the notebook and the training use is re-exported here. A report renders with whatever is there: without
+CBS figures section 2 says which are missing and how to get them; without
+interviews the sections on the sociale kaart say so in a sentence.
+:func:`nothing_known` says when there is nothing at all to report.
 Nothing here reads the personal columns.
 """
 from __future__ import annotations
@@ -11,25 +17,41 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from buitenbeeld.analysis.sociale_kaart import count_by_type, wijk_type_table
 from buitenbeeld.common.formatting import escape, format_count, format_date, format_share, is_missing
-from buitenbeeld.errors import MissingDataError
 from buitenbeeld.ingest.cbs import YouthTable, in_current_layout, select_youth_table
 from buitenbeeld.ingest.interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult
 from buitenbeeld.ingest.pipeline import build_processed
 from buitenbeeld.ingest.sources import classify_input
-from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD, is_suppressed, show_count
+from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD, show_count
+from buitenbeeld.publish.report_cbs import (
+    SPLIT_YEAR,
+    change_since_start,
+    comparable_gemeenten,
+    comparable_rule,
+    compare,
+    latest_figures,
+    layout_note,
+    load_series,
+    map_figures,
+    margin_of,
+    series_rows,
+    series_sources,
+    share_of,
+    shares,
+    youth_figures_table,
+)
+from buitenbeeld.publish.report_cbs_section import cbs_section
 from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
-from buitenbeeld.settings import data_paths
 
 __all__ = [
     "SYNTHETIC_BANNER", "ReportData", "load_report_data", "header_markdown", "shares", "layout_note",
     "pilot_evaluation", "ReportMaps", "report_maps", "rejects_table", "comparable_gemeenten", "comparable_rule",
     "summary_points", "accountability", "key_figures", "OUTPUT_MIMETYPE", "published_tables", "report_outputs",
-    "show_outputs", "youth_figures_table", "data_quality_table", "data_quality_notes",
+    "show_outputs", "youth_figures_table", "data_quality_table", "data_quality_notes", "cbs_section",
+    "nothing_known", "no_kaart_markdown",
 ]
 
 SYNTHETIC_BANNER = (
@@ -41,25 +63,34 @@ SYNTHETIC_BANNER = (
 
 @dataclass
 class ReportData:
-    """Everything one gemeente report shows."""
+    """Everything one gemeente report shows.
+
+    ``youth`` is the CBS maatwerk table (None when the data folder has none),
+    ``series`` the cached StatLine series (``YouthSeries``, None when nothing is
+    cached) and ``series_note`` a sentence when the cache could not be read.
+    """
 
     gemeente: Gemeente
     peiljaar: int
     kaart: IngestResult
     organisaties: pd.DataFrame
-    youth: YouthTable
+    youth: YouthTable | None
     youth_row: dict | None
     interview_files: list = field(default_factory=list)
     drempel: int = DEFAULT_THRESHOLD
     pilots: object | None = None  # the PilotResult of the data folder (all pilots)
     pilot_files: list = field(default_factory=list)
+    series: object | None = None
+    series_note: str | None = None
+    unrecognised: list = field(default_factory=list)  # input files of no known kind (a CBS table with odd headers?)
 
     @property
     def synthetic(self) -> bool:
         """True when any input of the report is synthetic demo data."""
-        return self.kaart.synthetic or self.youth.synthetic or bool(self.pilots is not None and self.pilots.synthetic
-                                                                      and self.gemeente.code in
-                                                                      set(self.pilots.contacten["gemeentecode"]))
+        return bool(self.kaart.synthetic or (self.youth is not None and self.youth.synthetic)
+                    or (self.series is not None and self.series.synthetic)
+                    or (self.pilots is not None and self.pilots.synthetic
+                        and self.gemeente.code in set(self.pilots.contacten["gemeentecode"])))
 
     @property
     def kaart_sources(self) -> list:
@@ -70,7 +101,9 @@ class ReportData:
 
     @property
     def youth_source(self) -> str:
-        """A short source line for the youth figures (plain text: escape it for Markdown)."""
+        """A short source line for the maatwerk figures (plain text: escape it for Markdown); empty without them."""
+        if self.youth is None:
+            return ""
         converted = (f", omgerekend naar de gemeentelijke indeling {self.youth.indeling}"
                      if self.youth.omgerekend_van else "")
         return f"{self.youth.title} ({self.youth.path.name}{converted})"
@@ -78,10 +111,13 @@ class ReportData:
 
 def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None = None,
                      drempel: int = DEFAULT_THRESHOLD, cbs_kolommen: str | Path | None = None) -> ReportData:
-    """Resolve the gemeente and read its organisations and CBS youth figures.
+    """Resolve the gemeente and read its organisations, CBS maatwerk table and StatLine series.
 
     The organisations come from the processed tables, which are rebuilt first
-    when the raw files changed (see :mod:`buitenbeeld.ingest.pipeline`).
+    when the raw files changed (see :mod:`buitenbeeld.ingest.pipeline`). The
+    StatLine series is read from its cache under ``raw/`` (no network).
+    A data folder without CBS figures gives ``youth`` and ``series`` None: the
+    report says which figures are missing (never synthetic ones in their place).
 
     ``cbs_kolommen`` is the user's column mapping for the CBS table (see
     ``config/cbs_kolommen.toml``); with it, a table whose headers the shipped
@@ -92,28 +128,47 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
     UnknownGemeenteError
         When ``gemeente`` names no gemeente; the message suggests close names.
     MissingDataError
-        When the data folder has no youth figures for ``peiljaar``.
+        When the data folder has CBS maatwerk tables, but none for ``peiljaar``.
     """
     resolved = resolve_gemeente(gemeente)
-    paths = data_paths(data_dir)
     build = build_processed(data_dir)
     tables = list(build.inputs.youth_tables)
     if cbs_kolommen:  # headers the shipped mapping does not know: the user's mapping finds the table
         tables += [p for p in build.inputs.unrecognised if classify_input(p, cbs_kolommen) == "cbs"]
-    if not tables:
-        raise MissingDataError(
-            f"No CBS youth-figures table under {paths.raw}. Put the CBS table (xlsx) there, "
-            "or run 'buitenbeeld demo' to write the synthetic demo data."
-        )
-    youth = in_current_layout(select_youth_table(tables, peiljaar, strict=False, mapping=cbs_kolommen or None))
+    youth = in_current_layout(select_youth_table(tables, peiljaar, strict=False, mapping=cbs_kolommen or None)) \
+        if tables else None
     kaart = build.result
     organisaties = kaart.organisaties
     if not organisaties.empty:
         organisaties = organisaties[organisaties["gemeentecode"] == resolved.code].reset_index(drop=True)
-    rows = youth.gemeenten[youth.gemeenten["gemeentecode"] == resolved.code] if len(youth.gemeenten) else []
+    rows = youth.gemeenten[youth.gemeenten["gemeentecode"] == resolved.code] \
+        if youth is not None and len(youth.gemeenten) else []
     youth_row = rows.iloc[0].to_dict() if len(rows) else None
+    series, series_note = load_series(data_dir)
+    unrecognised = [p for p in build.inputs.unrecognised if p not in tables]
     return ReportData(resolved, peiljaar, kaart, organisaties, youth, youth_row, list(build.inputs.interviews), drempel,
-                      build.pilots, list(build.inputs.pilots))
+                      build.pilots, list(build.inputs.pilots), series, series_note, unrecognised)
+
+
+def nothing_known(data: ReportData) -> str | None:
+    """Why there is no report to make for this gemeente (in Dutch), or None when there is something to show.
+
+    Nothing is known when the gemeente has no organisations in the interviews, no
+    row in the CBS maatwerk table, no rows in the StatLine series and no pilot.
+    """
+    if len(data.organisaties) or data.youth_row is not None or len(series_rows(data)[0]) \
+            or pilot_evaluation(data) is not None:
+        return None
+    return (f"Geen rapport voor {data.gemeente.naam}: de datamap heeft voor deze gemeente geen interviews, geen "
+            "CBS-cijfers en geen pilotgegevens.")
+
+
+def no_kaart_markdown(data: ReportData) -> str:
+    """What the report says in place of the sociale kaart when the gemeente has no interviews (yet)."""
+    return (f"Voor {escape(data.gemeente.naam)} zijn (nog) geen organisaties geïnterviewd. Daarom staan in dit rapport "
+            "geen sociale kaart, geen profielen van organisaties en geen roladvies. Die komen uit interviews met "
+            "organisaties in de gemeente: een leeg invulbestand maakt `buitenbeeld template`; zet de ingevulde "
+            "bestanden onder raw/ in de datamap.")
 
 
 def pilot_evaluation(data: ReportData):
@@ -126,48 +181,18 @@ def pilot_evaluation(data: ReportData):
 
 
 def header_markdown(data: ReportData) -> str:
-    """The report's title block: the CBS name and code, the peiljaar, and the synthetic banner."""
+    """The report's title block: the CBS name and code, the latest year of CBS figures, and the synthetic banner."""
+    latest = latest_figures(data)
+    figures = (f"CBS-cijfers tot en met **{latest.jaar}**{' (voorlopig)' if latest.voorlopig else ''}"
+               if latest is not None else "geen CBS-cijfers")
     lines = [
         f"# Jongeren buiten beeld en de sociale kaart: {escape(data.gemeente.naam)}",
         f"CBS-gemeentecode **{data.gemeente.code}** (gemeentelijke indeling {data.gemeente.jaar}) · "
-        f"peiljaar CBS-cijfers **{data.peiljaar}** · {len(data.organisaties)} organisaties in de sociale kaart",
+        f"{figures} · {len(data.organisaties)} organisaties in de sociale kaart",
     ]
     if data.synthetic:
         lines.append(f'<div class="bb-banner">\n\n{SYNTHETIC_BANNER}\n\n</div>')
     return "\n\n".join(lines)
-
-
-def _share(row: dict | None, threshold: int | None = None) -> float | None:
-    """Share buiten beeld; None when unknown, or when the count is suppressed (the share would give it away)."""
-    if not row or not row.get("jongeren_15_27") or row.get("buiten_beeld") is None:
-        return None
-    if threshold is not None and (is_suppressed(row["buiten_beeld"], threshold) or
-                                  is_suppressed(row["jongeren_15_27"], threshold)):
-        return None
-    value = row["buiten_beeld"] / row["jongeren_15_27"]
-    return None if value != value else value
-
-
-def layout_note(data: ReportData) -> str | None:
-    """A sentence on how the gemeente's CBS figures were put together from the gemeenten of the table's year.
-
-    None when the figures are the gemeente's own (no merger or split since).
-    """
-    from buitenbeeld.reference.crosswalk import predecessors
-
-    if not data.youth.omgerekend_van or data.youth_row is None:
-        return None
-    parts = predecessors(data.gemeente.code)
-    if len(parts) == 1 and parts[0].code_2013 == data.gemeente.code and parts[0].exact:
-        return None
-    names = ", ".join(escape(p.naam_2013) + ("" if p.exact else f" (deels, {format_share(p.aandeel, 0)})")
-                      for p in parts)
-    sentence = (f"De CBS-cijfers van {data.peiljaar} gaan over de gemeenten van toen. Voor {escape(data.gemeente.naam)} "
-                f"zijn ze opgeteld uit: {names}.")
-    if data.youth_row.get("geschat"):
-        sentence += (" Een gemeente die over meer gemeenten is verdeeld, telt mee naar het deel van haar "
-                     "oppervlakte: die cijfers zijn een schatting.")
-    return sentence
 
 
 @dataclass
@@ -185,7 +210,10 @@ def report_maps(data: ReportData, grenzen: str | Path | None = None, data_dir: s
 
     The boundary files are read from ``grenzen`` (default ``<data>/raw/geo``, where
     ``buitenbeeld grenzen`` puts them); a share that the disclosure rule hides is
-    drawn as unknown. Without boundary files the report gets a note instead.
+    drawn as unknown. Without boundary files the report gets a note instead. The
+    national map shows the latest year (:func:`~buitenbeeld.publish.report_cbs.map_figures`);
+    without CBS figures there is neither a map nor a note (section 2 says why), and
+    without organisations no wijk map.
     """
     from buitenbeeld.analysis.sociale_kaart import count_by_wijk
     from buitenbeeld.errors import MissingDataError
@@ -194,19 +222,21 @@ def report_maps(data: ReportData, grenzen: str | Path | None = None, data_dir: s
 
     folder = Path(grenzen) if grenzen else geo_dir(data_dir or None)
     result = ReportMaps()
-    year = data.youth.indeling or data.gemeente.jaar
-    try:
-        boundaries = read_boundaries(year, folder)
-    except MissingDataError:
-        result.land_note = (
-            f"Geen landkaart: de gemeentegrenzen van {year} staan niet in {escape(folder)}. Haal ze op met "
-            f"`buitenbeeld grenzen --jaar {year}` (CBS/Kadaster via PDOK, CC BY 4.0) of geef de map met "
-            "`buitenbeeld rapporten --grenzen MAP`.")
-    else:
-        table = data.youth.gemeenten
-        values = {row["gemeentecode"]: _share(row, data.drempel) for row in table.to_dict("records")}
-        result.land = plot_share_map(boundaries, values, data.gemeente.code, data.gemeente.naam, data.peiljaar,
-                                     data.youth_source, data.synthetic)
+    figures = map_figures(data)
+    if figures is not None:
+        values, year, jaar, source = figures
+        try:
+            boundaries = read_boundaries(year, folder)
+        except MissingDataError:
+            result.land_note = (
+                f"Geen landkaart: de gemeentegrenzen van {year} staan niet in {escape(folder)}. Haal ze op met "
+                f"`buitenbeeld grenzen --jaar {year}` (CBS/Kadaster via PDOK, CC BY 4.0) of geef de map met "
+                "`buitenbeeld rapporten --grenzen MAP`.")
+        else:
+            result.land = plot_share_map(boundaries, values, data.gemeente.code, data.gemeente.naam, jaar, source,
+                                         data.synthetic)
+    if data.organisaties.empty:
+        return result
     wijken = read_wijken(data.gemeente.code, folder)
     if wijken:
         result.wijken = plot_wijk_map(wijken, count_by_wijk(data.organisaties).to_dict(), data.gemeente.naam,
@@ -218,28 +248,6 @@ def report_maps(data: ReportData, grenzen: str | Path | None = None, data_dir: s
                         "`buitenbeeld grenzen --wijken`")
         result.wijken_note = f"Geen wijkkaart: {missing}. De tabel per wijk hierboven geeft dezelfde aantallen."
     return result
-
-
-def youth_figures_table(data: ReportData) -> pd.DataFrame:
-    """The gemeente's youth figures beside the national ones, formatted for display."""
-    national = data.youth.nederland
-    rows = []
-    for label, key in [("Jongeren 15 tot 27 jaar", "jongeren_15_27"),
-                       ("Jongeren buiten beeld", "buiten_beeld"),
-                       ("waarvan zonder bekende reden", "zonder_bekende_reden")]:
-        own = (data.youth_row or {}).get(key)
-        symbol = (data.youth_row or {}).get(f"{key}_symbool")
-        shown = symbol if own != own and symbol in ("x", ".") else show_count(own, data.drempel)  # CBS's own symbol
-        rows.append({"": label, data.gemeente.naam: shown,
-                     "Nederland": format_count(national.get(key))})
-    rows.append({"": "Aandeel buiten beeld", data.gemeente.naam: format_share(_share(data.youth_row, data.drempel)),
-                 "Nederland": format_share(_share(national))})
-    return pd.DataFrame(rows).set_index("")
-
-
-def shares(data: ReportData) -> tuple[float | None, float | None]:
-    """The gemeente's and the national share of young people buiten beeld (None when suppressed)."""
-    return _share(data.youth_row, data.drempel), _share(data.youth.nederland)
 
 
 def data_quality_table(data: ReportData) -> pd.DataFrame:
@@ -286,12 +294,12 @@ def data_quality_notes(data: ReportData) -> list[str]:
                 f"Interviews gehouden tussen {format_date(min(dates))} en {format_date(max(dates))}; "
                 f"bij {len(frame) - len(dates)} organisatie(s) is de datum onbekend."
             )
-    if data.youth_row is None:
+    if data.youth is not None and data.youth_row is None:
         notes.append(
             f"De CBS-tabel ({escape(data.youth.path.name)}) heeft geen cijfers voor {escape(data.gemeente)} "
             f"in de indeling van het peiljaar {data.peiljaar}."
         )
-    if data.youth.problems:
+    if data.youth is not None and data.youth.problems:
         rejected = len(data.youth.rejected_rows)
         notes.append(
             f"De CBS-tabel ({escape(data.youth.path.name)}) gaf {len(data.youth.problems)} melding(en); "
@@ -313,60 +321,34 @@ def rejects_table(data: ReportData) -> pd.DataFrame:
     return rejects[list(columns)].rename(columns=columns).reset_index(drop=True)
 
 
-def comparable_gemeenten(data: ReportData, count: int = 10) -> pd.DataFrame:
-    """The gemeente with the ``count`` gemeenten most like it, with their share buiten beeld.
-
-    The rule (the report's caption says which part applied, see :func:`comparable_rule`):
-    when the CBS table has a degree of urbanisation (``stedelijkheid``, CBS classes
-    1-5), only gemeenten of the same class are candidates; among the candidates, the
-    ones closest in number of young people (15-27), on a log scale, so 10.000 is as
-    far from 20.000 as from 5.000. Without urbanisation, size alone. The own
-    gemeente is included (``eigen`` True). Gemeenten with a suppressed or unknown
-    figure are left out.
-    """
-    table = data.youth.gemeenten.dropna(subset=["jongeren_15_27", "buiten_beeld"])
-    table = table[(table["jongeren_15_27"] > 0) & (table["buiten_beeld"] >= data.drempel)]  # no small counts
-    if data.youth_row is None or table.empty or shares(data)[0] is None:
-        return pd.DataFrame(columns=["gemeentenaam", "jongeren_15_27", "aandeel", "eigen"])
-    if comparable_rule(data) != _SIZE_ONLY:
-        table = table[table["stedelijkheid"] == data.youth_row["stedelijkheid"]]
-    own = data.youth_row["jongeren_15_27"]
-    distance = (np.log(table["jongeren_15_27"]) - np.log(own)).abs()
-    nearest = table.loc[distance.sort_values(kind="stable").index[: count + 1]]
-    return pd.DataFrame({
-        "gemeentenaam": nearest["gemeentenaam"],
-        "jongeren_15_27": nearest["jongeren_15_27"],
-        "aandeel": nearest["buiten_beeld"] / nearest["jongeren_15_27"],
-        "eigen": nearest["gemeentecode"] == data.gemeente.code,
-    }).sort_values("aandeel", ascending=False).reset_index(drop=True)
-
-
-_SIZE_ONLY = "alleen op grootte vergelijkbaar"
-
-
-def comparable_rule(data: ReportData) -> str:
-    """In Dutch, which rule :func:`comparable_gemeenten` applied for this gemeente."""
-    own = (data.youth_row or {}).get("stedelijkheid")
-    if "stedelijkheid" in data.youth.gemeenten.columns and own is not None and own == own:
-        return f"zelfde stedelijkheid (klasse {own:g}) en vergelijkbaar aantal jongeren"
-    return _SIZE_ONLY
-
-
 def summary_points(data: ReportData, comparison) -> list[str]:
     """Five to eight sentences with what matters, generated from the figures and the kaart."""
     from buitenbeeld.analysis.compare import reach_gap_summary, uncovered_wijken
 
     points = []
-    own, national = shares(data)
-    if own is not None and national is not None:
-        direction = "hoger dan" if own > national else "lager dan" if own < national else "gelijk aan"
-        points.append(f"In {escape(data.gemeente.naam)} was op 1 oktober {data.youth.peiljaar or data.peiljaar} "
-                      f"{format_share(own)} van de jongeren (15-27 jaar) buiten beeld, {direction} het landelijke "
-                      f"aandeel van {format_share(national)}.")
-        reason = (data.youth_row or {}).get("zonder_bekende_reden")
-        if reason is not None and reason == reason:
-            points.append(f"Voor {show_count(reason, data.drempel)} van hen is geen reden bekend; niet al deze jongeren zijn "
-                          "zorgwekkend, en ieder mag onzichtbaar zijn.")
+    latest = latest_figures(data)
+    own = margin_of(latest.row, data.drempel) if latest is not None else None
+    national = margin_of(latest.nederland) if latest is not None else None
+    wording = compare(own, national)
+    if wording is not None:
+        versus = {"hoger": "hoger dan", "lager": "lager dan", "ongeveer gelijk": "ongeveer gelijk aan"}[wording]
+        points.append(f"In {escape(data.gemeente.naam)} was op 1 oktober {latest.jaar}"
+                      f"{' (voorlopig cijfer)' if latest.voorlopig else ''} {format_share(own[0])} van de jongeren "
+                      f"(15-27 jaar) buiten beeld, {versus} het landelijke aandeel van {format_share(national[0])}.")
+    if latest is None:
+        points.append(f"Voor {escape(data.gemeente.naam)} staan geen CBS-cijfers over jongeren buiten beeld in de datamap; "
+                      "deel 2 zegt hoe u ze krijgt.")
+    change = change_since_start(data)
+    if change is not None and change.wording is not None and change.start != change.end:
+        within = ", binnen de afronding van het CBS" if change.wording == "ongeveer gelijk gebleven" else ""
+        points.append(f"Sinds {change.start} is dat aandeel {change.wording}{within} (toen {format_share(change.own[0])}).")
+    reason = (data.youth_row or {}).get("zonder_bekende_reden")
+    if reason is not None and reason == reason and shares(data)[0] is not None:  # not beside a hidden count
+        year = data.youth.peiljaar or data.peiljaar
+        when = (f"In {year}, de laatste keer dat het CBS dit uitsplitste, was" if year == SPLIT_YEAR
+                else f"In {year} was")
+        points.append(f"{when} voor {show_count(reason, data.drempel)} jongeren buiten beeld geen reden bekend; "
+                      "niet al deze jongeren zijn zorgwekkend, en ieder mag onzichtbaar zijn.")
     frame = data.organisaties
     if len(frame):
         types = frame["type"].value_counts()
@@ -390,8 +372,8 @@ def summary_points(data: ReportData, comparison) -> list[str]:
                           "getallen schatte de gemeente vooraf meer jongeren buiten beeld dan het interview liet zien.")
     else:
         points.append(f"Er zijn (nog) geen interviews met organisaties in {escape(data.gemeente.naam)}.")
-    if data.synthetic:
-        points.append("Dit rapport is gemaakt met synthetische demonstratiegegevens.")
+    if data.synthetic:  # always said, also when the other points are many
+        return points[:7] + ["Dit rapport is gemaakt met synthetische demonstratiegegevens."]
     return points[:8]
 
 
@@ -404,7 +386,8 @@ def accountability(data: ReportData, config, parameters: dict, generated: str) -
 
     pilot = pilot_evaluation(data)
     pilot_names = set(pilot.contacten["bron_bestand"]) if pilot is not None else set()
-    files = [(p, "interviews") for p in data.kaart_sources] + [(data.youth.path, "CBS-cijfers")] + \
+    files = [(p, "interviews") for p in data.kaart_sources] + \
+        ([(data.youth.path, "CBS-cijfers")] if data.youth is not None else []) + \
         [(p, "pilot") for p in data.pilot_files if p.name in pilot_names]
     inputs = pd.DataFrame([{"bestand": p.name, "soort": kind, "sha256": hash_file(p)} for p, kind in files if p.exists()])
     packages = pd.DataFrame([{"pakket": name, "versie": version(name)}
@@ -412,7 +395,9 @@ def accountability(data: ReportData, config, parameters: dict, generated: str) -
                             + [{"pakket": "buitenbeeld", "versie": __version__}])
     return {
         "bronnen": pd.DataFrame([
-            {"bron": "Jongeren buiten beeld", "toelichting": f"{data.youth.title} ({data.youth.path.name})"},
+            *([{"bron": "Jongeren buiten beeld met en zonder bekende reden",
+                "toelichting": f"{data.youth.title} ({data.youth.path.name})"}] if data.youth is not None else []),
+            *({"bron": "Jongeren buiten beeld per jaar", "toelichting": text} for text in series_sources(data)),
             {"bron": "Sociale kaart", "toelichting": f"interviews met organisaties ({len(data.kaart_sources)} bestand(en))"},
             {"bron": "Gemeentecodes en -namen", "toelichting": "CBS, gemeentelijke indeling 2013 en 2026 (CC BY 4.0)"},
             *([{"bron": "Pilot jongerenscouts", "toelichting": f"pilotregistratie ({', '.join(sorted(pilot_names))}), "
@@ -429,28 +414,36 @@ def accountability(data: ReportData, config, parameters: dict, generated: str) -
 def key_figures(data: ReportData, comparison, config, generated: str) -> dict:
     """The report's key figures for the index of all reports (``kerncijfers.json``).
 
-    Counts of young people below the threshold are left out (None), never written.
+    The figures are those of the latest year (:func:`~buitenbeeld.publish.report_cbs.latest_figures`,
+    ``peiljaar`` that year); ``zonder_bekende_reden`` only when that year is the
+    maatwerk table's own, and always as ``maatwerk_zonder_bekende_reden`` of
+    ``maatwerk_peiljaar``. Counts of young people below the threshold are left out
+    (None), never written, and so is a share whose count is.
     """
-    row = data.youth_row or {}
+    latest = latest_figures(data)
+    row = latest.row if latest is not None else {}
+    split = data.youth_row if latest is not None and not latest.statline else {}  # the same year only
 
-    def count(key):
-        value = row.get(key)
+    def count(key, row=row):
+        value = (row or {}).get(key)
         if value is None or value != value or (0 < value < data.drempel):
             return None
         return int(value)
 
-    own, national = shares(data)
     coverage = comparison.coverage.drop(index="(wijk onbekend)", errors="ignore") if len(comparison.coverage) else None
     return {
-        "gemeentecode": data.gemeente.code, "gemeentenaam": data.gemeente.naam, "peiljaar": data.peiljaar,
+        "gemeentecode": data.gemeente.code, "gemeentenaam": data.gemeente.naam, "peiljaar": latest.jaar if latest else None,
         "jongeren_15_27": count("jongeren_15_27"), "buiten_beeld": count("buiten_beeld"),
-        "zonder_bekende_reden": count("zonder_bekende_reden"),
-        "aandeel_buiten_beeld": own, "aandeel_nederland": national,
+        "zonder_bekende_reden": count("zonder_bekende_reden", split),
+        "aandeel_buiten_beeld": share_of(row, data.drempel), "aandeel_nederland": share_of(latest.nederland if latest else None),
         "organisaties": int(len(data.organisaties)), "afgewezen_rijen": int(len(rejects_table(data))),
         "rollen_gedekt": {role: int((coverage[role] > 0).sum()) for role in coverage.columns} if coverage is not None else {},
         "wijken": int(len(coverage)) if coverage is not None else 0,
         "synthetisch": bool(data.synthetic), "gegenereerd_op": generated, "scoring_versie": config.versie,
         "html": "rapport.html", "pdf": None,
+        "voorlopig": bool(latest is not None and latest.voorlopig), "bron_cijfers": latest.source if latest else None,
+        "maatwerk_peiljaar": (data.youth.peiljaar or data.peiljaar) if data.youth_row is not None else None,
+        "maatwerk_zonder_bekende_reden": count("zonder_bekende_reden", data.youth_row),
     }
 
 

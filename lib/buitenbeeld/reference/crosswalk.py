@@ -197,7 +197,7 @@ def convert_to_2026(table: pd.DataFrame, value_columns: Iterable[str], code_colu
     for code in table[code_column]:
         if code not in known:
             raise UnknownGemeenteError(code, 2013, detail=(
-                f"{code} is not a gemeente code of 2013; convert_to_2026 needs a table in the 2013 layout."))
+                f"{code} is geen gemeentecode van 2013: convert_to_2026 zet alleen tabellen in de indeling van 2013 om."))
     doubles = table.duplicated(by + [code_column])
     if doubles.any():
         raise ValueError(f"gemeente codes occur more than once: {sorted(set(table.loc[doubles, code_column]))}")

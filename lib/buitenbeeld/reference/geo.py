@@ -4,8 +4,11 @@ The boundary files are the generalised CBS boundaries (CBS, Kadaster, via
 PDOK; CC BY 4.0), ``<kind>_<year>`` with ``kind`` gemeente or wijk, in WGS84,
 with properties ``statcode`` and ``statnaam``: GeoJSON as PDOK's WFS gives it,
 or TopoJSON as cartomap/nl simplified it (one object ``<kind>_<year>``). They
-live in ``<data>/raw/geo/`` and stay out of git; :func:`download_boundaries`
-fetches them (``buitenbeeld grenzen``), or a user copies a file into that folder.
+live in ``<data>/raw/geo/`` and stay out of git;
+:func:`buitenbeeld.reference.pdok.download_boundaries` fetches them
+(``buitenbeeld grenzen``), or a user copies a file into that folder. PDOK's WFS
+has no boundaries of 2015 and before (:data:`HISTORICAL_UNTIL`): those of 2013
+come from the cartomap/nl copy or from the CBS files (:func:`boundary_hint`).
 
 Decoding is plain Python (no GDAL): a gemeente becomes a :class:`Boundary`
 holding polygons, a polygon a tuple of rings (outer ring first, then holes), a
@@ -13,35 +16,30 @@ ring a tuple of ``(lon, lat)`` points whose last point repeats the first.
 """
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 import math
 import os
-import urllib.request
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
-from buitenbeeld.common.files import write_atomic
 from buitenbeeld.errors import MissingDataError
 from buitenbeeld.settings import data_paths
 
 __all__ = [
-    "BOUNDARY_URL",
-    "PDOK_URL",
-    "SOURCES",
+    "HISTORICAL_UNTIL",
     "GEO_SUBDIR",
     "MAP_LATITUDE",
     "Boundary",
-    "Download",
     "MapFrame",
     "geo_dir",
     "boundary_file",
+    "boundary_hint",
     "find_boundary_file", "find_wijk_file", "read_wijken",
     "decode_topology",
     "decode_geojson",
+    "decode_boundaries",
     "read_boundaries",
     "project",
     "ring_area",
@@ -49,18 +47,11 @@ __all__ = [
     "centroid",
     "fit_map",
     "svg_paths",
-    "download_boundaries",
 ]
 
-#: Where the boundary files can be downloaded (cartomap/nl's simplification of the CBS/PDOK boundaries).
-BOUNDARY_URL = "https://cartomap.github.io/nl/wgs84/gemeente_{year}.topojson"
-#: PDOK's WFS of the CBS gebiedsindelingen: generalised gemeente or wijk boundaries of a year, as GeoJSON
-#: in WGS84, a page of ``count`` features from ``start``.
-PDOK_URL = ("https://service.pdok.nl/cbs/gebiedsindelingen/{year}/wfs/v1_0?service=WFS&version=2.0.0"
-            "&request=GetFeature&typeName=gebiedsindelingen:{kind}_gegeneraliseerd&outputFormat=application/json"
-            "&srsName=EPSG:4326&count={count}&startIndex={start}")
-#: Where ``buitenbeeld grenzen`` downloads from: PDOK (the source) or the cartomap/nl copy.
-SOURCES = ("pdok", "cartomap")
+#: The last year of PDOK's separate historical dataset of the CBS gebiedsindelingen (1995-2015): boundaries
+#: of these years are not on the WFS that ``buitenbeeld grenzen`` downloads from.
+HISTORICAL_UNTIL = 2015
 #: Boundary files the workbench reads: TopoJSON (cartomap) or GeoJSON (PDOK), named ``<kind>_<year>.<suffix>``.
 _SUFFIXES = (".topojson", ".geojson")
 #: Folder under the data folder's ``raw/`` that holds the boundary files.
@@ -85,17 +76,6 @@ class Boundary:
     polygons: tuple[Polygon, ...]
 
 
-@dataclass(frozen=True)
-class Download:
-    """What :func:`download_boundaries` did: ``status`` is ``downloaded``, ``cached`` or ``cached-offline``."""
-
-    path: Path
-    url: str
-    status: str
-    sha256: str
-    message: str
-
-
 def geo_dir(data_dir: str | os.PathLike | None = None) -> Path:
     """Return the folder of boundary files of a data folder: ``<data>/raw/geo``."""
     return data_paths(data_dir).raw / GEO_SUBDIR
@@ -107,17 +87,32 @@ def _existing(folder: Path, stem: str) -> Path | None:
     return max(found, key=lambda p: p.stat().st_mtime_ns) if found else None
 
 
-def boundary_file(year: int, folder: str | os.PathLike | None = None) -> Path:
-    """Return the boundary file of ``year`` in ``folder``, or where a TopoJSON one would belong."""
+def boundary_file(year: int, folder: str | os.PathLike | None = None, kind: str = "gemeente") -> Path:
+    """Return the boundary file of ``kind`` (gemeente or wijk) of ``year`` in ``folder``, or where a TopoJSON one belongs."""
     folder = geo_dir() if folder is None else Path(folder)
-    return _existing(folder, f"gemeente_{year}") or folder / f"gemeente_{year}.topojson"
+    return _existing(folder, f"{kind}_{year}") or folder / f"{kind}_{year}.topojson"
 
 
-def _how_to_get(year: int, path: Path, kind: str = "gemeente") -> str:
-    return (f"Download it with `buitenbeeld grenzen --jaar {year}{' --wijken' if kind == 'wijk' else ''}` "
-            f"(from PDOK: {PDOK_URL.format(year=year, kind=kind, count=1000, start=0)}), or save a "
-            f"{kind}_{year}.geojson from PDOK or {BOUNDARY_URL.format(year=year)} yourself in {path.parent} "
-            f"(source: CBS, Kadaster via PDOK, CC BY 4.0).")
+def boundary_hint(year: int, folder: str | os.PathLike, kind: str = "gemeente") -> str:
+    """How to get the boundary file of ``kind`` and ``year`` into ``folder``, in Dutch, for messages.
+
+    For a year after :data:`HISTORICAL_UNTIL`: ``buitenbeeld grenzen`` (from PDOK).
+    For 2015 and before: that PDOK's WFS does not have them, and where they do
+    come from (the cartomap/nl copy, for gemeenten; the CBS files).
+    """
+    wijken = " --wijken" if kind == "wijk" else ""
+    files = f"{kind}_{year}.geojson of {kind}_{year}.topojson"
+    if year > HISTORICAL_UNTIL:
+        return (f"Haal ze op met `buitenbeeld grenzen --jaar {year}{wijken}` (bron: CBS en Kadaster via PDOK, "
+                f"CC BY 4.0). Of zet zelf een bestand {files} in {folder}.")
+    text = (f"De {kind}grenzen van {year} staan niet in de downloaddienst (WFS) van PDOK die de werkbank gebruikt. "
+            f"PDOK heeft de CBS-gebiedsindelingen van 1995 tot en met {HISTORICAL_UNTIL} in een aparte, historische "
+            "dataset; die haalt de werkbank niet op. ")
+    if kind == "gemeente":
+        text += (f"Haal de grenzen van {year} op met `buitenbeeld grenzen --jaar {year} --bron cartomap`: een "
+                 "vereenvoudigde kopie van de CBS-grenzen door cartomap/nl (CC BY 4.0). ")
+    return text + (f"Of zet een bestand {files} van het CBS in {folder}. Staat het bestand in een andere map? "
+                   "Geef die map dan aan de rapporten: `buitenbeeld rapporten --grenzen MAP`.")
 
 
 def find_boundary_file(year: int, folder: str | os.PathLike | None = None) -> Path:
@@ -126,11 +121,12 @@ def find_boundary_file(year: int, folder: str | os.PathLike | None = None) -> Pa
     Raises
     ------
     MissingDataError
-        When the file is not there; the message says how to get it.
+        When the file is not there; the message says how to get it (in Dutch).
     """
     path = boundary_file(year, folder)
     if not path.is_file():
-        raise MissingDataError(f"No gemeente boundaries for {year}: {path} does not exist. {_how_to_get(year, path)}")
+        raise MissingDataError(f"Geen gemeentegrenzen van {year}: {path} bestaat niet. "
+                               f"{boundary_hint(year, path.parent)}")
     return path
 
 
@@ -219,8 +215,8 @@ def decode_geojson(collection: dict) -> list[Boundary]:
     return boundaries
 
 
-def _decode(data: bytes | str, name: str) -> list[Boundary]:
-    """Boundaries from a TopoJSON (object ``name``) or GeoJSON document."""
+def decode_boundaries(data: bytes | str, name: str) -> list[Boundary]:
+    """Decode a TopoJSON document (its object ``name``) or a GeoJSON FeatureCollection into boundaries."""
     document = json.loads(data)
     return decode_topology(document, name) if document.get("type") == "Topology" else decode_geojson(document)
 
@@ -234,7 +230,7 @@ def read_boundaries(year: int, folder: str | os.PathLike | None = None) -> dict[
         When the file is missing or holds no gemeente boundaries.
     """
     path = find_boundary_file(year, folder)
-    return _read_file(path, f"gemeente_{year}", _how_to_get(year, path))
+    return _read_file(path, f"gemeente_{year}", boundary_hint(year, path.parent))
 
 
 def _read_file(path: Path, name: str, hint: str = "") -> dict[str, Boundary]:
@@ -242,15 +238,15 @@ def _read_file(path: Path, name: str, hint: str = "") -> dict[str, Boundary]:
     try:
         return dict(_read_cached(str(path), info.st_mtime_ns, info.st_size, name))
     except (ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
-        raise MissingDataError(f"{path} is not a TopoJSON file with object '{name}' nor a GeoJSON feature "
-                               f"collection ({error!r}). {hint}".rstrip()) from error
+        raise MissingDataError(f"{path} is geen TopoJSON-bestand met object '{name}' en ook geen GeoJSON-"
+                               f"FeatureCollection ({error!r}). {hint}".rstrip()) from error
 
 
 @lru_cache(maxsize=8)
 def _read_cached(path: str, mtime_ns: int, size: int, name: str) -> tuple[tuple[str, Boundary], ...]:
     """The boundaries of one file, by code; cached per process (a batch draws the same map for every report)
     and keyed on the file's time and size, so a replaced file is read again."""
-    boundaries = _decode(Path(path).read_bytes(), name)
+    boundaries = decode_boundaries(Path(path).read_bytes(), name)
     return tuple((b.code, b) for b in sorted(boundaries, key=lambda b: b.code))
 
 
@@ -389,101 +385,3 @@ def svg_paths(boundaries: dict[str, Boundary], width: float, height: float,
                     parts.append("M" + xy[0] + "L" + " ".join(xy[1:]) + "Z")
         paths[code] = "".join(parts)
     return paths
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _fetch(url: str, timeout: float) -> bytes:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read()
-
-
-def _fetch_pdok(kind: str, year: int, fetch: Callable[[str, float], bytes], timeout: float,
-                page: int) -> tuple[str, bytes]:
-    """All features of a PDOK layer, page by page, as one GeoJSON document (the first page's URL with it)."""
-    features, start, first = [], 0, None
-    while True:
-        url = PDOK_URL.format(year=year, kind=kind, count=page, start=start)
-        first = first or url
-        batch = json.loads(fetch(url, timeout).decode("utf-8"))["features"]
-        features += batch
-        if len(batch) < page:
-            return first, json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
-        start += page
-
-
-def download_boundaries(year: int, folder: str | os.PathLike | None = None, *, wijken: bool = False,
-                        bron: str = "pdok", refresh: bool = False, url: str | None = None,
-                        fetch: Callable[[str, float], bytes] = _fetch, timeout: float = 30.0,
-                        page: int = 1000) -> Download:
-    """Make sure the gemeente (or wijk) boundaries of ``year`` are in ``folder`` (default :func:`geo_dir`).
-
-    A file already there is used as it is, unless ``refresh``. Otherwise it is
-    downloaded: from PDOK's WFS of the CBS gebiedsindelingen (``bron="pdok"``,
-    GeoJSON, page by page) or from the cartomap/nl copy (``"cartomap"``, TopoJSON,
-    gemeenten only). A download is checked (areas with CBS codes), written
-    atomically, and described in a sidecar ``<kind>_<year>.source.json`` (url,
-    date, sha256). When the network fails and a file is there, that file is used.
-
-    Parameters
-    ----------
-    year : int
-        Layout year, e.g. 2013 or 2026.
-    wijken : bool
-        The wijken of every gemeente instead of the gemeenten (PDOK only).
-    bron : str
-        ``"pdok"`` or ``"cartomap"``.
-    refresh : bool
-        Download again even when the file is there.
-    url : str, optional
-        Where to download from instead (cartomap only).
-    fetch : callable
-        ``fetch(url, timeout) -> bytes``; tests pass a fake.
-
-    Raises
-    ------
-    MissingDataError
-        When the download fails or is not a boundary file and nothing is cached;
-        the message gives the URL and where to put the file.
-    ValueError
-        For an unknown ``bron``, or wijken from cartomap.
-    """
-    if bron not in SOURCES or (wijken and bron != "pdok"):
-        raise ValueError(f"bron '{bron}'{' for wijken' if wijken else ''}: choose {' or '.join(SOURCES)} "
-                         "(wijken come from PDOK only)")
-    kind = "wijk" if wijken else "gemeente"
-    folder = geo_dir() if folder is None else Path(folder)
-    existing = _existing(folder, f"{kind}_{year}")
-    path = folder / f"{kind}_{year}{'.geojson' if bron == 'pdok' else '.topojson'}"
-    source = url or (PDOK_URL.format(year=year, kind=kind, count=page, start=0) if bron == "pdok"
-                     else BOUNDARY_URL.format(year=year))
-    if existing and not refresh:
-        return Download(existing, source, "cached", _sha256(existing.read_bytes()),
-                        f"Using the boundary file already in place: {existing}")
-    try:
-        if bron == "pdok":
-            source, data = _fetch_pdok(kind, year, fetch, timeout, page)
-        else:
-            data = fetch(source, timeout)
-        found = _decode(data, f"{kind}_{year}")
-        if not any(b.code.upper().startswith("GM" if kind == "gemeente" else "WK") for b in found):
-            raise ValueError(f"no {kind} with a CBS code in the download")
-    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
-        if existing:
-            return Download(existing, source, "cached-offline", _sha256(existing.read_bytes()),
-                            f"Could not download {source} ({error}); using the file already in place: {existing}")
-        raise MissingDataError(f"Could not download the {kind} boundaries of {year} from {source} ({error}). "
-                               f"{_how_to_get(year, path, kind)}") from error
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = _sha256(data)
-    write_atomic(path, lambda p: p.write_bytes(data))
-    if existing and existing != path:
-        existing.unlink()  # one file per kind and year: the one just downloaded
-    sidecar = {"url": source, "downloaded": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-               "sha256": digest, "bytes": len(data), "areas": len(found)}
-    write_atomic(folder / f"{kind}_{year}.source.json",
-                 lambda p: p.write_text(json.dumps(sidecar, indent=2) + "\n", encoding="utf-8"))
-    return Download(path, source, "downloaded", digest,
-                    f"Downloaded {len(found)} {kind} areas from {source} to {path} ({len(data):,} bytes)")
