@@ -75,6 +75,44 @@ def test_notebook_is_a_lesson_with_parameters_duration_and_exercises(path):
     assert all("slideshow" in c.metadata for c in nb.cells)
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_slide_of_a_notebook_has_its_speaker_note_and_the_last_one_credits_the_sources(path):
+    nb = nbformat.read(path, as_version=4)
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in nb.cells]
+    starts = [i for i, kind in enumerate(kinds) if kind in ("slide", "subslide")]
+    for start, end in zip(starts, starts[1:] + [len(kinds)]):
+        notes = [nb.cells[i] for i in range(start, end) if kinds[i] == "notes"]
+        assert len(notes) == 1 and notes[0].cell_type == "markdown", f"cell {start} needs one speaker note"
+        assert re.search(r"\*\*Tijd:\*\* ongeveer \d+ minu", notes[0].source) and "?" in notes[0].source
+    assert "training.show_sources(" in nb.cells[starts[-1]].source
+
+
+def _markdown(naam: str) -> str:
+    nb = nbformat.read(TRAINING_DIR / f"{naam}.ipynb", as_version=4)
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_lesson_1_says_what_scouts_do_as_the_guide_does_and_that_it_is_no_policing():
+    text = " ".join(_markdown("1_wie_zijn_jongeren_buiten_beeld").split())
+    assert "niet iemand opsporen" not in text
+    assert "spoort u jongeren op, werft u ze, coacht u ze" in text and "contactpersoon bij de gemeente" in text
+    assert "geen politiewerk" in text and "U controleert niemand" in text
+
+
+def test_lesson_3_never_calls_a_difference_between_profiles_certain():
+    text = _markdown("3_sociale_kaart_lezen")
+    assert not re.search(r"\bzeker\b", text, re.I)  # "onzeker" is what a position is
+    assert "hangt de volgorde af van de keuzes" in text and "niet over hoe goed een organisatie is" in text
+
+
+def test_lesson_4_calls_the_warm_handover_associated_and_pseudonymised_data_personal():
+    text = " ".join(_markdown("4_warme_overdracht_en_nazorg").split())
+    assert "helpt een warme overdracht" not in text and "anoniem maakt" not in text and "gegevens anoniem" not in text
+    closing = text[text.rindex("## Tot slot"):]
+    assert "samenhang, geen effect" in closing and "helpt" not in closing
+    assert "pseudonimiseren: de gegevens blijven persoonsgegevens" in text
+
+
 # --------------------------------------------------------------------------- exercises
 
 
@@ -103,7 +141,7 @@ def test_widget_gives_feedback_with_the_reason_on_a_choice():
 
 def _displayed(monkeypatch, **kwargs) -> list:
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False, metadata=None: shown.append(obj))
     training.show_questions([QUESTION], **kwargs)
     return shown
 
@@ -121,6 +159,56 @@ def test_widget_output_carries_the_static_form_for_a_notebook_without_kernel(mon
     (bundle,) = _displayed(monkeypatch, interactief=True)
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "<details><summary>Antwoord</summary>" in bundle["text/html"]
+
+
+def test_each_question_output_carries_its_slide_with_the_answer_and_a_note(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False, metadata=None: shown.append(metadata))
+    training.show_questions([QUESTION], interactief=False, start=4, titel="Oefening A")
+    slide = shown[0][training.SLIDE_KEY]
+    assert slide["vraag"].startswith("<h3>Oefening A, vraag 4</h3>") and "<details>" not in slide["vraag"]
+    assert "mogelijk" not in slide["vraag"].split("Kies uit:")[0]  # the question does not give the answer away
+    assert "Antwoord: mogelijk." in slide["antwoord"] and "&#60;en&#62;" in slide["antwoord"]
+    assert "<strong>mogelijk</strong>" in slide["notitie"] and "Tijd: ongeveer 1 minuut." in slide["notitie"]
+
+
+def _question_output(number: int) -> dict:
+    slide = training.question_slide(QUESTION, number)
+    return nbformat.v4.new_output("display_data", data={"text/html": training.question_html(QUESTION, number)},
+                                  metadata={training.SLIDE_KEY: slide})
+
+
+def test_prepare_slides_gives_each_question_a_slide_after_the_notes_of_its_own():
+    def cell(kind, source="", outputs=()):
+        made = (nbformat.v4.new_code_cell(source, outputs=list(outputs)) if outputs
+                else nbformat.v4.new_markdown_cell(source))
+        made.metadata["slideshow"] = {"slide_type": kind}
+        return made
+
+    nb = nbformat.v4.new_notebook(cells=[
+        cell("slide", "## Oefening"),
+        cell("-", outputs=[nbformat.v4.new_output("display_data", data={"text/html": "<p>uitleg</p>"}),
+                           _question_output(1), _question_output(2)]),
+        cell("notes", "notitie bij de oefening"),
+        cell("subslide", "### Vraag aan de groep"),
+    ])
+    cells = training.prepare_slides(nb).cells
+    kinds = [c.metadata["slideshow"]["slide_type"] for c in cells]
+    assert kinds == ["slide", "-", "notes", "subslide", "notes", "fragment", "subslide", "notes", "fragment", "subslide"]
+    assert [o["data"]["text/html"] for o in cells[1].outputs] == ["<p>uitleg</p>"]
+    assert "vraag 2" in cells[6].outputs[0]["data"]["text/html"] and "bb-antwoord" in cells[8].outputs[0]["data"]["text/html"]
+    assert [c["id"] for c in cells] == [f"cel-{i}" for i in range(len(cells))]
+
+
+def test_sources_credit_the_guide_the_isk_and_the_pilots_in_dutch():
+    text = training.sources_markdown("cbs")
+    assert text.startswith("## Bronnen")
+    for credit in ("*Handreiking jongeren buiten beeld*", "Impacttool Sociale Kaart (ISK)", "IZI Solutions en Movisie",
+                   "(SMN)", "(IOT)", "maatwerk 2015/49"):
+        assert credit in text
+    assert "maatwerk" not in training.sources_markdown()
+    with pytest.raises(ValueError, match="unknown source"):
+        training.sources_markdown("wikipedia")
 
 
 def test_type_questions_follow_the_advice_table_in_the_configuration(tmp_path):
@@ -161,11 +249,20 @@ def test_role_questions_follow_a_changed_advice_table(data_dir, tmp_path):
     assert all("afgeraden" in q.uitleg for q in questions)
 
 
-def test_reading_questions_say_surely_only_when_intervals_do_not_overlap(data_dir):
+def test_reading_questions_say_the_order_holds_only_when_intervals_do_not_overlap(data_dir):
     vergelijking = _comparison(data_dir)
-    for question in training.reading_questions(vergelijking, "bereiken"):
+    questions = training.reading_questions(vergelijking, "bereiken")
+    assert questions
+    for question in questions:
         low_high = [tuple(map(int, re.findall(r"interval (\d+) tot (\d+)", f)[0])) for f in question.feiten]
-        assert (question.antwoord == "ja, zeker") == (low_high[0][1] < low_high[1][0])
+        steady = low_high[0][1] < low_high[1][0]
+        assert (question.antwoord == "ja, bij bijna alle keuzes") == steady
+        assert question.keuzes == training.STEADY
+        # a difference between profiles is never a certainty about an organisation
+        text = " ".join((question.vraag, question.uitleg, *question.keuzes))
+        assert not re.search(r"\bzeker\b", text) and "profiel" in question.vraag
+        assert ("hangt dus af van de keuzes" in question.uitleg) != steady
+        assert not steady or "niet dat de ene organisatie beter is" in question.uitleg
 
 
 def test_myths_carry_the_national_figures_and_the_right_to_be_invisible(data_dir):
@@ -253,18 +350,24 @@ def test_slides_have_reveal_inline_and_answers_collapsed(built):
     assert "<details><summary>Antwoord</summary>" in handout and "Reveal" not in handout
 
 
-def test_decks_let_only_their_own_scripts_run_and_handouts_none(built):
+def _hash(script: str) -> str:
+    return base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+
+
+def test_decks_let_only_their_own_scripts_and_the_speaker_view_run_and_handouts_none(built):
     output, _ = built
+    (speaker,) = training.speaker_view_scripts()  # the one script of the pop-up that `s` opens
+    assert "reveal-notes" in speaker and "setupIframes" in speaker
     for naam in TRAINING_NOTEBOOKS:
         slides = (output / f"{naam}.slides.html").read_text(encoding="utf-8")
         policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', slides).group(1)
-        allowed = re.findall(r"'sha256-([^']+)'", policy.split("script-src")[1])
-        assert len(allowed) == 3 and "unsafe-inline" not in policy.split("script-src")[1]  # reveal, notes, set-up
-        scripts = inline_scripts(slides)
-        assert sorted(allowed) == sorted(base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()
-                                         for s in scripts)
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["default-src"] == "'none'" and directives["frame-src"] == "'self'"  # the speaker view's frames
+        allowed = re.findall(r"'sha256-([^']+)'", directives["script-src"])
+        assert len(allowed) == 4 and "unsafe-inline" not in directives["script-src"]  # reveal, notes, set-up, speaker
+        assert sorted(allowed) == sorted(_hash(s) for s in [*inline_scripts(slides), speaker])
         handout = (output / f"{naam}.html").read_text(encoding="utf-8")
-        assert "Content-Security-Policy" in handout and "script-src" not in handout
+        assert "Content-Security-Policy" in handout and "script-src" not in handout and "frame-src" not in handout
 
 
 def test_pdf_of_the_handout_when_chromium_is_there(built):

@@ -3,50 +3,68 @@
 The training notebooks in ``notebooks/training/`` teach with the workbench's own
 data and functions. This module holds what they share:
 
-* **exercises** (:class:`Question`): the questions and their right answers are
-  derived from the same code the reports use, never from a second copy: the
-  role questions from :func:`buitenbeeld.analysis.roles.advise_roles` (through
-  :func:`buitenbeeld.analysis.compare.compare_organisations`), the type questions from
-  :func:`buitenbeeld.analysis.roles.type_advice_table`, the rank questions from the
-  sensitivity analysis (:mod:`buitenbeeld.analysis.uncertainty`), the myths from the CBS
-  figures of :func:`buitenbeeld.publish.report.load_report_data`. Change the advice table
-  in the scoring configuration and the exercises follow;
+* **exercises** (:class:`Question`, built in :mod:`buitenbeeld.publish.training_questions`
+  and named here too): the questions and their right answers come from the same
+  code the reports use, never from a second copy;
 * **showing them** (:func:`show_questions`): in JupyterLab with ipywidgets and
   ``interactief=True`` each question is a widget that gives feedback with the
   reason as soon as the learner chooses; otherwise (no kernel, no ipywidgets,
   ``interactief=False``, an exported handout) it is HTML with the question and
   the answer in a collapsible ``<details>`` part. A widget output carries that
-  HTML too, so a saved notebook reads well without a kernel;
+  HTML too, so a saved notebook reads well without a kernel. Every question
+  output also carries its slide form in its metadata (:data:`SLIDE_KEY`);
+* **the sources** (:data:`SOURCES`, :func:`show_sources`): the last slide of
+  every lesson credits the guide, the ISK and the SMN/IOT pilots;
 * **building** (:func:`build_training`): each notebook is executed with
   papermill (``interactief=False``) and exported as reveal.js slides without
   code (one file, reveal.js inline, nothing loaded from the internet), as a
-  handout (the report's HTML template) and, where a headless Chromium exists, as
-  a PDF of the handout with the answers opened. Every file passes the privacy
-  scan before it is kept.
+  handout (the report's HTML template, without the speaker notes) and, where a
+  headless Chromium exists, as a PDF of the handout with the answers opened.
+  In the slides each question gets a slide of its own with the answer as a
+  fragment and the answer in its speaker note (:func:`prepare_slides`), so no
+  exercise runs off its 1100 x 760 stage. Every file passes the privacy scan
+  before it is kept.
+
+Speaker notes are notebook cells with ``"slideshow": {"slide_type": "notes"}``:
+nbconvert puts them in ``<aside class="notes">`` and ``s`` opens reveal's
+speaker view. That view is a pop-up whose one inline script and whose frames of
+the deck itself are allowed by the deck's Content-Security-Policy
+(:func:`speaker_view_scripts`); nothing else may run.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
-import pandas as pd
-
-from buitenbeeld.common.formatting import escape, format_count, format_number, format_share, is_missing
-from buitenbeeld.common.vocabulary import ORGANISATION_TYPES, ROLES
+from buitenbeeld.common.formatting import escape
 from buitenbeeld.errors import BuitenbeeldError, ReportError
-from buitenbeeld.publish.webpage import inline_scripts, with_policy
-from buitenbeeld.settings import TRAINING_DIR, TRAINING_OUTPUT
+from buitenbeeld.publish.training_questions import (
+    FORMAL,
+    STEADY,
+    TYPE_QUESTIONS,
+    Question,
+    myth_questions,
+    reading_questions,
+    role_questions,
+    type_questions,
+)
+from buitenbeeld.publish.webpage import BASE_POLICY, inline_scripts, with_policy
+from buitenbeeld.settings import TEMPLATES_DIR, TRAINING_DIR, TRAINING_OUTPUT
 
+# The exercises themselves (Question, type_questions, role_questions, ...) are defined in
+# training_questions; the lesson notebooks reach them through this module, which uses them.
 __all__ = [
-    "TRAINING_NOTEBOOKS", "TYPE_QUESTIONS", "FORMAL",
-    "Question", "TrainingResult",
-    "has_ipywidgets", "question_html", "build_question_widget", "show_questions",
-    "type_questions", "role_questions", "reading_questions", "myth_questions",
-    "notebook_parameters", "export_slides", "build_training",
+    "TRAINING_NOTEBOOKS", "SOURCES", "SLIDE_KEY", "STAGE", "TrainingResult",
+    "has_ipywidgets", "question_html", "question_slide", "build_question_widget", "show_questions",
+    "sources_markdown", "show_sources",
+    "notebook_parameters", "prepare_slides", "speaker_view_scripts", "export_slides", "export_handout",
+    "build_training",
 ]
 
 #: The notebooks in teaching order: file stem -> title.
@@ -56,47 +74,32 @@ TRAINING_NOTEBOOKS = {
     "3_sociale_kaart_lezen": "Training 3: De sociale kaart lezen",
     "4_warme_overdracht_en_nazorg": "Training 4: Warme overdracht en nazorg",
 }
-#: Type and role pairs the type quiz asks about (the answers come from the configuration).
-TYPE_QUESTIONS = (("commercieel", "bereiken"), ("commercieel", "activeren"), ("sociale onderneming", "plaatsen"),
-                  ("interesse/hobby", "behouden"), ("leefgebieden", "plaatsen"), ("cultuur/religie", "activeren"))
-#: The type of formal organisations (no type advice: the comparison group).
-FORMAL = "formeel"
+#: The sources the lessons draw on (Markdown, in Dutch for the learner). Every deck ends with the
+#: first three; a lesson adds the others it uses (:func:`show_sources`).
+SOURCES = {
+    "handreiking": ("*Handreiking jongeren buiten beeld*: de handreiking voor gemeenten waar deze training op "
+                    "bouwt, met de vijf stappen, de typen organisaties, de vier rollen en de jongerenscouts."),
+    "isk": ("De Impacttool Sociale Kaart (ISK) van IZI Solutions en Movisie: de sociale kaart, de interviews en "
+            "het idee van een profiel per rol. De formule van de ISK is niet openbaar; de werkbank rekent met "
+            "eigen gewichten, die u kunt nalezen."),
+    "smn_iot": ("De pilots met jongerenscouts van het Samenwerkingsverband Marokkaanse Nederlanders (SMN) en de "
+                "stichting Inspraakorgaan Turken in Nederland (IOT), in 2017 met Den Haag, Venlo en Leeuwarden: "
+                "warme overdracht, nazorg, vrijwilligheid en waardering."),
+    "cbs": "CBS, maatwerk 2015/49, *Jongeren buiten beeld 2013*: de landelijke cijfers.",
+}
+_ALWAYS = ("handreiking", "isk", "smn_iot")
+#: Output metadata key under which a question output carries its slide form (question, note, answer).
+SLIDE_KEY = "buitenbeeld_dia"
+#: The size of a slide in the decks (px), as set in the template's ``Reveal.initialize``.
+STAGE = (1100, 760)
 _SLIDES_TEMPLATE = "training_slides"
-_TYPE_ANSWERS = ("ja", "mogelijk", "nee")
-_TRUE_FALSE = ("waar", "niet waar")
-_SURE = ("ja, zeker", "niet zeker")
+_NOTES_PLUGIN = TEMPLATES_DIR / _SLIDES_TEMPLATE / "static" / "reveal" / "notes.js"
+_SPEAKER_VIEW = re.compile(r'\.document\.write\("((?:[^"\\]|\\.)*)"\)', re.S)
+_JS_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)", re.S)
+_JS_SINGLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0", "\n": ""}
 
 
-# --------------------------------------------------------------------------- questions
-
-
-@dataclass(frozen=True)
-class Question:
-    """One exercise: a question with its facts, the choices, the right answer and why.
-
-    ``vraag`` and the lines of ``feiten`` are plain text (escaped when shown);
-    ``antwoord`` is one of ``keuzes``; ``uitleg`` says why, in plain Dutch.
-    """
-
-    vraag: str
-    keuzes: tuple[str, ...]
-    antwoord: str
-    uitleg: str
-    feiten: tuple[str, ...] = ()
-
-    def __post_init__(self):
-        if self.antwoord not in self.keuzes:
-            raise ValueError(f"answer {self.antwoord!r} is not one of the choices {self.keuzes}")
-
-    def feedback(self, keuze: str | None) -> str:
-        """The feedback on a choice, as HTML: right or not, the right answer and the reason."""
-        if keuze is None:
-            return ""
-        goed = keuze == self.antwoord
-        kop = "Goed!" if goed else f"Niet helemaal. Het antwoord is: {self.antwoord}."
-        kleur = "#029e73" if goed else "#d55e00"
-        return (f'<p><strong style="color:{kleur}">{escape(kop)}</strong> '
-                f"{escape(self.uitleg)}</p>")
+# --------------------------------------------------------------------------- showing questions
 
 
 def has_ipywidgets() -> bool:
@@ -108,17 +111,41 @@ def has_ipywidgets() -> bool:
     return True
 
 
+def _facts(question: Question) -> str:
+    facts = "".join(f"<li>{escape(line)}</li>" for line in question.feiten)
+    return f"<ul>{facts}</ul>\n" if facts else ""
+
+
 def question_html(question: Question, number: int) -> str:
     """The question as static HTML: facts, choices, and the answer in a collapsible part."""
-    facts = "".join(f"<li>{escape(line)}</li>" for line in question.feiten)
     choices = " · ".join(escape(k) for k in question.keuzes)
     return (
         f'<div class="bb-oefening">\n<p><strong>Vraag {number}.</strong> {escape(question.vraag)}</p>\n'
-        + (f"<ul>{facts}</ul>\n" if facts else "")
+        + _facts(question)
         + f"<p><em>Kies uit:</em> {choices}</p>\n"
         f"<details><summary>Antwoord</summary>\n<p><strong>{escape(question.antwoord)}</strong>. "
         f"{escape(question.uitleg)}</p>\n</details>\n</div>"
     )
+
+
+def question_slide(question: Question, number: int, titel: str = "Oefening") -> dict[str, str]:
+    """The question as one slide (HTML): ``vraag`` with a title, the speaker ``notitie`` and the ``antwoord``.
+
+    In a deck the answer is a fragment under the question (the next key press
+    shows it) and the note tells the trainer how to run the question, the answer
+    with its reason and the time it takes.
+    """
+    choices = " · ".join(escape(k) for k in question.keuzes)
+    return {
+        "vraag": (f"<h3>{escape(titel)}, vraag {number}</h3>\n<div class=\"bb-oefening\">\n"
+                  f"<p>{escape(question.vraag)}</p>\n{_facts(question)}<p><em>Kies uit:</em> {choices}</p>\n</div>"),
+        "notitie": (f"<p>Lees vraag {number} voor. Laat iedereen eerst zelf kiezen: per antwoord een hand omhoog.</p>\n"
+                    "<p>Vraag aan de groep: waarom kiest u dit? Wie koos iets anders?</p>\n"
+                    f"<p>Druk dan op de pijl naar rechts voor het antwoord: <strong>{escape(question.antwoord)}</strong>. "
+                    f"{escape(question.uitleg)}</p>\n<p>Tijd: ongeveer 1 minuut.</p>"),
+        "antwoord": (f'<div class="bb-antwoord"><p><strong>Antwoord: {escape(question.antwoord)}.</strong> '
+                     f"{escape(question.uitleg)}</p></div>"),
+    }
 
 
 def build_question_widget(question: Question, number: int):
@@ -130,9 +157,7 @@ def build_question_widget(question: Question, number: int):
     """
     import ipywidgets as widgets
 
-    facts = "".join(f"<li>{escape(line)}</li>" for line in question.feiten)
-    text = widgets.HTML(f"<p><strong>Vraag {number}.</strong> {escape(question.vraag)}</p>"
-                        + (f"<ul>{facts}</ul>" if facts else ""))
+    text = widgets.HTML(f"<p><strong>Vraag {number}.</strong> {escape(question.vraag)}</p>" + _facts(question))
     choices = widgets.ToggleButtons(options=list(question.keuzes), value=None,
                                     style={"button_width": "auto"}, description="")
     feedback = widgets.HTML("")
@@ -144,12 +169,15 @@ def build_question_widget(question: Question, number: int):
     return widgets.VBox([text, choices, feedback], layout=widgets.Layout(margin="0 0 1em 0"))
 
 
-def show_questions(questions: Sequence[Question], interactief: bool = True, start: int = 1) -> None:
+def show_questions(questions: Sequence[Question], interactief: bool = True, start: int = 1,
+                   titel: str = "Oefening") -> None:
     """Display exercises in a notebook: widgets when ``interactief`` and ipywidgets are there, else HTML.
 
     A widget is displayed together with the static HTML form (the richest form
     a front end can show wins), so a saved notebook opened without a kernel
     shows the question with its collapsible answer instead of an empty widget.
+    Each output carries its slide form (:func:`question_slide`, titled
+    ``titel``) in its metadata for :func:`prepare_slides`.
     """
     from IPython.display import HTML, display
 
@@ -159,193 +187,90 @@ def show_questions(questions: Sequence[Question], interactief: bool = True, star
                      "om open te klikken.</em></p>"))
     for number, question in enumerate(questions, start):
         static = question_html(question, number)
+        slide = {SLIDE_KEY: question_slide(question, number, titel)}
         if not widgets_on:
-            display(HTML(static))
+            display(HTML(static), metadata=slide)
             continue
         bundle = build_question_widget(question, number)._repr_mimebundle_()
         data = bundle[0] if isinstance(bundle, tuple) else bundle
-        display({**data, "text/html": static}, raw=True)
+        display({**data, "text/html": static}, raw=True, metadata=slide)
 
 
-def type_questions(config: Any, pairs: Sequence[tuple[str, str]] = TYPE_QUESTIONS) -> list[Question]:
-    """Questions on the guide's advice per type and role; the answers come from :func:`roles.type_advice_table`.
+def sources_markdown(*extra: str) -> str:
+    """The "Bronnen" section (Markdown): the guide, the ISK and the SMN/IOT pilots, then ``extra`` keys of :data:`SOURCES`."""
+    unknown = [key for key in extra if key not in SOURCES]
+    if unknown:
+        raise ValueError(f"unknown source {unknown}; choose from {', '.join(SOURCES)}")
+    lines = "\n".join(f"- {SOURCES[key]}" for key in dict.fromkeys(_ALWAYS + extra))
+    return ("## Bronnen\n\n" + lines + "\n\nDe teksten van deze les zijn in eigen woorden geschreven; "
+            "feiten en cijfers komen uit deze bronnen.")
 
-    Parameters
-    ----------
-    config : ScoringConfig
-        The scoring configuration whose ``[roladvies.types]`` holds the advice.
-    pairs
-        (type, role) pairs to ask about; formal organisations have no type advice.
+
+def show_sources(*extra: str) -> None:
+    """Display the sources of a lesson (:func:`sources_markdown`), as the last slide of its deck."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(sources_markdown(*extra)))
+
+
+# --------------------------------------------------------------------------- slides
+
+
+def _slide_type(cell: Any) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
+def _output_cell(html: str, slide_type: str) -> Any:
+    from nbformat.v4 import new_code_cell, new_output
+
+    return new_code_cell("", metadata={"slideshow": {"slide_type": slide_type}},
+                         outputs=[new_output("display_data", data={"text/html": html})])
+
+
+def prepare_slides(nb: Any) -> Any:
+    """Give every question of an executed notebook a slide of its own (changes and returns ``nb``).
+
+    A question output (one with :data:`SLIDE_KEY` in its metadata) leaves its
+    cell and becomes a vertical slide after the slide it was on: the question
+    with its title, its speaker note, and the answer as a fragment, in that
+    order (a note inside a fragment would be that fragment's note). The other
+    outputs and cells stay as they are; the cells get stable ids.
     """
-    from buitenbeeld.analysis.roles import type_advice_table
-
-    table = type_advice_table(config)
-    cautions = config.roladvies["types"]
-    questions = []
-    for kind, role in pairs:
-        advice = table.at[kind, role]
-        if advice not in _TYPE_ANSWERS:
-            continue
-        meaning = {"ja": "deze rol past bij dit type", "mogelijk": "het hangt af van de relatie en van de organisatie",
-                   "nee": "deze rol wordt bij dit type afgeraden"}[advice]
-        questions.append(Question(
-            vraag=f"Past de rol {role} bij een organisatie van het type {kind}?",
-            keuzes=_TYPE_ANSWERS, antwoord=advice,
-            uitleg=f"Het advies voor {kind} en {role} is '{advice}': {meaning}. {cautions[kind].get('let_op', '')}".strip()))
-    return questions
-
-
-def _role_names(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        from buitenbeeld.common.values import parse_roles
-
-        return parse_roles(value)
-    if isinstance(value, (tuple, list)):
-        return tuple(value)
-    return ()
+    cells, waiting = [], []
+    for cell in nb.cells:
+        if _slide_type(cell) in ("slide", "subslide"):
+            cells.extend(waiting)
+            waiting = []
+        if cell.cell_type == "code":
+            slides = [o["metadata"][SLIDE_KEY] for o in cell.get("outputs", []) if SLIDE_KEY in o.get("metadata", {})]
+            cell.outputs = [o for o in cell.get("outputs", []) if SLIDE_KEY not in o.get("metadata", {})]
+            for slide in slides:
+                waiting += [_output_cell(slide["vraag"], "subslide"), _output_cell(slide["notitie"], "notes"),
+                            _output_cell(slide["antwoord"], "fragment")]
+        cells.append(cell)
+    nb.cells = cells + waiting
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cel-{index}"
+    return nb
 
 
-def role_questions(comparison: Any, aantal: int = 6, include_formal: bool = False) -> list[Question]:
-    """Questions "which advice fits this organisation for this role?" from the comparison's role advice.
+@lru_cache(maxsize=1)
+def speaker_view_scripts() -> tuple[str, ...]:
+    """The inline scripts of reveal's speaker view (key ``s``), which its notes plugin writes into a pop-up.
 
-    The answers and reasons are the ``advies_<rol>`` and ``reden_<rol>`` columns
-    of :func:`buitenbeeld.analysis.roles.advise_roles`, as in the reports. The selection
-    is deterministic: it takes turns over the outcomes (past, met zorg, niet
-    aanbevolen) and, within an outcome, the type asked least so far, one
-    question per organisation, informal organisations only unless
-    ``include_formal``.
-
-    Parameters
-    ----------
-    comparison : Comparison
-        The result of :func:`buitenbeeld.analysis.compare.compare_organisations`.
-    aantal
-        The number of questions (fewer when there are not enough organisations).
+    The pop-up starts as ``about:blank`` and so inherits the deck's
+    Content-Security-Policy: without these scripts' hashes the speaker view
+    opens empty. They are read from the plugin's JavaScript string, unescaped.
     """
-    from buitenbeeld.analysis.roles import OUTCOMES
+    found = _SPEAKER_VIEW.search(_NOTES_PLUGIN.read_text(encoding="utf-8"))
+    if found is None:
+        raise ReportError(_NOTES_PLUGIN.name, "the speaker view of reveal's notes plugin was not found")
 
-    advice, organisaties, profiles = comparison.advice, comparison.organisaties, comparison.profiles
-    if advice.empty:
-        return []
-    type_rank = {kind: rank for rank, kind in enumerate(ORGANISATION_TYPES)}
-    candidates = [(index, role, advice.at[index, f"advies_{role}"])
-                  for index in sorted(organisaties.index, key=lambda i: (type_rank.get(organisaties.at[i, "type"], 99), i))
-                  if include_formal or organisaties.at[index, "type"] != FORMAL
-                  for role in ROLES]
-    chosen: list[tuple[Any, str]] = []
-    asked_types: dict[str, int] = {}
-    for turn in range(aantal):
-        used = {index for index, _ in chosen}
-        open_ = [c for c in candidates if c[0] not in used]
-        wanted = [c for c in open_ if c[2] == OUTCOMES[turn % len(OUTCOMES)]] or open_
-        if not wanted:
-            break
-        index, role, _ = min(wanted, key=lambda c: asked_types.get(organisaties.at[c[0], "type"], 0))
-        asked_types[organisaties.at[index, "type"]] = asked_types.get(organisaties.at[index, "type"], 0) + 1
-        chosen.append((index, role))
-    questions = []
-    for index, role in chosen:
-        kind = organisaties.at[index, "type"]
-        value = profiles.at[index, role]
-        doing = _role_names(organisaties.at[index, "rollen_nu"]) if "rollen_nu" in organisaties else ()
-        willing = _role_names(organisaties.at[index, "rollen_bereid"]) if "rollen_bereid" in organisaties else ()
-        caution = advice.at[index, "let_op"]
-        questions.append(Question(
-            vraag=f"Welk advies past bij {comparison.names[index]} voor de rol {role}?",
-            keuzes=tuple(OUTCOMES), antwoord=advice.at[index, f"advies_{role}"],
-            uitleg=f"Reden: {advice.at[index, f'reden_{role}']}." + (f" Let op bij dit type: {caution}" if caution else ""),
-            feiten=(f"Type: {kind}",
-                    f"Profiel {role}: " + ("onbekend" if is_missing(value) else f"{format_number(value)} (0-10)"),
-                    "Doet nu: " + (", ".join(doing) or "niets genoemd"),
-                    "Wil graag: " + (", ".join(willing) or "niets genoemd"))))
-    return questions
+    def unescape(match: re.Match) -> str:
+        code = match.group(1)
+        return chr(int(code[1:], 16)) if code[0] in "xu" and len(code) > 1 else _JS_SINGLE.get(code, code)
 
-
-def reading_questions(comparison: Any, rol: str = "bereiken", aantal: int = 3) -> list[Question]:
-    """Questions on reading a profile and a rank: is one organisation surely stronger than the next?
-
-    From the sensitivity analysis of ``rol`` (:func:`buitenbeeld.analysis.uncertainty.sensitivity`):
-    for neighbours in the ranking, "surely stronger" is right only when the 90%
-    intervals of their positions do not overlap. Pairs are taken from the top
-    down, so the first question is the one a gemeente is most tempted by.
-    """
-    sensitivity = comparison.sensitivity.get(rol)
-    if sensitivity is None:
-        return []
-    known = sensitivity.dropna(subset=["rang"]).sort_values(["rang", "rang_laag"], kind="stable")
-    questions = []
-    for (a, first), (b, second) in zip(known.iterrows(), list(known.iterrows())[1:]):
-        if len(questions) >= aantal:
-            break
-        sure = first["rang_hoog"] < second["rang_laag"]
-        name_a, name_b = comparison.names[a], comparison.names[b]
-        questions.append(Question(
-            vraag=f"{name_a} staat voor {rol} hoger dan {name_b}. Is {name_a} zeker sterker in {rol}?",
-            keuzes=_SURE, antwoord=_SURE[0] if sure else _SURE[1],
-            uitleg=(f"De intervallen ({_interval(first)} en {_interval(second)}) overlappen niet: ook met andere "
-                    "redelijke keuzes blijft de volgorde gelijk." if sure else
-                    f"De intervallen ({_interval(first)} en {_interval(second)}) overlappen: met andere redelijke "
-                    "gewichten of schattingen kan de volgorde omdraaien. Het verschil is te klein om iets over te zeggen."),
-            feiten=(f"{name_a}: positie {format_count(first['rang'])}, 90%-interval {_interval(first)}",
-                    f"{name_b}: positie {format_count(second['rang'])}, 90%-interval {_interval(second)}")))
-    return questions
-
-
-def _interval(row: pd.Series) -> str:
-    return f"{format_count(row['rang_laag'])} tot {format_count(row['rang_hoog'])}"
-
-
-def myth_questions(data: Any) -> list[Question]:
-    """Myths about jongeren buiten beeld against the figures: "waar of niet waar?".
-
-    The figures come from the CBS table of the report data (the national row and
-    the gemeente's row, small counts suppressed as in the reports) and from the
-    gemeente's sociale kaart.
-    """
-    from buitenbeeld.privacy.disclosure import show_count
-    from buitenbeeld.publish.report import shares
-
-    national = data.youth.nederland
-    total, without = national.get("buiten_beeld"), national.get("zonder_bekende_reden")
-    own_share, national_share = shares(data)
-    questions = [Question(
-        vraag="Alle jongeren die buiten beeld zijn, zijn probleemjongeren.",
-        keuzes=_TRUE_FALSE, antwoord="niet waar",
-        uitleg=(f"Van de {format_count(total)} jongeren buiten beeld heeft "
-                f"{format_share((total - without) / total if total else None, 0)} een bekende reden: "
-                "ze studeerden of werkten kort geleden, hebben een partner of kind, wonen in een instelling, zitten "
-                f"vast of zijn bekend bij jeugdzorg. Voor {format_count(without)} is geen reden bekend "
-                f"({format_share(without / total if total else None)}). Ook zij zijn niet allemaal zorgwekkend: "
-                "iedereen heeft het recht om onzichtbaar te zijn."))]
-    if national_share is not None:
-        questions.append(Question(
-            vraag="Het gaat maar om een heel kleine groep jongeren.",
-            keuzes=_TRUE_FALSE, antwoord="niet waar",
-            uitleg=(f"Op 1 oktober {data.youth.peiljaar or data.peiljaar} was {format_share(national_share)} van alle "
-                    f"jongeren van 15 tot 27 jaar buiten beeld: ongeveer 1 op de {round(1 / national_share)}.")))
-    row = data.youth_row or {}
-    if not is_missing(row.get("buiten_beeld")) and row.get("buiten_beeld", 0) > 0:
-        share = f" ({format_share(own_share)} van de jongeren)" if own_share is not None else ""
-        questions.append(Question(
-            vraag=f"In {data.gemeente.naam} speelt dit niet.",
-            keuzes=_TRUE_FALSE, antwoord="niet waar",
-            uitleg=(f"Volgens de CBS-tabel waren in {data.gemeente.naam} {show_count(row['buiten_beeld'], data.drempel)} "
-                    f"jongeren buiten beeld{share}. Kijk wel naar de wijk: achter één getal voor de hele gemeente "
-                    "zitten grote verschillen.")))
-    informal = int((data.organisaties["type"] != FORMAL).sum()) if len(data.organisaties) else 0
-    questions.append(Question(
-        vraag="Als de gemeente goed zoekt, vindt ze deze jongeren zelf wel.",
-        keuzes=_TRUE_FALSE, antwoord="niet waar",
-        uitleg=("Veel van deze jongeren komen niet vanzelf naar de gemeente: ze hebben het vertrouwen in de overheid "
-                "verloren of willen geen contact. Informele organisaties zien hen vaak wel"
-                + (f"; in de sociale kaart van {data.gemeente.naam} staan {informal} informele organisaties."
-                   if informal else ".") + " Zo'n organisatie kan een brug zijn, met een jongerenscout.")))
-    questions.append(Question(
-        vraag="De CBS-cijfers laten zien hoeveel jongeren hulp nodig hebben.",
-        keuzes=_TRUE_FALSE, antwoord="niet waar",
-        uitleg=("Het CBS telt wie niet in de registers van school, werk, uitkering en UWV staat. Of iemand hulp "
-                "nodig heeft, staat er niet in. Daarvoor is contact nodig: praten, niet tellen.")))
-    return questions
+    return tuple(inline_scripts(_JS_ESCAPE.sub(unescape, found.group(1))))
 
 
 # --------------------------------------------------------------------------- building slides and handouts
@@ -370,7 +295,14 @@ def notebook_parameters(path: Path) -> set[str]:
 
 
 def export_slides(notebook_path: Path, html_path: Path, title: str) -> Path:
-    """Write an executed notebook as one self-contained reveal.js slide deck without code."""
+    """Write an executed notebook as one self-contained reveal.js slide deck without code.
+
+    Questions get a slide each (:func:`prepare_slides`); the speaker notes stay
+    in the deck. Only the deck's own scripts and reveal's speaker view may run,
+    and only the deck itself may be framed (the speaker view shows it twice).
+    """
+    from nbconvert import SlidesExporter
+
     from buitenbeeld.publish.render import exporter, prepare_for_export
 
     nb = prepare_for_export(notebook_path, title)
@@ -378,11 +310,22 @@ def export_slides(notebook_path: Path, html_path: Path, title: str) -> Path:
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):  # else it opens the deck as an empty slide
             cell.metadata["slideshow"] = {"slide_type": "skip"}
-    from nbconvert import SlidesExporter
-
-    body, _ = exporter(SlidesExporter, _SLIDES_TEMPLATE).from_notebook_node(nb)
+    body, _ = exporter(SlidesExporter, _SLIDES_TEMPLATE).from_notebook_node(prepare_slides(nb))
     # reveal.js and its set-up (the template's footer, after the last slide) may run; nothing in a slide may
-    html_path.write_text(with_policy(body, inline_scripts(body[body.rindex("</section>"):])), encoding="utf-8")
+    scripts = inline_scripts(body[body.rindex("</section>"):]) + list(speaker_view_scripts())
+    page = with_policy(body, scripts).replace(BASE_POLICY, f"{BASE_POLICY}; frame-src 'self'", 1)
+    html_path.write_text(page, encoding="utf-8")
+    return html_path
+
+
+def export_handout(notebook_path: Path, html_path: Path, title: str) -> Path:
+    """Write an executed notebook as the handout: the report's HTML page, without code and speaker notes."""
+    from buitenbeeld.publish.render import exporter, prepare_for_export
+
+    nb = prepare_for_export(notebook_path, title)
+    nb.cells = [cell for cell in nb.cells if _slide_type(cell) != "notes"]  # the notes are for the trainer
+    body, _ = exporter().from_notebook_node(nb)
+    html_path.write_text(with_policy(body), encoding="utf-8")
     return html_path
 
 
@@ -398,7 +341,7 @@ def _build_one(naam: str, work: Path, parameters: dict, engine: str | None, pdf:
     from buitenbeeld.errors import PersonalDataFoundError
     from buitenbeeld.privacy.scan import check_report
     from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
-    from buitenbeeld.publish.render import export_html, personal_table
+    from buitenbeeld.publish.render import personal_table
     from buitenbeeld.settings import data_paths
 
     source = TRAINING_DIR / f"{naam}.ipynb"
@@ -413,7 +356,7 @@ def _build_one(naam: str, work: Path, parameters: dict, engine: str | None, pdf:
         raise ReportError(naam, f"{error.ename}: {error.evalue}", error.exec_count) from error
     title = TRAINING_NOTEBOOKS[naam]
     slides = export_slides(executed, work / f"{naam}.slides.html", title)
-    handout = export_html(executed, work / f"{naam}.html", title)
+    handout = export_handout(executed, work / f"{naam}.html", title)
     personal = personal_table(data_paths(parameters.get("data_map") or None).processed)
     for page in (slides, handout):
         try:
