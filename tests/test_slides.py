@@ -27,7 +27,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbconvert.filters import markdown2html
 
-from buitenbeeld.publish import training
+from buitenbeeld.publish import training, training_questions
 from buitenbeeld.publish.pdf import find_chromium
 from buitenbeeld.publish.training import STAGE, TRAINING_NOTEBOOKS
 
@@ -210,7 +210,7 @@ def test_every_slide_fits_by_its_content_length(decks, naam):
 
 
 def test_the_length_check_catches_a_long_exercise():
-    questions = [training.Question(f"Vraag {n}?", ("ja", "nee"), "ja", "Omdat het zo is. " * 6, ("feit",) * 4)
+    questions = [training_questions.Question(f"Vraag {n}?", ("ja", "nee"), "ja", "Omdat het zo is. " * 6, ("feit",) * 4)
                  for n in range(6)]
     assert _estimate("".join(training.question_html(q, n) for n, q in enumerate(questions, 1))) > HEIGHT
     assert all(_estimate(training.question_slide(q, 1)["vraag"] + training.question_slide(q, 1)["antwoord"]) < HEIGHT

@@ -16,9 +16,10 @@ from buitenbeeld.analysis import compare, roles, scoring
 from buitenbeeld.analysis.scoring import DEFAULT_CONFIG
 from buitenbeeld.ingest import pipeline as ingest
 from buitenbeeld.privacy.scan import check_report
-from buitenbeeld.publish import training
+from buitenbeeld.publish import training, training_questions
 from buitenbeeld.publish.pdf import find_chromium
-from buitenbeeld.publish.training import TRAINING_NOTEBOOKS, Question
+from buitenbeeld.publish.training import TRAINING_NOTEBOOKS
+from buitenbeeld.publish.training_questions import Question
 from buitenbeeld.publish.webpage import inline_scripts
 from buitenbeeld.reference.gemeenten import resolve_gemeente
 from buitenbeeld.settings import TRAINING_DIR
@@ -212,11 +213,11 @@ def test_sources_credit_the_guide_the_isk_and_the_pilots_in_dutch():
 
 
 def test_type_questions_follow_the_advice_table_in_the_configuration(tmp_path):
-    shipped = {(q.vraag, q.antwoord) for q in training.type_questions(scoring.load_config())}
+    shipped = {(q.vraag, q.antwoord) for q in training_questions.type_questions(scoring.load_config())}
     assert ("Past de rol bereiken bij een organisatie van het type commercieel?", "mogelijk") in shipped
     changed = scoring.load_config(_config_with(tmp_path, 'bereiken = "mogelijk"\nactiveren = "nee"',
                                                'bereiken = "nee"\nactiveren = "nee"'))
-    answers = {q.vraag: q.antwoord for q in training.type_questions(changed)}
+    answers = {q.vraag: q.antwoord for q in training_questions.type_questions(changed)}
     assert answers["Past de rol bereiken bij een organisatie van het type commercieel?"] == "nee"
     assert roles.type_advice_table(changed).at["commercieel", "bereiken"] == "nee"
 
@@ -229,7 +230,7 @@ def _comparison(data_dir, config=None):
 
 def test_role_questions_ask_the_role_advice_with_its_reason(data_dir):
     vergelijking = _comparison(data_dir)
-    questions = training.role_questions(vergelijking, aantal=6, include_formal=True)
+    questions = training_questions.role_questions(vergelijking, aantal=6, include_formal=True)
     assert len(questions) == len(vergelijking.organisaties)  # one question per organisation
     for question in questions:
         index = next(i for i in vergelijking.names.index if f"bij {vergelijking.names[i]} voor" in question.vraag)
@@ -244,20 +245,20 @@ def test_role_questions_follow_a_changed_advice_table(data_dir, tmp_path):
     config = DEFAULT_CONFIG.read_text(encoding="utf-8")
     config = re.sub(r'^(bereiken|activeren|plaatsen|behouden) = "(ja|mogelijk)"', r'\1 = "nee"', config, flags=re.M)
     (tmp_path / "nee.toml").write_text(config, encoding="utf-8")
-    questions = training.role_questions(_comparison(data_dir, scoring.load_config(tmp_path / "nee.toml")))
+    questions = training_questions.role_questions(_comparison(data_dir, scoring.load_config(tmp_path / "nee.toml")))
     assert questions and all(q.antwoord != "past" for q in questions)
     assert all("afgeraden" in q.uitleg for q in questions)
 
 
 def test_reading_questions_say_the_order_holds_only_when_intervals_do_not_overlap(data_dir):
     vergelijking = _comparison(data_dir)
-    questions = training.reading_questions(vergelijking, "bereiken")
+    questions = training_questions.reading_questions(vergelijking, "bereiken")
     assert questions
     for question in questions:
         low_high = [tuple(map(int, re.findall(r"interval (\d+) tot (\d+)", f)[0])) for f in question.feiten]
         steady = low_high[0][1] < low_high[1][0]
         assert (question.antwoord == "ja, bij bijna alle keuzes") == steady
-        assert question.keuzes == training.STEADY
+        assert question.keuzes == training_questions.STEADY
         # a difference between profiles is never a certainty about an organisation
         text = " ".join((question.vraag, question.uitleg, *question.keuzes))
         assert not re.search(r"\bzeker\b", text) and "profiel" in question.vraag
@@ -268,7 +269,7 @@ def test_reading_questions_say_the_order_holds_only_when_intervals_do_not_overla
 def test_myths_carry_the_national_figures_and_the_right_to_be_invisible(data_dir):
     from buitenbeeld.publish.report import load_report_data
 
-    questions = training.myth_questions(load_report_data("Venlo", 2013, data_dir))
+    questions = training_questions.myth_questions(load_report_data("Venlo", 2013, data_dir))
     text = " ".join(q.uitleg for q in questions)
     assert 3 <= len(questions) <= 5 and all(q.antwoord == "niet waar" for q in questions)
     assert "134.430" in text and "65.910" in text and "recht om onzichtbaar" in text

@@ -44,21 +44,11 @@ from typing import Any, Sequence
 
 from buitenbeeld.common.formatting import escape
 from buitenbeeld.errors import BuitenbeeldError, ReportError
-from buitenbeeld.publish.training_questions import (
-    FORMAL,
-    STEADY,
-    TYPE_QUESTIONS,
-    Question,
-    myth_questions,
-    reading_questions,
-    role_questions,
-    type_questions,
-)
+from buitenbeeld.publish.training_questions import Question
 from buitenbeeld.publish.webpage import BASE_POLICY, inline_scripts, with_policy
 from buitenbeeld.settings import TEMPLATES_DIR, TRAINING_DIR, TRAINING_OUTPUT
 
-# The exercises themselves (Question, type_questions, role_questions, ...) are defined in
-# training_questions; the lesson notebooks reach them through this module, which uses them.
+# The exercises themselves (Question, type_questions, role_questions, ...) are in training_questions.
 __all__ = [
     "TRAINING_NOTEBOOKS", "SOURCES", "SLIDE_KEY", "STAGE", "TrainingResult",
     "has_ipywidgets", "question_html", "question_slide", "build_question_widget", "show_questions",
