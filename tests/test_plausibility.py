@@ -347,7 +347,7 @@ def test_valideer_reports_a_cbs_row_above_its_total(tmp_path, capsys):
 def statline(changes):
     from pathlib import Path
 
-    from buitenbeeld.ingest.statline import derive_buiten_beeld
+    from buitenbeeld.ingest.statline_derive import derive_buiten_beeld
 
     fixtures = Path(__file__).parent / "fixtures" / "statline"
     meta = json.loads((fixtures / "86087NED_meta.json").read_text(encoding="utf-8"))

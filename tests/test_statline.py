@@ -16,16 +16,16 @@ import requests
 
 from buitenbeeld.cli import main
 from buitenbeeld.errors import BuitenbeeldError, MissingDataError
-from buitenbeeld.ingest.statline import (
+from buitenbeeld.ingest.statline import fetch_buiten_beeld
+from buitenbeeld.ingest.statline_derive import (
     DEFAULT_TABLE,
     SERIES_BREAK_YEAR,
     TABLES,
     check_table,
     derive_buiten_beeld,
-    fetch_buiten_beeld,
+    plan_download,
     rounding_interval,
 )
-from buitenbeeld.ingest.statline_derive import plan_download
 
 FIXTURES = Path(__file__).parent / "fixtures" / "statline"
 TABLE = "86087NED"

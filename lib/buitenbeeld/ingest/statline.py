@@ -39,31 +39,17 @@ from buitenbeeld.ingest.statline_derive import (
     DEFAULT_TABLE,
     FALLBACK_TABLE,
     LAYOUT_YEARS,
-    ROUNDING,
     SELECTION,
-    SERIES_BREAK_YEAR,
     TABLES,
-    UNSUITABLE_TABLES,
     check_table,
     derive_buiten_beeld,
     plan_download,
-    rounding_interval,
 )
 from buitenbeeld.settings import data_paths
 
+# The tables, the categories and the derivation are defined in statline_derive; this module downloads and caches.
 __all__ = [
-    "TABLES",
-    "LAYOUT_YEARS",
-    "DEFAULT_TABLE",
-    "FALLBACK_TABLE",
-    "UNSUITABLE_TABLES",
-    "SERIES_BREAK_YEAR",
-    "ROUNDING",
-    "SELECTION",
     "StatlineResult",
-    "check_table",
-    "derive_buiten_beeld",
-    "rounding_interval",
     "table_title",
     "cache_paths",
     "write_cache",
