@@ -102,7 +102,8 @@ def _cmd_cbs(args: argparse.Namespace) -> int:
     import warnings
 
     from buitenbeeld.common.formatting import format_count, format_share
-    from buitenbeeld.ingest.statline import SERIES_BREAK_YEAR, TABLES, fetch_buiten_beeld
+    from buitenbeeld.ingest.statline import fetch_buiten_beeld
+    from buitenbeeld.ingest.statline_derive import SERIES_BREAK_YEAR, TABLES
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # what a warning says is in result.notes, in Dutch
@@ -337,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("cbs", help="haal de StatLine-reeks 'Arbeidsmarktsituatie jongeren; regio' op "
                                    "(bewaard in <data>/raw/cbs)")
     _data_argument(p)
-    from buitenbeeld.ingest.statline import DEFAULT_TABLE, FALLBACK_TABLE, TABLES
+    from buitenbeeld.ingest.statline_derive import DEFAULT_TABLE, FALLBACK_TABLE, TABLES
 
     p.add_argument("--tabel", default=None, metavar="TABEL",
                    help=f"StatLine-tabel: {', '.join(f'{k} ({v})' for k, v in TABLES.items())}; standaard "
