@@ -8,13 +8,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   ?= data
+# The CBS boundary files the scripts below are built from (reference-data, crosswalk, boundaries).
 GEO_DIR ?= ../shared/data/geo
-# Boundary files for the report maps: <data>/raw/geo (where `buitenbeeld grenzen`
-# puts them), else GEO_DIR when it has them; without them the reports say so.
-GRENZEN ?= $(patsubst %/,%,$(dir $(firstword $(wildcard $(foreach d,$(DATA)/raw/geo $(GEO_DIR),$(d)/gemeente_2026.geojson $(d)/gemeente_2026.topojson)))))
+# The report maps need no setting: the gemeente boundaries of 2013 and 2026 ship with the
+# package, and a file in <data>/raw/geo (`buitenbeeld grenzen`) wins. GRENZEN=MAP points the
+# reports at another folder instead.
+GRENZEN ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup reports test test-fast lint format lab bench demo-data reference-data crosswalk training clean
+.PHONY: help setup reports test test-fast lint format lab bench demo-data reference-data crosswalk boundaries training clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -29,7 +31,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## Create .venv with the pinned dependencies, the package and the kernel
 
-reports: $(STAMP) ## Render a report per gemeente from $(DATA)/ (the demo data) into reports/
+reports: $(STAMP) ## Render a report per gemeente and an evaluation per pilot from $(DATA)/ into reports/ (hub: reports/index.html)
 	$(BIN)/buitenbeeld rapporten --data $(DATA) $(if $(GRENZEN),--grenzen $(GRENZEN))
 
 test: $(STAMP) ## Run the whole test suite: unit tests, notebooks through papermill and nbval
@@ -63,6 +65,9 @@ training: $(STAMP) ## Build the training notebooks as slides and handouts into r
 crosswalk: $(STAMP) ## Regenerate the 2013->2026 gemeente crosswalk from the CBS boundary files in GEO_DIR
 	$(BIN)/python scripts/build_crosswalk.py $(GEO_DIR)
 
+boundaries: ## Regenerate the packaged gemeente boundaries (2013, 2026) from the CBS boundary files in GEO_DIR
+	$(PYTHON) scripts/build_boundaries.py $(GEO_DIR)
+
 clean: ## Remove the virtualenv, caches and rendered reports
-	rm -rf $(VENV) .pytest_cache reports/*/ reports/index.html
+	rm -rf $(VENV) .pytest_cache reports/*/ reports/index.html reports/.mislukt.json
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -49,7 +49,7 @@ def test_bad_cell_names_row_and_column(tmp_path):
     rows = youth_table_rows()
     rows[5][3] = "veel"
     path = write_workbook(tmp_path / "jongeren.xlsx", {"Tabel": rows})
-    with pytest.raises(InputError, match=r"jongeren.xlsx', sheet 'Tabel', row 6, column 'buiten_beeld'.*'veel'"):
+    with pytest.raises(InputError, match=r"jongeren.xlsx', blad 'Tabel', rij 6, kolom 'buiten_beeld'.*'veel'"):
         read_youth_table(path)
 
 
@@ -176,12 +176,12 @@ def test_unreadable_rows_are_listed_never_lost(tmp_path):
     assert table.rows_read == 6 == table.rows_loaded + len(table.rejected_rows) + len(table.skipped_rows)
     assert (table.rejected_rows, table.skipped_rows) == ([4, 5], [6])  # the province row is left out, not rejected
     messages = [p.message() for p in table.problems]
-    assert "fouten.xlsx', sheet 'Tabel 1', row 4, column 'buiten_beeld'" in messages[0] and "'veel'" in messages[0]
-    assert "row 5, column 'gemeente'" in messages[1] and "Bedoel je: Amsterdam?" in messages[1]
-    assert table.problems[2].severity == "warning" and "not a gemeente" in messages[2]
-    assert table.problems[3].severity == "warning" and "code GM0080 (Leeuwarden in 2013); the code is used" in messages[3]
+    assert "fouten.xlsx', blad 'Tabel 1', rij 4, kolom 'buiten_beeld'" in messages[0] and "'veel'" in messages[0]
+    assert "rij 5, kolom 'gemeente'" in messages[1] and "Bedoel je: Amsterdam?" in messages[1]
+    assert table.problems[2].severity == "warning" and "geen gemeente" in messages[2]
+    assert table.problems[3].severity == "warning" and "code GM0080 (Leeuwarden in 2013); de code wordt gebruikt" in messages[3]
     assert list(table.gemeenten["gemeentenaam"]) == ["Leeuwarden", "Venlo"]
-    with pytest.raises(InputError, match="row 4, column 'buiten_beeld'"):
+    with pytest.raises(InputError, match="rij 4, kolom 'buiten_beeld'"):
         read_youth_table(path)  # strict: the first row that cannot be read
 
 
@@ -204,7 +204,7 @@ def test_a_total_that_does_not_add_up_names_the_column(tmp_path):
     table = read_youth_table(cbs_workbook(tmp_path / "som.xlsx", _complete_2013_rows(3000)))
     (problem,) = table.problems
     assert (problem.column, problem.row, problem.severity) == ("buiten_beeld", 3, "warning")
-    assert "difference -3,000" in problem.reason and "within 2,045" in problem.reason
+    assert "verschil -3.000" in problem.reason and "marge van 2.045" in problem.reason
 
 
 def test_a_partial_table_may_not_exceed_the_national_row(tmp_path):
@@ -212,7 +212,7 @@ def test_a_partial_table_may_not_exceed_the_national_row(tmp_path):
     rows[4][3] = 5000  # Nederland below the sum of its gemeenten
     table = read_youth_table(write_workbook(tmp_path / "deel.xlsx", {"Tabel": rows}))
     assert [(p.column, p.severity) for p in table.problems] == [("buiten_beeld", "warning")]
-    assert "at most within" in table.problems[0].reason
+    assert "hoogstens even groot, met een marge van" in table.problems[0].reason
 
 
 def test_own_mapping_file(tmp_path):
@@ -222,14 +222,14 @@ def test_own_mapping_file(tmp_path):
     rows = [["NEET 2013"], ["Gemeente", "Inwoners 15-26", "NEET-jongeren"], ["Venlo", 17000, 850]]
     table = read_youth_table(cbs_workbook(tmp_path / "neet.xlsx", rows), mapping=mapping)
     assert table.gemeenten[["jongeren_15_27", "buiten_beeld"]].values.tolist() == [[17000, 850]]
-    with pytest.raises(InputError, match=r"no header matches required column\(s\) buiten_beeld"):
+    with pytest.raises(InputError, match=r"geen kop past bij de verplichte kolom buiten_beeld"):
         read_youth_table(cbs_workbook(tmp_path / "neet.xlsx", rows))
 
 
 def test_a_broken_mapping_file_names_the_section(tmp_path):
     mapping = tmp_path / "kolommen.toml"
     mapping.write_text("[kolommen.buiten_beeld]\npatronen = ['(buiten']\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"kolommen.toml', column '\[kolommen.buiten_beeld\]': invalid pattern"):
+    with pytest.raises(InputError, match=r"kolommen.toml', kolom '\[kolommen.buiten_beeld\]': een patroon klopt niet"):
         load_column_mapping(mapping)
     assert [r.name for r in load_column_mapping()][-2:] == ["buiten_beeld", "jongeren_15_27"]
 
@@ -253,7 +253,7 @@ def test_rows_under_a_region_heading_are_not_read_as_gemeenten(tmp_path, heading
         ["GM0014", 9, 4200], ["GM0344", 10, 5200], ["GM0983", 11, 850]]
     assert (table.rejected_rows, table.skipped_rows, table.rows_read) == ([], [6, 7], 6) and _accounted(table)
     assert [(p.row, p.severity) for p in table.problems] == [(6, "warning"), (7, "warning")]
-    assert f"under the heading '{heading}'" in table.problems[0].reason
+    assert f"onder het kopje '{heading}'" in table.problems[0].reason
     assert len(read_youth_table(path).gemeenten) == 3  # strict: nothing to raise
 
 
@@ -270,7 +270,7 @@ def test_region_rows_do_not_switch_off_the_sum_check(tmp_path):
     table = read_youth_table(cbs_workbook(tmp_path / "som.xlsx", rows))
     assert (table.rejected_rows, table.skipped_rows) == ([], [4]) and _accounted(table)
     (total,) = [p for p in table.problems if p.column == "buiten_beeld"]
-    assert "difference -3,000" in total.reason and "expected equal within 2,045" in total.reason
+    assert "verschil -3.000" in total.reason and "verwacht: gelijk, met een marge van 2.045" in total.reason
 
 
 def test_a_rejected_row_weakens_the_sum_check_to_at_most(tmp_path):
@@ -279,12 +279,20 @@ def test_a_rejected_row_weakens_the_sum_check_to_at_most(tmp_path):
     table = read_youth_table(cbs_workbook(tmp_path / "som.xlsx", rows), strict=False)
     assert table.rejected_rows == [6]
     (total,) = [p for p in table.problems if p.column == "buiten_beeld" and p.severity == "warning"]
-    assert "expected at most within" in total.reason
-    assert "weakened to 'at most' because 1 row(s) were rejected (row 6)" in total.reason
+    assert "verwacht: hoogstens even groot, met een marge van" in total.reason
+    assert "minder streng ('hoogstens even groot') omdat 1 rij is afgewezen (rij 6)" in total.reason
     rows = _complete_2013_rows(3000)  # a shortfall may be the rejected row: no warning
     rows[5][3] = "veel"
     table = read_youth_table(cbs_workbook(tmp_path / "som2.xlsx", rows), strict=False)
     assert [p.column for p in table.problems] == ["buiten_beeld"] and table.problems[0].severity == "error"
+
+
+def test_two_rejected_rows_are_named_in_dutch_plural(tmp_path):
+    rows = _complete_2013_rows(-5000)
+    rows[5][3] = rows[6][3] = "veel"
+    table = read_youth_table(cbs_workbook(tmp_path / "som.xlsx", rows), strict=False)
+    (total,) = [p for p in table.problems if p.column == "buiten_beeld" and p.severity == "warning"]
+    assert "omdat 2 rijen zijn afgewezen (rijen 6 en 7)" in total.reason and "(s)" not in total.reason
 
 
 @pytest.mark.parametrize("title", [
@@ -342,7 +350,7 @@ def test_a_second_national_row_is_rejected(tmp_path):
     assert (table.nederland["rij"], table.nederland["buiten_beeld"], table.rejected_rows) == (4, 134430, [6])
     assert table.rows_read == 3 and _accounted(table)
     (problem,) = table.problems
-    assert (problem.row, problem.severity, problem.reason) == (6, "error", "second national row (also row 4)")
+    assert (problem.row, problem.severity, problem.reason) == (6, "error", "tweede rij voor heel Nederland (ook rij 4)")
 
 
 @pytest.mark.parametrize("line", ["Voorlopige cijfers.", "Den Haag/Heerlen, 2015", "a) Exclusief jongeren in instellingen",
@@ -385,7 +393,7 @@ def test_gemeente_titles_as_cbs_writes_them_without_codes(tmp_path):
         ("GM0893", "Bergen (L.)")]
     assert (table.rejected_rows, table.skipped_rows) == ([], [4, 5, 6]) and _accounted(table)
     assert [(p.row, p.severity) for p in table.problems] == [(4, "warning"), (5, "warning"), (6, "warning")]
-    assert all("not a gemeente" in p.reason for p in table.problems)
+    assert all("geen gemeente" in p.reason for p in table.problems)
 
 
 def test_a_gemeente_title_is_a_gemeente_under_a_regio_heading(tmp_path):

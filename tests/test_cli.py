@@ -1,6 +1,8 @@
-"""The buitenbeeld command: help lists the subcommands, errors are one clear line."""
+"""The buitenbeeld command: help lists the subcommands, errors are one clear line, everything in Dutch."""
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +35,7 @@ def test_gemeente_lookup(capsys):
 def test_unknown_gemeente_is_one_line_not_a_traceback(capsys):
     assert main(["gemeente", "Amsterdm"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("buitenbeeld: error: Onbekende gemeente 'Amsterdm'") and "Bedoel je: Amsterdam" in err
+    assert err.startswith("buitenbeeld: fout: Onbekende gemeente 'Amsterdm'") and "Bedoel je: Amsterdam" in err
     assert "Traceback" not in err
 
 
@@ -49,13 +51,117 @@ def test_demo_writes_the_demo_files_into_the_chosen_data_folder(tmp_path, capsys
     from buitenbeeld.demo.pilots import pilot_contents
 
     assert written == sorted([*demo_contents(), *pilot_contents()])
-    assert "synthetic" in capsys.readouterr().out
+    assert "synthetische demobestanden" in capsys.readouterr().out
 
 
-def test_rapporten_exits_nonzero_when_a_gemeente_fails(tmp_path, data_dir, capsys):
-    code = main(["rapporten", "--data", str(data_dir), "--uit", str(tmp_path / "out"), "--gemeente", "Nergenshuizen"])
+def test_rapporten_with_an_unknown_gemeente_stops_before_any_data_is_read(tmp_path, capsys):
+    data, out = tmp_path / "data", tmp_path / "out"
+    code = main(["rapporten", "--data", str(data), "--uit", str(out), "--gemeente", "Venlo", "--gemeente", "Nergenshuizen"])
+    assert code == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("buitenbeeld: fout: Onbekende gemeente 'Nergenshuizen'")
+    assert "Traceback" not in captured.err and captured.out == ""
+    assert main(["rapporten", "--data", str(data), "--uit", str(out), "--gemeente", "Venllo"]) == 2
+    assert "Bedoel je: Venlo?" in capsys.readouterr().err
+    assert main(["rapporten", "--data", str(data), "--uit", str(out), "--gemeente", "Haaren"]) == 2  # split over four
+    assert "verdeeld over Boxtel (GM0757)" in capsys.readouterr().err
+    assert not data.exists() and not out.exists()  # nothing read, nothing written
+
+
+def _fake_batch(monkeypatch, gemeenten_ok=True, pilots_ok=True) -> dict:
+    """render_reports and render_pilot_reports replaced: what they were asked is recorded, their outcome is given."""
+    from buitenbeeld.publish import pilot_reports, render
+
+    asked = {}
+
+    def reports(**kwargs):
+        asked.update(kwargs)
+        return render.RenderSummary([render.RenderResult("Venlo (GM0983)", gemeenten_ok, cell=None if gemeenten_ok else 3,
+                                                         message="" if gemeenten_ok else "KeyError: 'x'")])
+
+    def pilots(data_dir, output, gemeenten, drempel):
+        asked["pilots"] = gemeenten
+        pilot = pilot_reports.Pilot("pilot_venlo", ("Venlo",), ("GM0983",))
+        return pilot_reports.PilotSummary([pilot_reports.PilotResult(pilot, pilots_ok, message="" if pilots_ok else "stuk")])
+
+    monkeypatch.setattr(render, "render_reports", reports)
+    monkeypatch.setattr(pilot_reports, "render_pilot_reports", pilots)
+    return asked
+
+
+def test_rapporten_exits_nonzero_when_a_gemeente_fails(tmp_path, data_dir, capsys, monkeypatch):
+    _fake_batch(monkeypatch, gemeenten_ok=False)
+    code = main(["rapporten", "--data", str(data_dir), "--uit", str(tmp_path / "out"), "--gemeente", "Venlo", "--geen-pdf"])
     assert code == 1
-    assert "MISLUKT" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "MISLUKT" in out and re.search(r"Venlo \(GM0983\)\s+MISLUKT\s+cel 3: KeyError: 'x'", out)
+    assert "rapporten: 0 gemaakt, 1 mislukt" in out and "pilotevaluaties: 1 gemaakt, 0 mislukt" in out
+    assert f"overzicht: {tmp_path / 'out' / 'index.html'}" in out
+
+
+def test_rapporten_exits_nonzero_when_a_pilot_evaluation_fails(tmp_path, data_dir, capsys, monkeypatch):
+    _fake_batch(monkeypatch, pilots_ok=False)
+    assert main(["rapporten", "--data", str(data_dir), "--uit", str(tmp_path / "out"), "--geen-pdf"]) == 1
+    out = capsys.readouterr().out
+    assert "rapporten: 1 gemaakt, 0 mislukt" in out and "pilotevaluaties: 0 gemaakt, 1 mislukt" in out
+    assert re.search(r"pilot_venlo \(Venlo\)\s+MISLUKT\s+stuk", out)
+
+
+def test_rapporten_with_the_name_of_a_merged_gemeente_makes_the_report_of_its_successor(tmp_path, data_dir, capsys,
+                                                                                        monkeypatch):
+    asked = _fake_batch(monkeypatch)
+    assert main(["rapporten", "--data", str(data_dir), "--uit", str(tmp_path / "out"), "--gemeente", "Bussum",
+                 "--gemeente", "Gooise Meren", "--gemeente", "venlo"]) == 0
+    assert asked["gemeenten"] == ["GM1942", "GM0983"] and asked["pilots"] == ["GM1942", "GM0983"]
+    out = capsys.readouterr().out
+    assert "Let op: Bussum is opgegaan in Gooise Meren (GM1942). Het rapport gaat over Gooise Meren." in out
+
+
+def test_help_and_argparse_errors_are_dutch(capsys):
+    parser = build_parser()
+    texts = [parser.format_help()]
+    for command in ("rapporten", "training", "grenzen", "demo", "inlezen", "valideer", "pseudonimiseer", "template",
+                    "gemeente", "cbs"):
+        with pytest.raises(SystemExit):
+            parser.parse_args([command, "--help"])
+        texts.append(capsys.readouterr().out)
+    for text in texts:
+        assert text.startswith("gebruik: buitenbeeld") and "opties:" in text and "toon deze hulp en stop" in text
+        for english in ("usage:", "options:", "show this help", "default:", "folder", "render", "the "):
+            assert english not in text, (english, text[:80])
+    with pytest.raises(SystemExit) as stopped:
+        parser.parse_args(["rapportn"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "buitenbeeld: fout: argument OPDRACHT: ongeldige keuze: 'rapportn' (kies uit 'rapporten'," in err
+    with pytest.raises(SystemExit):
+        parser.parse_args(["rapporten", "--peiljaar", "dertien"])
+    assert "buitenbeeld rapporten: fout: argument --peiljaar: ongeldige waarde: 'dertien'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parser.parse_args(["template"])
+    assert "fout: deze argumenten ontbreken: soort, BESTAND" in capsys.readouterr().err
+
+
+def test_training_refreshes_the_hub_and_keeps_the_last_failures(tmp_path, capsys, monkeypatch):
+    from buitenbeeld.publish import training
+    from buitenbeeld.publish.index import write_index
+
+    def lessons(output, gemeente, data, pdf):
+        (output / "1_les.slides.html").write_text("<title>Les 1: Wie?</title>", encoding="utf-8")
+        (output / "1_les.html").write_text("<title>Training 1: Wie &amp; waarom?</title>", encoding="utf-8")
+        return []
+
+    monkeypatch.setattr(training, "build_training", lessons)
+    reports = tmp_path / "reports"
+    write_index(reports, [("Almere (GM0034)", "cel 3 mislukt")], [("pilot_venlo", "stuk")])
+    (reports / "training").mkdir()
+    assert main(["training", "--uit", str(reports / "training"), "--geen-pdf"]) == 0
+    assert f"overzicht bijgewerkt: {reports / 'index.html'}" in capsys.readouterr().out
+    page = (reports / "index.html").read_text(encoding="utf-8")
+    links = [html.unescape(href) for href in re.findall(r'<a href="([^"]*)"', page)]
+    assert "training/1_les.slides.html" in links and "training/1_les.html" in links
+    assert "Training 1: Wie &#38; waarom?" in page
+    assert "Almere (GM0034)" in page and "pilot_venlo" in html.unescape(page).split("Niet gelukt", 1)[1]
 
 
 def test_rapporten_on_an_empty_folder_says_what_to_do(tmp_path, capsys):
@@ -78,8 +184,8 @@ def test_valideer_exit_codes(tmp_path, capsys):
     assert main(["valideer", str(warned)]) == 1
     assert main(["valideer", str(clean), str(broken)]) == 2
     out = capsys.readouterr().out
-    assert "warning: file 'kaart.xlsx', sheet 'organisaties', row 2, column 'vertrouwensband'" in out
-    assert "total: read 1 = loaded 1 + rejected 0" in out
+    assert "waarschuwing: bestand 'kaart.xlsx', blad 'organisaties', rij 2, kolom 'vertrouwensband'" in out
+    assert "totaal: gelezen 1 = geladen 1 + afgewezen 0" in out
 
 
 def test_valideer_json_has_counts_and_problems_per_file_and_in_total(tmp_path, capsys):
@@ -106,9 +212,9 @@ def test_valideer_writes_nothing(tmp_path):
 def test_inlezen_prints_the_counts_and_is_a_noop_the_second_time(data_dir, capsys):
     assert main(["inlezen", "--data", str(data_dir)]) == 0
     first = capsys.readouterr().out
-    assert "kaart.xlsx: read 6 = loaded 4 + rejected 2" in first and "rebuilt" in first
+    assert "kaart.xlsx: gelezen 6 = geladen 4 + afgewezen 2" in first and "opnieuw gemaakt" in first
     assert main(["inlezen", "--data", str(data_dir)]) == 0
-    assert "up to date" in capsys.readouterr().out
+    assert "waren al bijgewerkt" in capsys.readouterr().out
 
 
 def test_template_command_writes_a_workbook_that_reads_back_empty(tmp_path, capsys):
@@ -116,7 +222,7 @@ def test_template_command_writes_a_workbook_that_reads_back_empty(tmp_path, caps
 
     target = tmp_path / "kaart.xlsx"
     assert main(["template", "interviews", str(target)]) == 0
-    assert read_interviews(target).summary_lines()[0] == "kaart.xlsx: read 0 = loaded 0 + rejected 0"
+    assert read_interviews(target).summary_lines()[0] == "kaart.xlsx: gelezen 0 = geladen 0 + afgewezen 0"
     assert main(["template", "interviews", str(target)]) == 2
     assert "overschrijven" in capsys.readouterr().err
 
@@ -126,7 +232,7 @@ def test_valideer_on_a_csv_without_header_exits_2_without_a_traceback(tmp_path, 
     path.write_text("Club;Venlo;hobby\n", encoding="utf-8")
     assert main(["valideer", str(path)]) == 2
     captured = capsys.readouterr()
-    assert "no header row" in captured.out and "Traceback" not in captured.out + captured.err
+    assert "niet de kolomnamen" in captured.out and "Traceback" not in captured.out + captured.err
 
 
 @pytest.mark.parametrize("subcommand", [["grenzen"], ["cbs"]])
@@ -249,7 +355,7 @@ def test_a_column_mapping_of_ones_own_reads_other_headers(tmp_path, capsys):
     capsys.readouterr()
     main(["valideer", "--kolommen", str(mapping), str(path)])
     out = capsys.readouterr().out
-    assert "cbs.xlsx [CBS-tabel]: read 4 = loaded 3 + rejected 1" in out
+    assert "cbs.xlsx [CBS-tabel]: gelezen 4 = geladen 3 + afgewezen 1" in out
 
 
 def test_valideer_takes_an_interview_sheet_with_a_buiten_beeld_column_for_interviews(tmp_path, capsys):
@@ -261,8 +367,8 @@ def test_valideer_takes_an_interview_sheet_with_a_buiten_beeld_column_for_interv
         ["Kapsalon Fade", "Venlo", "Noord", "commercieel", "ca. 30", "onbekend"]]})
     main(["valideer", str(path)])
     out = capsys.readouterr().out
-    assert "kaart.xlsx: read 2 = loaded 2 + rejected 0" in out and "CBS-tabel" not in out
-    assert "row 2.0" not in out
+    assert "kaart.xlsx: gelezen 2 = geladen 2 + afgewezen 0" in out and "CBS-tabel" not in out
+    assert "rij 2.0" not in out
 
 
 def test_valideer_counts_region_rows_of_a_cbs_table_as_skipped(tmp_path, capsys):
@@ -275,7 +381,7 @@ def test_valideer_counts_region_rows_of_a_cbs_table_as_skipped(tmp_path, capsys)
         ["Gemeenten"], ["Groningen", 40000, 2400], ["Venlo", 17000, 850], [], ["Bron: test."]]})
     main(["valideer", str(path)])
     out = capsys.readouterr().out
-    assert "cbs.xlsx [CBS-tabel]: read 4 = loaded 3 + rejected 0 + skipped 1 (regio's)" in out
+    assert "cbs.xlsx [CBS-tabel]: gelezen 4 = geladen 3 + afgewezen 0 + overgeslagen 1 (regio's)" in out
 
 
 def test_grenzen_wijken_from_pdok_offline_says_how(tmp_path, monkeypatch, capsys):
@@ -299,7 +405,7 @@ def test_valideer_goes_on_past_a_file_that_is_no_spreadsheet(tmp_path, capsys):
     broken.write_bytes(b"dit is geen spreadsheet")
     assert main(["valideer", str(broken), str(good)]) == 2  # unusable file: exit 2, and the good one is checked
     out = capsys.readouterr().out
-    assert "kapot.xlsx: read 0 = loaded 0 + rejected 0" in out and "kaart.xlsx: read 2" in out
+    assert "kapot.xlsx: gelezen 0 = geladen 0 + afgewezen 0" in out and "kaart.xlsx: gelezen 2" in out
 
 
 def test_valideer_json_has_whole_row_numbers_and_no_nan(tmp_path, capsys):
@@ -317,10 +423,10 @@ def test_valideer_json_has_whole_row_numbers_and_no_nan(tmp_path, capsys):
     problems = json.loads(text)["files"][0]["problems"]
     sheet_level = next(p for p in problems if p["row"] is None)
     assert sheet_level["column"] is None and sheet_level["value"] is None and sheet_level["sheet"] == "blad1"
-    assert "column" not in sheet_level["message"] and "value" not in sheet_level["message"]
+    assert "kolom" not in sheet_level["message"] and "waarde" not in sheet_level["message"]
     row_level = next(p for p in problems if p["row"] is not None)
     assert row_level["row"] == 11 and type(row_level["row"]) is int
-    assert "row 11," in row_level["message"]
+    assert "rij 11," in row_level["message"]
 
 
 def test_valideer_text_output_says_no_nan_either(tmp_path, capsys):
@@ -339,7 +445,7 @@ def test_uit_pointing_at_a_file_is_one_clear_line(tmp_path, capsys, command):
     for target, phrase in ((existing, "is een bestand"), (existing / "sub", "kan geen map worden")):
         assert main([command, "--data", str(tmp_path / "data"), "--uit", str(target), "--geen-pdf"]) == 2
         captured = capsys.readouterr()
-        assert captured.err.startswith("buitenbeeld: error: --uit ") and phrase in captured.err
+        assert captured.err.startswith("buitenbeeld: fout: --uit ") and phrase in captured.err
         assert "Kies een andere map" in captured.err and "Traceback" not in captured.err + captured.out
     assert existing.read_text(encoding="utf-8") == "niet overschrijven"
     assert not (tmp_path / "data").exists()  # stopped before any work

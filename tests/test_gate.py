@@ -9,7 +9,7 @@ import pytest
 from conftest import write_workbook
 
 from buitenbeeld.errors import IdentifiersFoundError
-from buitenbeeld.privacy.gate import check_identifiers, find_identifiers
+from buitenbeeld.privacy.gate import IdentifierFinding, check_identifiers, find_identifiers
 from buitenbeeld.privacy.identifiers import ADDRESS, BIRTH_DATE, BSN, NAME, POSTCODE, first_names, is_valid_bsn
 from buitenbeeld.privacy.pseudonym import pseudonym_code
 from buitenbeeld.privacy.scan import EMAIL, PHONE
@@ -179,5 +179,14 @@ def test_refusal_messages_repeat_no_value_nor_the_words_around_it(tmp_path):
     where = {(f.sheet, f.column, f.kind, f.rows) for f in caught.value.findings}
     assert ("contacten", "opmerking", NAME, (3,)) in where and ("contacten", "opmerking", EMAIL, (4,)) in where
     assert ("contacten", "jongere_id", NAME, (1, 3)) in where  # row 1: the title above the header, in column A
-    assert ("blad 2", "", NAME, ()) in where and "sheet 'blad 2', the name of the sheet: naam" in message
+    assert ("blad 2", "", NAME, ()) in where and "blad 'blad 2', de naam van het blad: naam" in message
     assert all(value not in repr(caught.value.findings) for value in ("Yvonne", "Sanne", "Kuipers"))
+
+
+def test_a_finding_describes_itself_in_dutch_with_the_right_number_of_cells_and_rows():
+    one = IdentifierFinding("p.xlsx", "contacten", "opmerking", PHONE, (3,), 1)
+    many = IdentifierFinding("p.xlsx", None, "opmerking", NAME, (2, 3, 4, 5, 6), 8)
+    named = IdentifierFinding("p.xlsx", "contacten", "naam", NAME, (), 0, by_name=True)
+    assert one.describe() == "blad 'contacten', kolom 'opmerking': telefoonnummer (1 cel, rij 3)"
+    assert many.describe() == "kolom 'opmerking': naam (8 cellen, rijen 2, 3, 4, 5, 6 en meer)"
+    assert named.describe() == "blad 'contacten', kolom 'naam': naam (kolomnaam)"

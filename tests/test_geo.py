@@ -362,7 +362,7 @@ def test_cli_grenzen_2013_exits_2_in_dutch_without_a_traceback(tmp_path, monkeyp
     monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("went to the network"))
     assert main(["grenzen", "--data", str(tmp_path), "--jaar", "2013"]) == 2
     captured = capsys.readouterr()
-    assert captured.err.startswith("buitenbeeld: error: Geen gemeentegrenzen van 2013 in ")
+    assert captured.err.startswith("buitenbeeld: fout: Geen gemeentegrenzen van 2013 in ")
     assert "staan niet in de downloaddienst (WFS) van PDOK" in captured.err and "--bron cartomap" in captured.err
     assert "Traceback" not in captured.err and captured.out == ""
 
@@ -384,4 +384,4 @@ def test_cli_grenzen_goes_on_with_2026_after_2013(tmp_path, monkeypatch, capsys)
 def test_cli_grenzen_wijken_from_cartomap_is_one_dutch_line(tmp_path, capsys):
     from buitenbeeld.cli import main
     assert main(["grenzen", "--data", str(tmp_path), "--wijken", "--bron", "cartomap"]) == 2
-    assert capsys.readouterr().err == "buitenbeeld: error: Wijkgrenzen komen alleen van PDOK: laat --bron cartomap weg.\n"
+    assert capsys.readouterr().err == "buitenbeeld: fout: Wijkgrenzen komen alleen van PDOK: laat --bron cartomap weg.\n"

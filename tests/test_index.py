@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -156,10 +157,13 @@ def test_write_index(reports: Path):
     assert "&#39;s-Hertogenbosch" in page
     assert "&#60;oops&#62;" in page
 
-    # links are relative and point at files that exist
+    # links are relative and point at files that exist, or at a section of the page itself
     hrefs = [attrs["href"] for tag, attrs in checker.starts if tag == "a"]
     assert hrefs and all(not re.match(r"[a-z]+:|/", href) for href in hrefs)
-    assert all((reports / href).is_file() for href in hrefs)
+    ids = {attrs["id"] for _, attrs in checker.starts if "id" in attrs}
+    assert all((reports / href).is_file() for href in hrefs if not href.startswith("#"))
+    assert {href for href in hrefs if href.startswith("#")} == {"#gemeenten", "#pilots", "#training", "#niet-gelukt"}
+    assert all(href[1:] in ids for href in hrefs if href.startswith("#"))
     assert "GM0983-venlo/rapport.pdf" in hrefs and "GM9999-a-b/rapport.html" in hrefs
     assert not any(href.startswith("GM9999-a-b/rapport.pdf") for href in hrefs)
 
@@ -282,3 +286,79 @@ def test_an_injected_script_does_not_run(reports: Path, tmp_path: Path):
     dom = _dump_dom(attacked, tmp_path / "profiel")
     assert not re.search(r"<body[^>]*data-aanval", dom)  # neither the script nor the handler ran
     assert '<table id="rapporten">' in dom  # (that the page's own script runs: the sorting test above)
+
+
+# --------------------------------------------------------------------------- the hub: pilots, training, verantwoording
+
+
+def _pilot_evaluation(reports: Path, slug: str, **details) -> Path:
+    folder = reports / "pilots" / slug
+    folder.mkdir(parents=True)
+    (folder / "evaluatie.html").write_text("<!DOCTYPE html><title>e</title>", encoding="utf-8")
+    (folder / "evaluatie.ipynb").write_text("{}", encoding="utf-8")
+    (folder / "evaluatie.json").write_text(json.dumps({"html": "evaluatie.html", "notebook": "evaluatie.ipynb",
+                                                      **details}, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
+def _lesson(reports: Path, stem: str, title: str, pdf: bool = True) -> None:
+    folder = reports / "training"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{stem}.slides.html").write_text(f"<title>{title} (slides)</title>", encoding="utf-8")
+    (folder / f"{stem}.html").write_text(f"<html><head><title>{title}</title></head></html>", encoding="utf-8")
+    if pdf:
+        (folder / f"{stem}.pdf").write_bytes(b"%PDF-1.4\n")
+
+
+def test_the_hub_links_pilot_evaluations_training_and_verantwoording(reports: Path):
+    (reports / "GM0983-venlo" / "verantwoording.html").write_text("<title>v</title>", encoding="utf-8")
+    _pilot_evaluation(reports, "pilot-venlo", pilot="pilot_venlo", gemeenten=["Venlo"], synthetisch=True,
+                      periode="31 maart 2017 tot en met 20 december 2018", gegenereerd_op="2026-11-30T01:45:03")
+    _pilot_evaluation(reports, "pilot-den-haag", pilot="pilot_den_haag", gemeenten=["'s-Gravenhage <b>"])
+    hidden = reports / "pilots" / ".pilot-x-abc"
+    hidden.mkdir()
+    (hidden / "evaluatie.html").write_text("half", encoding="utf-8")
+    _lesson(reports, "2_rollen", "Training 2: Informele organisaties &amp; hun rollen", pdf=False)
+    _lesson(reports, "1_wie", "Training 1: Wie zijn jongeren buiten beeld?")
+    page = write_index(reports, [], [("pilot_leeuwarden", "Evaluatie van pilot_leeuwarden mislukt (cel 4): <x>")]) \
+        .read_text(encoding="utf-8")
+    checker = _parse(page)
+    hrefs = [html.unescape(attrs["href"]) for tag, attrs in checker.starts if tag == "a"]
+    assert all((reports / href).is_file() for href in hrefs if not href.startswith("#"))
+    # the gemeente table stays the first table, with a column for the verantwoording where a report has one
+    rows = _rows(page)
+    assert len(rows) == 3 and "GM0983-venlo/verantwoording.html" in html.unescape(rows[2])
+    assert "verantwoording.html" not in rows[0] and 'title="Hoe het rapport is gemaakt' in page
+    # pilots, by gemeente; the half-built one left out
+    assert hrefs.index("pilots/pilot-den-haag/evaluatie.html") < hrefs.index("pilots/pilot-venlo/evaluatie.html")
+    assert "pilots/pilot-venlo/evaluatie.ipynb" in hrefs and not any(".pilot-x" in href for href in hrefs)
+    pilots = html.unescape(page.split('id="pilotevaluaties"', 1)[1].split("</table>", 1)[0])
+    assert "31 maart 2017 tot en met 20 december 2018" in pilots and "synthetisch" in pilots
+    assert "&#39;s-Gravenhage &#60;b&#62;" in page and "<b>" not in page  # escaped, once
+    # training in teaching order, the titles from the handouts; a lesson without PDF has none
+    assert [h for h in hrefs if h.startswith("training/")] == [
+        "training/1_wie.slides.html", "training/1_wie.html", "training/1_wie.pdf",
+        "training/2_rollen.slides.html", "training/2_rollen.html"]
+    assert "Training 2: Informele organisaties &#38; hun rollen" in page
+    # a failed pilot evaluation under Niet gelukt, its message escaped
+    failed = page.split('id="niet-gelukt"', 1)[1]
+    assert "Evaluaties van de pilots" in failed and "&#60;x&#62;" in failed
+    assert "Voor deze gemeenten" not in failed  # no gemeente failed
+    text = " ".join(checker.text)
+    assert "Rapporten per gemeente (3)" in text and "Evaluaties van de pilots (2)" in text and "Training (2 lessen)" in text
+
+
+def test_the_hub_says_how_to_make_what_is_not_there_yet(tmp_path: Path):
+    page = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "nog geen evaluaties van pilots" in page and "make training" in page
+    assert 'href="#niet-gelukt"' not in page
+
+
+def test_a_refresh_keeps_the_failures_of_the_last_batch(reports: Path):
+    write_index(reports, [("Almere (GM0034)", "mislukt: cel 3")], [("pilot_venlo", "stuk")])
+    page = write_index(reports).read_text(encoding="utf-8")  # a refresh (after the training, say)
+    assert "Almere (GM0034)" in page and "stuk" in page.split("Niet gelukt", 1)[1]
+    page = write_index(reports, pilot_failures=[]).read_text(encoding="utf-8")  # the pilots went well this time
+    assert "Almere (GM0034)" in page and "stuk" not in page
+    page = write_index(reports, []).read_text(encoding="utf-8")  # and then the gemeenten too
+    assert "Niet gelukt" not in page and not (reports / ".mislukt.json").exists()

@@ -29,7 +29,7 @@ def test_build_writes_every_table_and_the_report(data_dir):
     for name in [*TABLES.values(), REJECTS_CSV, VALIDATION_REPORT, MANIFEST, str(PERSONAL_TABLE)]:
         assert (processed / name).exists(), name
     assert build.rebuilt
-    assert "total: read 6 = loaded 4 + rejected 2" in build.summary_lines()
+    assert "totaal: gelezen 6 = geladen 4 + afgewezen 2" in build.summary_lines()
 
 
 def test_analysis_table_has_no_personal_columns_and_they_are_kept_apart(data_dir):
@@ -49,7 +49,7 @@ def test_every_row_is_in_the_table_or_the_rejects_file(data_dir):
     assert (files["read"] == files["loaded"] + files["rejected"]).all()
     organisaties = pd.read_parquet(processed / TABLES["organisaties"])
     rejects = pd.read_csv(processed / REJECTS_CSV, sep=";", encoding="utf-8-sig")
-    rejected_rows = rejects[["file", "row"]].drop_duplicates()
+    rejected_rows = rejects[["bestand", "rij"]].drop_duplicates()
     assert len(organisaties) + len(rejected_rows) == files["read"].sum()
     assert set(map(tuple, rejected_rows.to_numpy().tolist())) == {("kaart.xlsx", 6), ("kaart.xlsx", 7)}
 
@@ -68,7 +68,7 @@ def test_rerun_on_unchanged_input_is_a_noop_and_a_forced_rebuild_is_identical(da
     again = build_processed(data_dir)
     assert not again.rebuilt
     assert {p: p.stat().st_mtime_ns for p in first} == mtimes
-    assert "up to date" in again.summary_lines()[-2]
+    assert "waren al bijgewerkt" in again.summary_lines()[-2]
     build_processed(data_dir, force=True)
     assert _hashes(processed) == first
 
@@ -79,7 +79,7 @@ def test_changed_input_rebuilds(data_dir):
     build_processed(data_dir)
     write_workbook(data_dir / "raw" / "interviews" / "kaart.xlsx", {"organisaties": [HEADER, *ROWS[:2]]})
     build = build_processed(data_dir)
-    assert build.rebuilt and build.summary_lines()[-3] == "total: read 2 = loaded 2 + rejected 0"
+    assert build.rebuilt and build.summary_lines()[-3] == "totaal: gelezen 2 = geladen 2 + afgewezen 0"
 
 
 def test_read_processed_restores_types(data_dir):
@@ -119,6 +119,60 @@ def test_demo_data_goes_through_the_same_path(tmp_path):
     assert not again.rebuilt
     pd.testing.assert_frame_equal(again.pilots.contacten, pilots.contacten)
     assert "# Validatie pilotbestanden" in (tmp_path / "processed" / "validatie.md").read_text(encoding="utf-8")
+
+
+def test_validation_report_has_dutch_headers_ja_nee_and_real_plurals(data_dir):
+    import re
+
+    build_processed(data_dir)
+    processed = data_dir / "processed"
+    report = (processed / VALIDATION_REPORT).read_text(encoding="utf-8")
+    assert "| bestand | gelezen | geladen | afgewezen | synthetisch | onbruikbaar |" in report
+    assert "| kaart.xlsx | 6 | 4 | 2 | nee | nee |" in report
+    assert "| bestand | blad | rij | kolom | waarde | reden | wat te doen |" in report
+    for word in ("True", "False", "nan", "None", "rij(en)", "row(s)", "error", "warning", "severity"):
+        assert word not in report, word
+    for header in ("file", "sheet", "row", "column", "value", "reason", "hint", "read", "loaded", "rejected"):
+        assert not re.search(rf"\| {header} \|", report), header
+    # the rejects file people open in Excel: Dutch headers and 'fout' instead of 'error'
+    rejects = pd.read_csv(processed / REJECTS_CSV, sep=";", encoding="utf-8-sig")
+    assert list(rejects.columns) == ["bestand", "blad", "rij", "kolom", "waarde", "reden", "wat te doen", "soort"]
+    assert set(rejects["soort"]) == {"fout"} and rejects["rij"].tolist() == [6, 7]
+
+
+def test_validation_report_of_one_row_says_rij_and_escapes_the_input(tmp_path):
+    from conftest import HEADER, ROWS, write_workbook
+
+    from buitenbeeld.ingest.interviews import read_interviews
+    from buitenbeeld.ingest.pipeline import validation_markdown
+
+    row = [*ROWS[0][:-1], "x"]  # an unclear consent: a warning
+    row[0] = "Club *vet* | <b>"
+    result = read_interviews(write_workbook(tmp_path / "een_rij.xlsx", {"organisaties": [HEADER, row]}))
+    report = validation_markdown(result)
+    assert "Gelezen: **1** rij = **1** geladen + **0** afgewezen." in report
+    assert "| toestemming&#95;publicatie | x | niet duidelijk of dit toestemming is" in report
+    assert "*vet*" not in report and "<b>" not in report  # every input value is escaped
+
+
+def test_pilot_problems_in_the_validation_report_are_fout_or_waarschuwing(tmp_path):
+    import datetime as dt
+
+    from conftest import write_workbook
+
+    from buitenbeeld.ingest.interviews import read_interviews
+    from buitenbeeld.ingest.pilot import read_pilot
+    from buitenbeeld.ingest.pipeline import validation_markdown
+
+    pilot = write_workbook(tmp_path / "pilot.xlsx", {"contacten": [
+        ["jongere_id", "gemeente", "datum", "stap", "warme_overdracht"],
+        ["J-A", "Venlo", dt.date(2018, 1, 1), "bereikt", "misschien"],
+        ["J-B", "Venlo", dt.date(2018, 1, 1), "op vakantie", None]]})
+    interviews = read_interviews(write_workbook(tmp_path / "k.xlsx", {"organisaties": [["naam", "gemeente", "type"]]}))
+    report = validation_markdown(interviews, read_pilot(pilot))
+    assert "| bestand | blad | rij | kolom | waarde | reden | wat te doen | soort |" in report
+    assert "| waarschuwing |" in report and "| fout |" in report
+    assert "| pilot.xlsx | contacten | 2 | 1 | 1 | nee | nee |" in report
 
 
 @pytest.mark.parametrize("engine", ["calamine", "openpyxl"])

@@ -31,7 +31,8 @@ def _problem(result, severity, row, column, phrase):
 
 def test_wrong_headers_make_the_file_unusable_with_a_hint(tmp_path):
     path = write_workbook(tmp_path / "k.xlsx", {"organisaties": [["Wie", "Waar", "Wat"], GOOD]})
-    with pytest.raises(InputError, match=r"k.xlsx', sheet 'organisaties': no header row.*Put the column names"):
+    with pytest.raises(InputError,
+                       match=r"k.xlsx', blad 'organisaties': in de eerste rijen staan niet de kolomnamen.*Zet de kolomnamen"):
         read_interviews(path)
 
 
@@ -42,7 +43,7 @@ def test_title_rows_above_the_header_keep_row_numbers_exact(tmp_path):
     result = read_interviews(path)
     _assert_adds_up(result)
     assert result.organisaties["bron_rij"].tolist() == [4]
-    _problem(result, "warning", 4, "jongeren_bereik", "expected a number")
+    _problem(result, "warning", 4, "jongeren_bereik", "hier hoort een aantal")
 
 
 def test_merged_header_cells_are_reported_and_the_column_ignored(tmp_path):
@@ -56,14 +57,14 @@ def test_merged_header_cells_are_reported_and_the_column_ignored(tmp_path):
     result = read_interviews(tmp_path / "k.xlsx")
     _assert_adds_up(result)
     assert len(result.organisaties) == 1
-    _problem(result, "warning", 1, "E", "has data but no name in the header row (merged header cells?)")
+    _problem(result, "warning", 1, "E", "heeft gegevens, maar geen naam in de rij met kolomnamen (zijn cellen samengevoegd?)")
 
 
 def test_empty_interview_sheet_reads_zero_rows_with_a_warning(tmp_path):
     result = read_interviews(write_workbook(tmp_path / "k.xlsx", {"organisaties": []}))
     _assert_adds_up(result)
-    assert result.summary_lines()[0] == "k.xlsx: read 0 = loaded 0 + rejected 0"
-    assert result.problems["reason"].tolist() == ["the sheet is empty"]
+    assert result.summary_lines()[0] == "k.xlsx: gelezen 0 = geladen 0 + afgewezen 0"
+    assert result.problems["reason"].tolist() == ["het blad is leeg"]
 
 
 def test_sheet_named_differently_is_used_when_it_is_the_only_candidate(tmp_path):
@@ -71,25 +72,25 @@ def test_sheet_named_differently_is_used_when_it_is_the_only_candidate(tmp_path)
     result = read_interviews(path)
     _assert_adds_up(result)
     assert len(result.organisaties) == 1 and result.organisaties["bron_blad"].tolist() == ["Blad1"]
-    assert "sheet 'Blad1' holds the interviews and is used" in result.problems["reason"].iloc[0]
+    assert "het blad 'Blad1' heeft de interviews en wordt gebruikt" in result.problems["reason"].iloc[0]
 
 
 def test_no_interview_sheet_at_all_lists_the_sheets(tmp_path):
     path = write_workbook(tmp_path / "k.xlsx", {"Uitleg": [["lees dit"]], "Blad2": [["x", "y"]]})
-    with pytest.raises(InputError, match=r"no sheet 'organisaties' \(sheets: Uitleg, Blad2\)"):
+    with pytest.raises(InputError, match=r"geen blad 'organisaties' \(bladen: Uitleg, Blad2\)"):
         read_interviews(path)
 
 
 @pytest.mark.parametrize("column,value,phrase", [
-    ("jongeren_bereik", "heel veel", "expected a number"),
+    ("jongeren_bereik", "heel veel", "hier hoort een aantal"),
     ("jongeren_bereik", "-3", "onder 0"),
-    ("jongeren_bereik", "50-30", "reversed range"),
-    ("vertrouwensband", 7, "from 1 to 5"),
-    ("datum_interview", "31-2-2024", "impossible date"),
-    ("leefgebieden", "14", "out of range"),
-    ("rollen_nu", "helpen", "unknown role"),
-    ("contact_na_plaatsing", "misschien", "expected ja, nee or soms"),
-    ("postcode", "12345", "Dutch postcode"),
+    ("jongeren_bereik", "50-30", "het laagste getal eerst"),
+    ("vertrouwensband", 7, "van 1 tot en met 5"),
+    ("datum_interview", "31-2-2024", "bestaat niet"),
+    ("leefgebieden", "14", "bestaat niet"),
+    ("rollen_nu", "helpen", "onbekende rol"),
+    ("contact_na_plaatsing", "misschien", "hier hoort ja, nee of soms"),
+    ("postcode", "12345", "Nederlandse postcode"),
 ])
 def test_impossible_or_unreadable_optional_values_are_warnings_and_become_unknown(tmp_path, column, value, phrase):
     path = write_workbook(tmp_path / "k.xlsx", {"organisaties": [["naam", "gemeente", "type", column], [*GOOD, value]]})
@@ -101,16 +102,16 @@ def test_impossible_or_unreadable_optional_values_are_warnings_and_become_unknow
 
 
 @pytest.mark.parametrize("column,value,phrase", [
-    ("type", "weet niet", "unknown type"),
+    ("type", "weet niet", "onbekend type"),
     ("gemeente", "Nergenshuizen", "Onbekende gemeente"),
-    ("naam", "  ", "required and empty"),
+    ("naam", "  ", "moet ingevuld zijn, maar de cel is leeg"),
 ])
 def test_bad_required_values_reject_the_row(tmp_path, column, value, phrase):
     row = dict(zip(["naam", "gemeente", "type"], GOOD)) | {column: value}
     path = write_workbook(tmp_path / "k.xlsx", {"organisaties": [list(row), list(row.values()), ["Ander", "Venlo", "sport"]]})
     result = read_interviews(path)
     _assert_adds_up(result)
-    assert result.summary_lines()[0] == "k.xlsx: read 2 = loaded 1 + rejected 1"
+    assert result.summary_lines()[0] == "k.xlsx: gelezen 2 = geladen 1 + afgewezen 1"
     _problem(result, "error", 2, column, phrase)
 
 
@@ -118,7 +119,7 @@ def test_duplicated_ids_in_one_file(tmp_path):
     rows = [["organisatie_id", "naam", "gemeente", "type"], ["x1", *GOOD], ["x1", "Ander", "Venlo", "formeel"]]
     result = read_interviews(write_workbook(tmp_path / "k.xlsx", {"organisaties": rows}))
     _assert_adds_up(result)
-    _problem(result, "error", 3, "organisatie_id", "duplicate of row 2")
+    _problem(result, "error", 3, "organisatie_id", "ook in rij 2")
 
 
 DUTCH_EXCEL_CSV = (
@@ -152,14 +153,14 @@ LIBREOFFICE_FILES = ["interviews_libreoffice.ods", "interviews_libreoffice.xlsx"
 def test_files_saved_by_libreoffice(name):
     result = read_interviews(FIXTURES / name)
     _assert_adds_up(result)
-    assert result.summary_lines()[0] == f"{name}: read 4 = loaded 4 + rejected 0"
+    assert result.summary_lines()[0] == f"{name}: gelezen 4 = geladen 4 + afgewezen 0"
     orgs = result.organisaties.set_index("naam")
     assert orgs.loc["Boksschool De Vuist", "gemeentenaam"] == "Súdwest-Fryslân"
     assert orgs.loc["Boksschool De Vuist", "wijk"] == ("Sneek", "Bolsward")
     assert orgs.loc["Moskee Centrum", "wijk"] == ("Centrum", "Blerick")
     assert orgs.loc["Stichting \"Samen Sterk\"", "jongeren_bereik"] == 40.0  # '30-50'
     # the spreadsheet error #DIV/0! in vertrouwensband is a warning; the value is unknown
-    _problem(result, "warning", 5, "vertrouwensband", "spreadsheet error (#DIV/0!)")
+    _problem(result, "warning", 5, "vertrouwensband", "foutmelding van Excel of LibreOffice (#DIV/0!)")
     assert pd.isna(orgs.loc["Moskee Centrum", "vertrouwensband"])
 
 
@@ -171,8 +172,8 @@ def test_every_format_saved_by_libreoffice_gives_the_same_table():
 
 
 @pytest.mark.parametrize("name,phrase", [
-    ("interviews_libreoffice.xls", "save it as .xlsx"),
-    ("interviews_libreoffice_wachtwoord.ods", "password"),
+    ("interviews_libreoffice.xls", "sla het op als .xlsx"),
+    ("interviews_libreoffice_wachtwoord.ods", "wachtwoord"),
 ])
 def test_unusable_files_say_what_to_do(name, phrase):
     with pytest.raises(InputError) as info:

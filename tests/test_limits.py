@@ -7,6 +7,7 @@ repeated), and small ones with the limits lowered.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import io
 import json
 import struct
@@ -294,10 +295,10 @@ def test_a_cbs_table_over_the_limits_is_unusable_in_valideer(tmp_path, lower_lim
 
 
 @pytest.mark.parametrize("content, reason", [
-    (b"naam;gemeente\nClub;Venlo\n", "plain text"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old Excel 97-2003"),
-    (b"PK\x03\x04" + bytes(600), "damaged"),  # starts like a zip, has no directory
-    (bytes(range(256)) * 3, "not a spreadsheet"),
+    (b"naam;gemeente\nClub;Venlo\n", "gewone tekst"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "oud Excel-bestand (Excel 97-2003, .xls)"),
+    (b"PK\x03\x04" + bytes(600), "beschadigd"),  # starts like a zip, has no directory
+    (bytes(range(256)) * 3, "geen rekenblad"),
 ])
 def test_an_xlsx_that_is_no_zip_is_unusable_with_what_it_is(tmp_path, content, reason):
     path = tmp_path / "kaart.xlsx"
@@ -360,3 +361,16 @@ def test_a_kaart_of_100_000_rows_reads_within_the_default_limits(tmp_path):
     sheet = read_sheet(path, "organisaties")
     assert len(sheet.rows) == 100_001 and sheet.notes == []
     assert sheet.rows[-1][0] == f"Moskee Test {99_999}"
+
+
+@pytest.mark.parametrize("error, why", [
+    (PermissionError(errno.EACCES, "Permission denied"), "je hebt geen toestemming om het te lezen"),
+    (IsADirectoryError(errno.EISDIR, "Is a directory"), "dit is een map, geen bestand"),
+    (OSError(errno.EIO, "Input/output error"), "technische melding: Input/output error"),
+])
+def test_a_file_the_system_will_not_read_is_said_in_dutch(error, why):
+    from buitenbeeld.common.limits import unreadable
+
+    problem = unreadable(Path("kaart.xlsx"), error).problem
+    assert problem.reason == f"het bestand kan niet worden gelezen ({why})"
+    assert problem.hint.startswith("Kijk of het bestand niet open staat in een ander programma")

@@ -81,20 +81,20 @@ def test_reads_contacts_and_scouts_with_counts(pilot_file):
 def test_problems_name_file_sheet_row_column(pilot_file):
     result = read_pilot(pilot_file)
     errors = result.rejects.set_index("row")
-    assert errors.loc[6, "column"] == "plaatsing_soort" and "needs its kind" in errors.loc[6, "reason"]
-    assert errors.loc[7, "column"] == "stap" and "unknown step" in errors.loc[7, "reason"]
+    assert errors.loc[6, "column"] == "plaatsing_soort" and "hoort een soort plaatsing" in errors.loc[6, "reason"]
+    assert errors.loc[7, "column"] == "stap" and "onbekende stap" in errors.loc[7, "reason"]
     assert errors.loc[8, "column"] == "gemeente"
     assert errors.loc[9, "column"] == "jongere_id"
     assert errors.loc[10, "column"] == "datum"
     assert set(result.rejects["file"]) == {"pilot_den_haag.xlsx"}
     warnings = result.problems[result.problems["severity"] == "warning"]
     age = warnings[warnings["column"] == "leeftijd"].iloc[0]
-    assert age["row"] == 5 and "outside 15-27" in age["reason"]
+    assert age["row"] == 5 and "buiten 15 tot en met 27 jaar" in age["reason"]
     scout = warnings[(warnings["column"] == "scout_id") & (warnings["sheet"] == "contacten")].iloc[0]
     assert scout["row"] == 5 and "'S-9'" in scout["reason"]
     assert {"warme_overdracht", "leefgebieden"} <= set(warnings[warnings["row"] == 10]["column"])
     duplicate = result.rejects[(result.rejects["sheet"] == "scouts")].iloc[0]
-    assert duplicate["row"] == 4 and "duplicate of row 3" in duplicate["reason"]
+    assert duplicate["row"] == 4 and "ook in rij 3" in duplicate["reason"]
     assert not _problems(result, "einddatum").empty  # end before start: a warning
 
 
@@ -149,7 +149,7 @@ def test_batch_lists_a_refused_file_and_loads_the_rest(tmp_path, pilot_file):
     assert len(result.contacten) == 4
     unusable = result.sheets[result.sheets["unusable"]]
     assert unusable["file"].tolist() == ["bad.xlsx", "geen.xlsx"]
-    assert "identifiers" in result.rejects.set_index("file").loc["bad.xlsx", "reason"]
+    assert "persoon direct herkent" in result.rejects.set_index("file").loc["bad.xlsx", "reason"]
     assert set(PILOT_TABLES) == {"contacten", "scouts", "problems", "sheets"}
 
 
@@ -170,7 +170,7 @@ def test_step_spellings(tmp_path, written, stap):
         CONTACT_HEADER[:6], ["J-A", None, None, "Venlo", dt.date(2018, 1, 1), written]]})
     result = read_pilot(path)
     if stap is None:  # a kind of placement is no step; "uitgevallen" could be teruggevallen or gestopt
-        assert result.contacten.empty and "unknown step" in result.rejects.iloc[0]["reason"]
+        assert result.contacten.empty and "onbekende stap" in result.rejects.iloc[0]["reason"]
     else:
         assert result.problems.empty and result.contacten["stap"].tolist() == [stap]
 
@@ -196,7 +196,7 @@ def test_privacy_gate_refuses_names_and_hidden_email_addresses(tmp_path, column,
     with pytest.raises(IdentifiersFoundError) as caught:
         read_pilot(path)
     message = str(caught.value)
-    assert f"column '{column}'" in message and "row(s) 2" in message
+    assert f"kolom '{column}'" in message and "rij 2" in message
     assert [word for word in words.split() if word in message] == []  # neither the value nor the words around it
 
 
@@ -230,5 +230,28 @@ def test_a_formula_without_value_and_a_row_with_another_delimiter_say_so(tmp_pat
     result = read_pilot(csv_path)
     assert result.contacten["jongere_id"].tolist() == ["J-A"]
     mixed = result.rejects.iloc[0]
-    assert mixed["row"] == 3 and "scheidingsteken" in mixed["reason"] and "required" not in mixed["reason"]
+    assert mixed["row"] == 3 and "scheidingsteken" in mixed["reason"] and "moet ingevuld" not in mixed["reason"]
     assert (result.sheets["read"] == result.sheets["loaded"] + result.sheets["rejected"]).all()
+
+
+def test_no_row_problem_of_a_bad_pilot_file_reads_english(tmp_path, pilot_file):
+    import re
+
+    from buitenbeeld.errors import RowProblem
+
+    english = ("expected", "required", "unknown", "column", "row", "file", "sheet", "must", "missing", "the", "not",
+               "value", "empty", "treated", "duplicate", "needs")
+    doubled = write_workbook(tmp_path / "dubbel.xlsx", {"contacten": [
+        ["jongere_id", "jongere_id", "gemeente", "stap"], ["J-A", "J-A", "Venlo", "bereikt"]]})
+    no_sheet = write_workbook(tmp_path / "geen.xlsx", {"blad": [["x"]]})
+    refused = write_workbook(tmp_path / "namen.xlsx", {"contacten": [["jongere_id", "naam"], ["J-A", "Sanne"]]})
+    result = load_pilots([pilot_file, doubled, no_sheet, refused])
+    assert len(result.problems) >= 15
+    for record in result.problems.to_dict("records"):
+        problem = RowProblem(**{k: (None if k == "row" and v != v else v) for k, v in record.items()})
+        for text in (problem.reason, problem.hint, problem.message()):
+            found = [w for w in english if re.search(rf"\b{w}s?\b", text, re.IGNORECASE)]
+            assert not found, (found, text)
+        assert "None" not in problem.message() and "nan" not in problem.message()
+    for line in result.summary_lines():
+        assert "None" not in line and not re.search(r"\b(read|loaded|rejected|unusable)\b", line), line

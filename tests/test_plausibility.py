@@ -85,7 +85,7 @@ def test_plausible_counts_are_untouched(raw, expected):
 
 def test_unreadable_text_keeps_its_own_reason():
     number = count("heel veel")
-    assert number.missing_reason == MISSING_INVALID and "expected a number" in number.problem
+    assert number.missing_reason == MISSING_INVALID and "hier hoort een aantal" in number.problem
 
 
 def test_fractions_are_allowed_where_asked_and_the_limit_is_a_parameter():
@@ -125,7 +125,7 @@ def implausible_kaart(tmp_path):
 
 def test_interview_rows_stay_loaded_with_the_count_unknown(implausible_kaart):
     result = read_interviews(implausible_kaart)
-    assert result.summary_lines()[0] == "kaart.xlsx: read 5 = loaded 5 + rejected 0"
+    assert result.summary_lines()[0] == "kaart.xlsx: gelezen 5 = geladen 5 + afgewezen 0"
     orgs = result.organisaties.set_index("bron_rij")
     expected = {  # row -> (jongeren_bereik, jongeren_buiten_beeld)
         2: (None, 10.0), 3: (40.0, None), 4: (None, None), 5: (100000.0, None), 6: (40.0, 40.0)}

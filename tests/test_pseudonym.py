@@ -41,7 +41,7 @@ def test_codes_are_keyed_normalised_and_do_not_contain_the_input(key_file, tmp_p
 
 def test_key_inside_project_is_refused(monkeypatch):
     inside = PROJECT_ROOT / "data" / "pseudoniem.key"
-    with pytest.raises(PseudonymKeyError, match="project folder"):
+    with pytest.raises(PseudonymKeyError, match="projectmap"):
         load_key(inside)
     assert not inside.exists()
     monkeypatch.setenv("BUITENBEELD_PSEUDONIEM_KEY", str(inside))
@@ -116,12 +116,12 @@ def test_pseudonymise_refuses_to_overwrite(tmp_path, key_file):
     source = _raw_pilot(tmp_path)
     from buitenbeeld.errors import InputError
 
-    with pytest.raises(InputError, match="source file itself"):
+    with pytest.raises(InputError, match="hetzelfde als het bronbestand"):
         pseudonymise(source, source, key_file)
     (tmp_path / "bestaat.xlsx").write_bytes(b"x")
-    with pytest.raises(InputError, match="exists already"):
+    with pytest.raises(InputError, match="bestaat al"):
         pseudonymise(source, tmp_path / "bestaat.xlsx", key_file)
-    with pytest.raises(InputError, match="CSV file holds one"):
+    with pytest.raises(InputError, match="in een CSV-bestand past er maar één"):
         pseudonymise(source, tmp_path / "uit.csv", key_file)
 
 
@@ -164,8 +164,8 @@ def test_scout_names_become_scout_codes_and_keep_the_link(tmp_path, key_file):
             ["Fatima Bakr", "ali  yilmaz", None, "Venlo", dt.date(2018, 3, 1), "bereikt"],
         ]})
     result = pseudonymise(source, tmp_path / "pseudo.xlsx", key_file)
-    assert result.columns["contacten/scout_naam"] == "replaced by code in 'scout_id'"
-    assert result.columns["contacten/naam_ouder"] == "removed"
+    assert result.columns["contacten/scout_naam"] == "vervangen door een code in 'scout_id'"
+    assert result.columns["contacten/naam_ouder"] == "weggehaald"
     key, _ = load_key(key_file)
     contacts = _records(result.target, "contacten")
     assert [r["jongere_id"] for r in contacts] == [pseudonym_code("Jan de Vries", key)] * 2 + [
@@ -210,8 +210,8 @@ def test_existing_codes_are_kept_and_never_emptied(tmp_path, key_file):
     assert list(records[0]) == ["jongere_id", "gemeente", "datum", "stap", "leeftijd", "leeftijdsgroep"]
     assert [r["jongere_id"] for r in records] == [
         "DH-001", "DH-001", "DH-001", pseudonym_code("Fatima Bakr", key), pseudonym_code("111222333", key)]
-    assert "kept" in result.columns["contacten/jongere_id"]
-    assert "'jongere_id' are kept" in result.columns["contacten/naam"]
+    assert "blijft staan" in result.columns["contacten/jongere_id"]
+    assert "'jongere_id' blijven staan" in result.columns["contacten/naam"]
 
 
 @pytest.mark.parametrize("header", ["Gebdatum", "Geb.datum", "GebDat", "geboortedat", "Datum geboorte", "DOB"])

@@ -296,7 +296,7 @@ def test_csv_engine_is_ignored_and_sheet_is_the_file(tmp_path):
     path = write_csv(tmp_path / "kaart.csv", b"a;b\n1;2\n")
     assert read_rows(path, engine="openpyxl") == read_rows(path, "kaart") == [("a", "b"), ("1", "2")]
     assert list_sheets(path) == ["kaart"]
-    with pytest.raises(InputError, match=r"no sheet 'organisaties' \(sheets: 'kaart'\)"):
+    with pytest.raises(InputError, match=r"geen blad 'organisaties' \(bladen: 'kaart'\)"):
         read_rows(path, "organisaties")
 
 
@@ -358,12 +358,12 @@ def test_missing_sheet_lists_the_sheets(tmp_path, engine):
         read_rows(path, "organisaties", engine=engine)
     problem = raised.value.problem
     assert (problem.file, problem.sheet, problem.row) == ("kaart.xlsx", "organisaties", None)
-    assert "no sheet 'organisaties' (sheets: 'toelichting', 'Organisaties ')" in problem.reason
+    assert "er is geen blad 'organisaties' (bladen: 'toelichting', 'Organisaties ')" in problem.reason
     assert "kaart.xlsx" in str(raised.value)
 
 
 def test_missing_sheet_in_ods():
-    with pytest.raises(InputError, match="sheets: 'toelichting', 'organisaties'"):
+    with pytest.raises(InputError, match="bladen: 'toelichting', 'organisaties'"):
         read_rows(LO_ODS, "Blad1")
 
 
@@ -394,9 +394,10 @@ def assert_input_error(path: Path, reason: str, hint: str, engine: str = "calami
 
 @engines
 def test_xls_is_refused_with_a_hint(tmp_path, engine):
-    assert_input_error(LO_XLS, "old Excel 97-2003", "save it as .xlsx", engine)
+    assert_input_error(LO_XLS, "oud Excel-bestand (Excel 97-2003, .xls)", "sla het op als .xlsx", engine)
     renamed = shutil.copyfile(LO_XLS, tmp_path / "kaart.xlsx")
-    assert_input_error(renamed, "old Excel 97-2003 (.xls) file with a '.xlsx' name", "save it as .xlsx", engine)
+    assert_input_error(renamed, "oud Excel-bestand (Excel 97-2003, .xls) met '.xlsx' in de naam", "sla het op als .xlsx",
+                       engine)
 
 
 @engines
@@ -404,52 +405,52 @@ def test_corrupt_files(tmp_path, engine):
     good = xlsx(tmp_path / "good.xlsx", {"a": {"A1": 1}}).read_bytes()
     truncated = tmp_path / "truncated.xlsx"
     truncated.write_bytes(good[: len(good) // 2])
-    assert_input_error(truncated, "damaged", "save it again", engine)
+    assert_input_error(truncated, "beschadigd", "sla het opnieuw op", engine)
     garbage = tmp_path / "garbage.xlsx"
     garbage.write_bytes(bytes(range(256)) * 4)
-    assert_input_error(garbage, "not a spreadsheet", "", engine)
+    assert_input_error(garbage, "geen rekenblad", "", engine)
     empty = tmp_path / "empty.xlsx"
     empty.write_bytes(b"")
-    assert_input_error(empty, "empty", "", engine)
+    assert_input_error(empty, "leeg", "", engine)
     # a zip, but not a workbook
     other = tmp_path / "other.xlsx"
     with zipfile.ZipFile(other, "w") as archive:
         archive.writestr("readme.txt", "hallo")
-    assert_input_error(other, "cannot open the workbook", "save it again", engine)
+    assert_input_error(other, "kan niet worden geopend", "sla het opnieuw op", engine)
 
 
 def test_a_csv_with_an_xlsx_name(tmp_path):
     path = tmp_path / "kaart.xlsx"
     path.write_bytes(csv_bytes(EXCEL_CSV_ROWS))
-    assert_input_error(path, "plain text", "rename it to .csv")
+    assert_input_error(path, "gewone tekst", "Verander de extensie dan in .csv")
 
 
 def test_corrupt_ods(tmp_path):
     damaged = tmp_path / "kaart.ods"
     damaged.write_bytes(LO_ODS.read_bytes()[:3000])
-    assert_input_error(damaged, "damaged", "save it again")
+    assert_input_error(damaged, "beschadigd", "sla het opnieuw op")
 
 
 def test_ods_and_xlsx_with_each_others_name(tmp_path):
-    assert_input_error(shutil.copyfile(LO_ODS, tmp_path / "kaart.xlsx"), "OpenDocument (.ods)", "Rename it to .ods")
-    assert_input_error(shutil.copyfile(LO_XLSX, tmp_path / "kaart.ods"), "Excel workbook", "Rename it to .xlsx")
+    assert_input_error(shutil.copyfile(LO_ODS, tmp_path / "kaart.xlsx"), "OpenDocument-bestand (.ods)", "in .ods")
+    assert_input_error(shutil.copyfile(LO_XLSX, tmp_path / "kaart.ods"), "Excel-bestand", "in .xlsx")
 
 
 def test_password_protected_workbooks(tmp_path):
-    assert_input_error(LO_PASSWORD, "password protected", "without a password")
-    with pytest.raises(InputError, match="password protected"):
+    assert_input_error(LO_PASSWORD, "beveiligd met een wachtwoord", "zonder wachtwoord")
+    with pytest.raises(InputError, match="beveiligd met een wachtwoord"):
         list_sheets(LO_PASSWORD)
     # An encrypted xlsx is an OLE2 container with an EncryptionInfo stream. No tool
     # here writes one (LibreOffice 7.4 fails to), so this stands in for its first bytes.
     encrypted = tmp_path / "kaart.xlsx"
     encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000) + "EncryptionInfo".encode("utf-16-le"))
-    assert_input_error(encrypted, "password protected", "without a password")
+    assert_input_error(encrypted, "beveiligd met een wachtwoord", "zonder wachtwoord")
 
 
 def test_missing_file_and_unsupported_types(tmp_path):
-    assert_input_error(tmp_path / "weg.xlsx", "file not found", "Check the path")
-    assert_input_error(write_csv(tmp_path / "kaart.txt", b"a;b\n"), "unsupported file type '.txt'", ".csv")
-    with pytest.raises(InputError, match="old Excel"):
+    assert_input_error(tmp_path / "weg.xlsx", "het bestand is niet gevonden", "Controleer de map en de naam")
+    assert_input_error(write_csv(tmp_path / "kaart.txt", b"a;b\n"), "geen bestanden van het type '.txt'", ".csv")
+    with pytest.raises(InputError, match="oud Excel"):
         list_sheets(LO_XLS)
 
 

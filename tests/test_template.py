@@ -118,7 +118,7 @@ def test_data_validations(workbook):
         dv = _validation_of(sheet, name)
         if kind == "scale":
             assert (dv.type, dv.formula1, dv.showErrorMessage) == ("list", "lijst_schaal", True)
-        elif kind == "bool":
+        elif kind in ("bool", "consent"):  # consent: the drop-down offers ja and nee, and only ja counts
             assert (dv.type, dv.formula1) == ("list", "lijst_janee")
         elif kind == "janeesoms":
             assert (dv.type, dv.formula1) == ("list", "lijst_janeesoms")

@@ -24,10 +24,10 @@ def test_contradicting_counts_are_warnings_and_the_row_stays(tmp_path):
     result = read_interviews(path)
     assert len(result.organisaties) == 3 and result.rejects.empty
     warnings = result.problems.set_index(["row", "column"])["reason"]
-    assert "more young people buiten beeld than in contact" in warnings[(2, "jongeren_buiten_beeld")]
-    assert "more zorgwekkende" in warnings[(2, "jongeren_zorgwekkend")]
-    assert "implausible" in warnings[(3, "jongeren_bereik")]
-    assert "placements without any young people" in warnings[(4, "plaatsingen_werk_12m")]
+    assert "meer jongeren buiten beeld dan jongeren in contact" in warnings[(2, "jongeren_buiten_beeld")]
+    assert "meer zorgwekkende" in warnings[(2, "jongeren_zorgwekkend")]
+    assert "niet waarschijnlijk" in warnings[(3, "jongeren_bereik")]
+    assert "plaatsingen, maar geen jongeren in contact" in warnings[(4, "plaatsingen_werk_12m")]
     flags = result.organisaties.set_index("organisatie_id")["waarschuwingen"]
     assert flags["a"] == ("buiten_beeld_boven_bereik", "zorgwekkend_boven_buiten_beeld")
     assert flags["b"] == ("bereik_onwaarschijnlijk",)
@@ -45,17 +45,17 @@ def test_dates_in_the_future_or_long_ago_are_flagged(tmp_path):
         ["b", "Oud", "Venlo", "hobby", "5-3-2001", None, None, None, None],
     ]))
     reasons = result.problems.set_index("row")["reason"]
-    assert "future" in reasons[2] and "before 2010" in reasons[3]
+    assert "toekomst" in reasons[2] and "voor 2010" in reasons[3]
 
 
 def test_identical_copy_in_a_second_file_is_rejected_once(tmp_path):
     row = ["a", "Club", "Venlo", "hobby", "5-3-2024", 10, 5, None, None]
     result = load_interviews([_book(tmp_path, "een.xlsx", [row]), _book(tmp_path, "twee.xlsx", [list(row)])])
     assert len(result.organisaties) == 1
-    assert result.summary_lines()[-1] == "total: read 2 = loaded 1 + rejected 1"
+    assert result.summary_lines()[-1] == "totaal: gelezen 2 = geladen 1 + afgewezen 1"
     reject = result.rejects.iloc[0]
     assert (reject["file"], reject["row"]) == ("twee.xlsx", 2)
-    assert "same organisation and answers as file 'een.xlsx' row 2" in reject["reason"]
+    assert "dezelfde organisatie met dezelfde antwoorden als in bestand 'een.xlsx', rij 2" in reject["reason"]
     assert result.conflicts.empty
 
 
@@ -68,10 +68,10 @@ def test_conflict_keeps_the_newest_interview_and_shows_answers_side_by_side(tmp_
     conflicts = result.conflicts.set_index("kolom")
     assert list(conflicts.index) == ["datum_interview", "jongeren_bereik"]
     # side by side: the kept interview (a) against the rejected one (b)
-    assert (conflicts.loc["jongeren_bereik", "waarde_a"], conflicts.loc["jongeren_bereik", "waarde_b"]) == ("12.0", "10.0")
-    assert conflicts.loc["jongeren_bereik", "besluit"] == "kept twee.xlsx rij 2 (newest interview)"
+    assert (conflicts.loc["jongeren_bereik", "waarde_a"], conflicts.loc["jongeren_bereik", "waarde_b"]) == ("12", "10")
+    assert conflicts.loc["jongeren_bereik", "besluit"] == "twee.xlsx rij 2 gehouden (nieuwste interview)"
     reject = result.rejects.iloc[0]
-    assert reject["file"] == "een.xlsx" and "conflict with twee.xlsx rij 2" in reject["reason"]
+    assert reject["file"] == "een.xlsx" and "conflict met twee.xlsx rij 2" in reject["reason"]
 
 
 def test_undated_conflict_rejects_both_until_resolved(tmp_path):
@@ -80,8 +80,8 @@ def test_undated_conflict_rejects_both_until_resolved(tmp_path):
     result = load_interviews([_book(tmp_path, "een.xlsx", [one]), _book(tmp_path, "twee.xlsx", [two])])
     assert result.organisaties.empty
     assert sorted(result.rejects["file"]) == ["een.xlsx", "twee.xlsx"]
-    assert result.conflicts["besluit"].iloc[0] == "all rejected: resolve the conflict"
-    assert result.summary_lines()[-1] == "total: read 2 = loaded 0 + rejected 2"
+    assert result.conflicts["besluit"].iloc[0] == "alle rijen afgewezen: los het conflict op"
+    assert result.summary_lines()[-1] == "totaal: gelezen 2 = geladen 0 + afgewezen 2"
 
 
 def test_duplicate_within_a_file_rejects_the_later_row(tmp_path):
@@ -91,7 +91,8 @@ def test_duplicate_within_a_file_rejects_the_later_row(tmp_path):
     ]))
     assert result.organisaties["naam"].tolist() == ["Club"]
     reject = result.rejects.iloc[0]
-    assert (reject["row"], reject["column"], reject["reason"]) == (3, "organisatie_id", "duplicate of row 2")
+    assert (reject["row"], reject["column"], reject["reason"]) == (
+        3, "organisatie_id", "dubbel: dezelfde organisatie staat ook in rij 2")
 
 
 def test_three_copies_keep_only_the_newest(tmp_path):
@@ -100,7 +101,7 @@ def test_three_copies_keep_only_the_newest(tmp_path):
     result = load_interviews(paths)
     assert result.organisaties["jongeren_bereik"].tolist() == [60.0]
     assert sorted(result.rejects["file"]) == ["een.xlsx", "twee.xlsx"]
-    assert result.summary_lines()[-1] == "total: read 3 = loaded 1 + rejected 2"
+    assert result.summary_lines()[-1] == "totaal: gelezen 3 = geladen 1 + afgewezen 2"
 
 
 def test_personal_columns_never_make_a_conflict_or_reach_a_reject(tmp_path):
@@ -136,7 +137,7 @@ def test_a_csv_row_with_another_delimiter_is_rejected_with_the_delimiter_named(t
     assert (problem["row"], problem["column"], problem["severity"]) == (3, "naam", "error")
     assert problem["reason"].startswith("deze rij gebruikt ',' (komma) als scheidingsteken, "
                                         "de rest van het bestand ';' (puntkomma)")
-    assert "required" not in problem["reason"] and problem["hint"]
+    assert "moet ingevuld" not in problem["reason"] and problem["hint"]
     assert problem["value"] is None  # the row may hold personal data: not repeated
 
 

@@ -63,10 +63,10 @@ def test_missing_number_is_not_zero():
 
 
 @pytest.mark.parametrize("raw, phrase", [
-    ("veel", "expected a number"), ("abc", "expected a number"), ("40%", "expected a number"),
-    ("50-30", "reversed range"), ("-5", "negative"), (-5, "negative"), (True, "expected a number"),
-    ("1.2.3", "unclear number"), ("40, 50", "expected a number"), ("30-50+", "expected a number"),
-    (dt.date(2024, 5, 1), "got a date"), (math.inf, "finite"),
+    ("veel", "hier hoort een aantal"), ("abc", "hier hoort een aantal"), ("40%", "hier hoort een aantal"),
+    ("50-30", "het hoogste getal staat voorop"), ("-5", "onder 0"), (-5, "onder 0"), (True, "hier hoort een aantal"),
+    ("1.2.3", "onduidelijk getal"), ("40, 50", "hier hoort een aantal"), ("30-50+", "hier hoort een aantal"),
+    (dt.date(2024, 5, 1), "er staat een datum"), (math.inf, "oneindig"),
 ])
 def test_parse_number_rejects(raw, phrase):
     with pytest.raises(ValueError, match=phrase):
@@ -90,7 +90,7 @@ def test_numpy_and_pandas_cells():
 @pytest.mark.parametrize("raw", ["inf", "-inf", "Infinity", "nan", "NaN", "1e999", "1E+400", "9" * 400,
                                  10 ** 400, -math.inf])
 def test_parse_number_rejects_what_is_not_finite(raw):
-    with pytest.raises(ValueError, match="finite"):
+    with pytest.raises(ValueError, match="oneindig"):
         values.parse_number(raw)
     number = values.read_number(raw)  # never raises, never a value
     assert number.value is None and number.missing_reason == values.MISSING_INVALID
@@ -127,8 +127,41 @@ def test_parse_bool_missing(raw):
 
 @pytest.mark.parametrize("raw", ["misschien", 2, "jaa"])
 def test_parse_bool_rejects(raw):
-    with pytest.raises(ValueError, match="expected ja or nee"):
+    with pytest.raises(ValueError, match="hier hoort ja of nee"):
         values.parse_bool(raw)
+
+
+# --------------------------------------------------------------------------- consent: only an explicit yes
+
+
+@pytest.mark.parametrize("raw", ["ja", "Ja", " JA ", "ja.", "Ja!", "yes", "Yes", "akkoord", "Akkoord.", "toestemming",
+                                 "Toestemming gegeven", "ja, akkoord", "Ja, mag genoemd worden", "ja, mag genoemd worden.",
+                                 "naam mag genoemd worden", "De naam mag gepubliceerd worden", "ja graag", "Ja, toestemming"])
+def test_parse_consent_explicit_yes(raw):
+    assert values.parse_consent(raw) is True
+
+
+@pytest.mark.parametrize("raw", [None, NAN, "", "  ", "nee", "Nee.", "n", "no", "geen toestemming", "Nee, geen toestemming",
+                                 "mag niet genoemd worden", "Nee, naam mag niet genoemd worden", "niet akkoord", "0", 0,
+                                 False])
+def test_parse_consent_no_or_empty_is_no_consent(raw):
+    assert values.parse_consent(raw) is False
+
+
+@pytest.mark.parametrize("raw", ["x", "X", "1", 1, 1.0, "y", "j", "J", "wel", "?", "ja?", "onbekend", "waar", True,
+                                 "ja/nee", "ja, maar alleen intern", "misschien", "graag", math.inf,
+                                 dt.date(2024, 3, 5)])
+def test_parse_consent_unclear_is_refused_with_the_reason_no_consent(raw):
+    with pytest.raises(ValueError, match="telt als geen toestemming") as caught:
+        values.parse_consent(raw)
+    assert str(caught.value) == values.CONSENT_UNCLEAR
+
+
+def test_parse_bool_still_reads_x_but_consent_does_not():
+    # parse_bool keeps its tolerant spellings for ordinary ja/nee columns; consent has its own, strict parser
+    assert values.parse_bool("x") is True and values.parse_bool("wel") is True
+    with pytest.raises(ValueError):
+        values.parse_consent("x")
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -141,7 +174,7 @@ def test_parse_ja_nee_soms(raw, expected):
 
 
 def test_parse_ja_nee_soms_rejects():
-    with pytest.raises(ValueError, match="ja, nee or soms"):
+    with pytest.raises(ValueError, match="ja, nee of soms"):
         values.parse_ja_nee_soms("vaak")
 
 
@@ -170,9 +203,9 @@ def test_parse_date_more(raw, expected):
 
 
 @pytest.mark.parametrize("raw, phrase", [
-    ("31-2-2024", "impossible date"), ("2024-13-01", "impossible date"), ("30 februari 2024", "impossible date"),
-    ("5 foo 2024", "unknown month"), ("gisteren", "expected a date"), ("5 maart", "expected a date"),
-    (12, "expected a date"), (True, "expected a date"), ("2024", "expected a date"),
+    ("31-2-2024", "bestaat niet"), ("2024-13-01", "bestaat niet"), ("30 februari 2024", "bestaat niet"),
+    ("5 foo 2024", "onbekende maand"), ("gisteren", "hier hoort een datum"), ("5 maart", "hier hoort een datum"),
+    (12, "hier hoort een datum"), (True, "hier hoort een datum"), ("2024", "hier hoort een datum"),
 ])
 def test_parse_date_rejects(raw, phrase):
     with pytest.raises(ValueError, match=phrase):
@@ -198,7 +231,7 @@ def test_parse_type(raw, expected):
 
 
 @pytest.mark.parametrize("raw, phrase", [
-    (None, "type is required"), ("", "type is required"), (NAN, "type is required"),
+    (None, "het type ontbreekt"), ("", "het type ontbreekt"), (NAN, "het type ontbreekt"),
     ("snackbar-ish", "commercieel, sociale onderneming, interesse/hobby"),
 ])
 def test_parse_type_rejects(raw, phrase):
@@ -220,7 +253,7 @@ def test_parse_roles(raw, expected):
 
 
 def test_parse_roles_rejects():
-    with pytest.raises(ValueError, match="unknown role 'helpen'"):
+    with pytest.raises(ValueError, match="onbekende rol 'helpen'"):
         values.parse_roles("bereiken; helpen")
 
 
@@ -245,8 +278,8 @@ def test_parse_leefgebieden(raw, expected):
 
 
 @pytest.mark.parametrize("raw, phrase", [
-    ("14", "out of range"), (0, "out of range"), ("politie", "unknown leefgebied 'politie'"),
-    (1.3, "not a whole number"),
+    ("14", "bestaat niet"), (0, "bestaat niet"), ("politie", "onbekend leefgebied 'politie'"),
+    (1.3, "geen heel getal"),
 ])
 def test_parse_leefgebieden_rejects(raw, phrase):
     with pytest.raises(ValueError, match=phrase):
@@ -274,13 +307,13 @@ def test_parse_scale(raw, expected):
 
 @pytest.mark.parametrize("raw", ["3,5", 3.5, 0, 6, "6", "goed", True])
 def test_parse_scale_rejects(raw):
-    with pytest.raises(ValueError, match="whole number from 1 to 5"):
+    with pytest.raises(ValueError, match="heel getal van 1 tot en met 5"):
         values.parse_scale(raw)
 
 
 def test_parse_scale_custom_range():
     assert values.parse_scale("0", low=0, high=10) == 0
-    with pytest.raises(ValueError, match="from 0 to 10"):
+    with pytest.raises(ValueError, match="van 0 tot en met 10"):
         values.parse_scale(11, low=0, high=10)
 
 

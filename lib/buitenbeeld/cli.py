@@ -1,11 +1,14 @@
 """The ``buitenbeeld`` command: one subcommand per task, extended by later work.
 
-Every subcommand that reads data takes ``--data DIR``: a folder holding ``raw/``
-and ``processed/`` (default: the project's ``data/``).
+Every subcommand that reads data takes ``--data MAP``: a folder holding ``raw/``
+and ``processed/`` (default: the project's ``data/``). Everything the command
+says is Dutch, argparse's own help and errors included (:class:`_Parser`): its
+users read Dutch.
 """
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -15,13 +18,49 @@ from buitenbeeld.settings import VERSION as __version__
 
 __all__ = ["main", "build_parser"]
 
+#: argparse's own error messages (Python 3.11 and later), in Dutch.
+_ARGPARSE_DUTCH = (
+    (r"the following arguments are required: (.*)", r"deze argumenten ontbreken: \1"),
+    (r"unrecognized arguments: (.*)", r"onbekende argumenten: \1"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"argument \1: ongeldige keuze: \2 (kies uit \3)"),
+    (r"argument (\S+): invalid \w+ value: (.*)", r"argument \1: ongeldige waarde: \2"),
+    (r"argument (\S+): expected one argument", r"argument \1: hier hoort een waarde bij"),
+    (r"argument (\S+): ignored explicit argument (.*)", r"argument \1: deze optie neemt geen waarde (\2)"),
+    (r"ambiguous option: (\S+) could match (.*)", r"optie \1 is niet eenduidig, dat kan zijn: \2"),
+)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help, with ``gebruik:`` for ``usage:``."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "gebruik: " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that speaks Dutch: headings, ``-h``, and errors as ``buitenbeeld: fout: ...``."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="toon deze hulp en stop")
+
+    def error(self, message: str):
+        for pattern, dutch in _ARGPARSE_DUTCH:
+            message = re.sub(f"^{pattern}$", dutch, message, flags=re.S)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fout: {message}\n")
+
 
 def _data_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
-        metavar="DIR",
+        metavar="MAP",
         default=None,
-        help="data folder holding raw/ and processed/ (default: the project's data/)",
+        help="map met raw/ en processed/ (standaard: de map data/ van het project)",
     )
 
 
@@ -29,7 +68,7 @@ def _engine_argument(parser: argparse.ArgumentParser) -> None:
     from buitenbeeld.common.readers import ENGINES
 
     parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
-                        help="spreadsheet reader for xlsx (default: %(default)s)")
+                        help="programma dat xlsx-bestanden leest (standaard: %(default)s)")
 
 
 def _absolute(path: str | None) -> Path | None:
@@ -55,28 +94,75 @@ def _output_folder(path: Path, option: str = "--uit") -> Path:
     return path
 
 
+_NO_CHROMIUM = "PDF: geen headless Chromium gevonden, dus alleen HTML (installeer het voor PDF: apt-get install chromium)."
+
+
+def _resolve_gemeenten(names: list[str]):
+    """The gemeenten the user named, before any data is read; an old name of a merged gemeente gives its successor.
+
+    Raises UnknownGemeenteError (a misspelt or unknown name, or a gemeente that
+    was split over several) with what it knows: closest names, what became of it.
+    """
+    from buitenbeeld.errors import UnknownGemeenteError
+    from buitenbeeld.reference.crosswalk import successors
+    from buitenbeeld.reference.gemeenten import resolve_gemeente
+
+    found = []
+    for name in names:
+        try:
+            gemeente = resolve_gemeente(name)
+        except UnknownGemeenteError as error:
+            try:
+                links = successors(name)  # a gemeente of 2013 that is gone
+            except UnknownGemeenteError:
+                raise error from None
+            if len(links) != 1:
+                raise error from None  # split over several: the message says over which
+            gemeente = resolve_gemeente(links[0].code_2026)
+            print(f"Let op: {links[0].naam_2013} is opgegaan in {gemeente.naam} ({gemeente.code}). "
+                  f"Het rapport gaat over {gemeente.naam}.")
+        if gemeente not in found:
+            found.append(gemeente)
+    return found
+
+
+def _summary(results) -> str:
+    """The gemeente reports of a batch, one line each, in Dutch; failures with their cell and message."""
+    lines = [f"{'gemeente':<40} {'status':<12} detail"]
+    for r in results:
+        detail = str(r.html) if r.ok else (f"cel {r.cell}: " if r.cell is not None else "") + r.message
+        lines.append(f"{r.gemeente:<40} {r.status:<12} {detail}")
+    skipped = sum(r.skipped for r in results)
+    failed = sum(not r.ok and not r.skipped for r in results)
+    return "\n".join(lines + [f"rapporten: {len(results) - failed - skipped} gemaakt, {failed} mislukt"
+                               + (f", {skipped} overgeslagen" if skipped else "")])
+
+
 def _cmd_rapporten(args: argparse.Namespace) -> int:
+    output = _output_folder(_absolute(args.uit) or REPORTS_DIR)
+    gemeenten = _resolve_gemeenten(args.gemeente or [])  # a misspelt name stops the run before any data is read
+
     from buitenbeeld.ingest.pipeline import build_processed
+    from buitenbeeld.publish.index import INDEX_FILE
     from buitenbeeld.publish.pdf import find_chromium
+    from buitenbeeld.publish.pilot_reports import render_pilot_reports
     from buitenbeeld.publish.render import RenderOptions, render_reports
 
-    output = _output_folder(_absolute(args.uit) or REPORTS_DIR)
     print("\n".join(build_processed(_absolute(args.data)).summary_lines()))
     if not args.geen_pdf and not find_chromium():
-        print("PDF: no headless Chromium found, writing HTML only (apt-get install chromium for PDF).")
+        print(_NO_CHROMIUM)
     options = RenderOptions(peiljaar=args.peiljaar, configuratie=str(_absolute(args.configuratie) or ""),
                             drempel=args.drempel, pdf=not args.geen_pdf, grenzen=str(_absolute(args.grenzen) or ""),
                             cbs_kolommen=str(_absolute(args.kolommen) or ""))
-    summary = render_reports(
-        data_dir=_absolute(args.data),
-        output_dir=output,
-        gemeenten=args.gemeente or None,
-        workers=args.workers,
-        options=options,
-    )
-    print(summary.table())
-    print(f"index: {output / 'index.html'}")
-    return 0 if summary.ok else 1
+    summary = render_reports(data_dir=_absolute(args.data), output_dir=output, gemeenten=[g.code for g in gemeenten] or None,
+                             workers=args.workers, options=options)
+    print(_summary(summary.results))
+    # then the evaluation of every pilot in the data (with --gemeente: of those gemeenten), and the hub again
+    pilots = render_pilot_reports(_absolute(args.data), output, [g.code for g in gemeenten] or None, args.drempel)
+    if pilots.results:
+        print(pilots.table())
+    print(f"overzicht: {output / INDEX_FILE}")
+    return 0 if summary.ok and pilots.ok else 1
 
 
 def _cmd_grenzen(args: argparse.Namespace) -> int:
@@ -93,7 +179,7 @@ def _cmd_grenzen(args: argparse.Namespace) -> int:
         try:
             print(download_boundaries(jaar, folder, wijken=args.wijken, bron=args.bron, refresh=args.opnieuw).message)
         except MissingDataError as error:
-            print(f"buitenbeeld: error: {error}", file=sys.stderr)
+            print(f"buitenbeeld: fout: {error}", file=sys.stderr)
             failed += 1
     return 2 if failed else 0
 
@@ -141,17 +227,20 @@ def _cmd_cbs(args: argparse.Namespace) -> int:
 
 
 def _cmd_training(args: argparse.Namespace) -> int:
+    from buitenbeeld.publish.index import INDEX_FILE, TRAINING_DIR_NAME, write_index
     from buitenbeeld.publish.pdf import find_chromium
     from buitenbeeld.publish.training import build_training
     from buitenbeeld.settings import TRAINING_OUTPUT
 
     output = _output_folder(_absolute(args.uit) or TRAINING_OUTPUT)
     if not args.geen_pdf and not find_chromium():
-        print("PDF: no headless Chromium found, writing HTML only (apt-get install chromium for PDF).")
+        print(_NO_CHROMIUM)
     results = build_training(output, args.gemeente, _absolute(args.data), pdf=not args.geen_pdf)
     for result in results:
         print(f"{result.naam:<40} {'ok' if result.ok else 'MISLUKT':<8} {result.seconds:5.1f} s  {result.message}")
-    print(f"slides and handouts: {output}")
+    print(f"slides en hand-outs: {output}")
+    if output.name == TRAINING_DIR_NAME and (output.parent / INDEX_FILE).is_file():  # the hub lists the lessons
+        print(f"overzicht bijgewerkt: {write_index(output.parent)}")
     return 0 if all(result.ok for result in results) else 1
 
 
@@ -160,7 +249,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     target = data_paths(_absolute(args.data)).raw / "demo"
     written = write_demo_data(target)
-    print(f"wrote {len(written)} synthetic demo files to {target}")
+    print(f"{len(written)} synthetische demobestanden geschreven in {target}")
     return 0
 
 
@@ -216,16 +305,22 @@ def _cmd_valideer(args: argparse.Namespace) -> int:
         }
         print(json.dumps(report, indent=2, ensure_ascii=False, default=_json_value))
     else:
+        from buitenbeeld.ingest.wording import counts_line
+
         for message, severity in zip(problems["message"], problems["severity"]):
-            print(f"{severity}: {message}")
+            print(f"{_SEVERITY.get(severity, severity)}: {message}")
         print("\n".join(interviews.summary_lines() if len(interviews.files) else []))
         print("\n".join(pilots.summary_lines()))
-        print("\n".join(f"{r.file} [CBS-tabel]: read {r.read} = loaded {r.loaded} + rejected {r.rejected}"
-                        + (f" + skipped {r.skipped} (regio's)" if r.skipped else "")
-                        + (" (unusable)" if r.unusable else "") for r in tables.itertuples()))
+        print("\n".join(counts_line(f"{r.file} [CBS-tabel]", r.read, r.loaded, r.rejected)
+                        + (f" + overgeslagen {r.skipped} (regio's)" if r.skipped else "")
+                        + (" (onbruikbaar)" if r.unusable else "") for r in tables.itertuples()))
     if counts["unusable"].astype(bool).any():
         return 2
     return 1 if len(problems) else 0
+
+
+#: How a problem's severity is printed.
+_SEVERITY = {"error": "fout", "warning": "waarschuwing"}
 
 
 def _check_youth_tables(paths: list[Path], mapping: Path | None):
@@ -283,7 +378,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from buitenbeeld.ingest.template import write_interview_template
 
     path = write_interview_template(Path(args.bestand), overwrite=args.overschrijven)
-    print(f"wrote the interview template to {path}")
+    print(f"leeg interviewbestand geschreven: {path}")
     return 0
 
 
@@ -296,43 +391,45 @@ def _cmd_gemeente(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    """Return the argument parser with every subcommand (help and errors in Dutch)."""
+    parser = _Parser(
         prog="buitenbeeld",
-        description="Workbench for jongeren buiten beeld: sociale kaart, CBS figures, gemeente reports.",
+        description="Werkbank voor jongeren buiten beeld: sociale kaart, CBS-cijfers en rapporten per gemeente.",
     )
-    parser.add_argument("--version", action="version", version=f"buitenbeeld {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser.add_argument("--version", action="version", version=f"buitenbeeld {__version__}",
+                        help="toon het versienummer en stop")
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", required=True, title="opdrachten")
 
-    p = sub.add_parser("rapporten", help="render a report per gemeente (HTML and executed notebook)")
+    p = sub.add_parser("rapporten", help="maak een rapport per gemeente (HTML, notebook en PDF), een evaluatie per "
+                                         "pilot en het overzicht reports/index.html")
     _data_argument(p)
-    p.add_argument("--uit", metavar="DIR", default=None, help="output folder (default: reports/)")
-    p.add_argument(
-        "--gemeente",
-        metavar="G",
-        action="append",
-        help="only this gemeente (name, code or common name); repeat for more (default: all in the data)",
-    )
-    p.add_argument("--peiljaar", type=int, default=DEFAULT_PEILJAAR, help="year of the CBS youth figures (default: %(default)s)")
-    p.add_argument("--workers", type=int, default=None, metavar="N", help="reports rendered in parallel (default: one per core)")
-    p.add_argument("--configuratie", metavar="FILE", default=None, help="scoring configuration (default: the shipped one)")
+    p.add_argument("--uit", metavar="MAP", default=None, help="map voor de rapporten (standaard: reports/)")
+    p.add_argument("--gemeente", metavar="GEMEENTE", action="append",
+                   help="alleen deze gemeente (naam, code of gangbare naam), en alleen haar pilot; herhaal voor meer "
+                        "(standaard: alle gemeenten en pilots in de data). Een verkeerde naam stopt meteen")
+    p.add_argument("--peiljaar", type=int, default=DEFAULT_PEILJAAR,
+                   help="jaar van de CBS-cijfers over jongeren (standaard: %(default)s)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="aantal rapporten tegelijk (standaard: één per processorkern)")
+    p.add_argument("--configuratie", metavar="BESTAND", default=None,
+                   help="eigen scoringsconfiguratie (standaard: de meegeleverde)")
     p.add_argument("--drempel", type=int, default=10,
-                   help="counts of young people below this are shown as <N (default: %(default)s)")
-    p.add_argument("--geen-pdf", action="store_true", help="do not write PDFs, even when Chromium is present")
-    p.add_argument("--kolommen", metavar="FILE", default=None,
-                   help="your own column mapping for the CBS table (a copy of config/cbs_kolommen.toml)")
-    p.add_argument("--grenzen", metavar="DIR", default=None,
-                   help="folder with the CBS boundary files for the maps (default: <data>/raw/geo; "
-                        "without them the reports say where to get them)")
+                   help="aantallen jongeren onder deze drempel staan er als <N (standaard: %(default)s)")
+    p.add_argument("--geen-pdf", action="store_true", help="maak geen PDF's, ook niet als Chromium er is")
+    p.add_argument("--kolommen", metavar="BESTAND", default=None,
+                   help="eigen kolomindeling voor de CBS-tabel (een kopie van config/cbs_kolommen.toml)")
+    p.add_argument("--grenzen", metavar="MAP", default=None,
+                   help="map met CBS-grensbestanden voor de kaarten (standaard: <data>/raw/geo; staan daar geen "
+                        "gemeentegrenzen, dan die van 2013 en 2026 die bij de werkbank horen)")
     p.set_defaults(func=_cmd_rapporten)
 
-    p = sub.add_parser("training", help="build the training notebooks as slides (reveal.js) and handouts "
-                                        "(HTML, PDF with Chromium) into reports/training")
+    p = sub.add_parser("training", help="maak van de trainingsnotebooks slides (reveal.js) en hand-outs "
+                                        "(HTML, en PDF met Chromium) in reports/training")
     _data_argument(p)
-    p.add_argument("--uit", metavar="DIR", default=None, help="output folder (default: reports/training)")
-    p.add_argument("--gemeente", metavar="G", default=None,
-                   help="the gemeente whose figures the lessons use (default: each notebook's own)")
-    p.add_argument("--geen-pdf", action="store_true", help="do not write PDFs, even when Chromium is present")
+    p.add_argument("--uit", metavar="MAP", default=None, help="map voor slides en hand-outs (standaard: reports/training)")
+    p.add_argument("--gemeente", metavar="GEMEENTE", default=None,
+                   help="de gemeente waarvan de lessen de cijfers gebruiken (standaard: die van elk notebook)")
+    p.add_argument("--geen-pdf", action="store_true", help="maak geen PDF's, ook niet als Chromium er is")
     p.set_defaults(func=_cmd_training)
 
     p = sub.add_parser("cbs", help="haal de StatLine-reeks 'Arbeidsmarktsituatie jongeren; regio' op "
@@ -346,61 +443,63 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vernieuw", action="store_true", help="download opnieuw, ook als er al een download is")
     p.set_defaults(func=_cmd_cbs)
 
-    p = sub.add_parser("grenzen", help="download the CBS gemeente or wijk boundaries from PDOK (for the maps) "
-                                       "into <data>/raw/geo; a file already there is used")
+    p = sub.add_parser("grenzen", help="haal CBS-grenzen van gemeenten of wijken op bij PDOK (voor de kaarten) en "
+                                       "bewaar ze in <data>/raw/geo; een bestand dat er al is, wordt gebruikt. De "
+                                       "gemeentegrenzen van 2013 en 2026 horen al bij de werkbank")
     _data_argument(p)
     p.add_argument("--jaar", type=int, action="append",
-                   help="layout year; repeat for more (default: 2026, the layout of the reports). PDOK's WFS has "
-                        "no year up to 2015: for 2013 use --bron cartomap, or a CBS file in the folder")
-    p.add_argument("--wijken", action="store_true", help="the wijken of every gemeente instead (for the wijk maps)")
+                   help="jaar van de gemeentelijke indeling; herhaal voor meer (standaard: 2026, de indeling van de "
+                        "rapporten). De WFS van PDOK heeft geen jaren tot en met 2015: gebruik voor 2013 --bron "
+                        "cartomap, of zet een bestand van het CBS in de map")
+    p.add_argument("--wijken", action="store_true", help="de wijken van alle gemeenten (voor de wijkkaarten)")
     p.add_argument("--bron", choices=["pdok", "cartomap"], default="pdok",
-                   help="PDOK, the CBS/Kadaster source (default; 2016 and later), or the cartomap/nl copy "
-                        "(gemeenten only, also 2013)")
-    p.add_argument("--map", metavar="DIR", default=None, help="folder to keep them in (default: <data>/raw/geo)")
-    p.add_argument("--opnieuw", action="store_true", help="download again even when the file is there")
+                   help="PDOK, de bron van CBS en Kadaster (standaard; 2016 en later), of de kopie van cartomap/nl "
+                        "(alleen gemeenten, ook 2013)")
+    p.add_argument("--map", metavar="MAP", default=None, help="map om ze in te bewaren (standaard: <data>/raw/geo)")
+    p.add_argument("--opnieuw", action="store_true", help="haal ze opnieuw op, ook als het bestand er al is")
     p.set_defaults(func=_cmd_grenzen)
 
-    p = sub.add_parser("demo", help="(re)generate the synthetic demo data in <data>/raw/demo")
+    p = sub.add_parser("demo", help="maak de synthetische demonstratiegegevens (opnieuw) in <data>/raw/demo")
     _data_argument(p)
     p.set_defaults(func=_cmd_demo)
 
-    p = sub.add_parser("inlezen", help="rebuild the processed tables from every file under <data>/raw")
+    p = sub.add_parser("inlezen", help="maak de verwerkte tabellen opnieuw uit alle bestanden onder <data>/raw")
     _data_argument(p)
     _engine_argument(p)
-    p.add_argument("--opnieuw", action="store_true", help="rebuild even when the inputs did not change")
+    p.add_argument("--opnieuw", action="store_true", help="ook als de invoer niet veranderd is")
     p.set_defaults(func=_cmd_inlezen)
 
-    p = sub.add_parser("valideer", help="check interview, pilot and CBS files without loading them "
-                                        "(exit 0 clean, 1 problems, 2 unusable)")
-    p.add_argument("bestanden", nargs="+", metavar="FILE", help="interview, pilot or CBS files (xlsx, ods, csv)")
-    p.add_argument("--kolommen", metavar="FILE", default=None,
-                   help="your own column mapping for CBS tables (a copy of config/cbs_kolommen.toml)")
-    p.add_argument("--json", action="store_true", help="print one JSON object with counts and problems")
+    p = sub.add_parser("valideer", help="controleer interview-, pilot- en CBS-bestanden zonder ze in te lezen "
+                                        "(exitcode 0: in orde, 1: meldingen, 2: onbruikbaar)")
+    p.add_argument("bestanden", nargs="+", metavar="BESTAND", help="interview-, pilot- of CBS-bestanden (xlsx, ods, csv)")
+    p.add_argument("--kolommen", metavar="BESTAND", default=None,
+                   help="eigen kolomindeling voor CBS-tabellen (een kopie van config/cbs_kolommen.toml)")
+    p.add_argument("--json", action="store_true", help="geef één JSON-object met de aantallen en meldingen")
     _engine_argument(p)
     p.set_defaults(func=_cmd_valideer)
 
-    p = sub.add_parser("pseudonimiseer", help="write a copy of a pilot file with names, BSN, birth dates, addresses, "
-                                              "phone numbers and e-mail replaced (keyed codes, ages); the original stays")
-    p.add_argument("bron", metavar="BRON", help="the file with direct identifiers")
-    p.add_argument("doel", metavar="DOEL", help="the new file (.xlsx, or .csv for a file with one sheet)")
+    p = sub.add_parser("pseudonimiseer", help="schrijf een kopie van een pilotbestand waarin namen, BSN, "
+                                              "geboortedata, adressen, telefoonnummers en e-mailadressen vervangen "
+                                              "zijn (door codes met een sleutel, en leeftijden); het origineel blijft")
+    p.add_argument("bron", metavar="BRON", help="het bestand met persoonsgegevens")
+    p.add_argument("doel", metavar="DOEL", help="het nieuwe bestand (.xlsx, of .csv voor een bestand met één blad)")
     p.add_argument("--sleutel", metavar="PAD", default=None,
-                   help="key file, outside the project folder (default: $BUITENBEELD_PSEUDONIEM_KEY or "
-                        "~/.config/buitenbeeld/pseudoniem.key; made on first use)")
-    p.add_argument("--overschrijven", action="store_true", help="replace DOEL when it exists")
+                   help="sleutelbestand, buiten de projectmap (standaard: $BUITENBEELD_PSEUDONIEM_KEY of "
+                        "~/.config/buitenbeeld/pseudoniem.key; wordt gemaakt als het er nog niet is)")
+    p.add_argument("--overschrijven", action="store_true", help="vervang DOEL als dat al bestaat")
     p.set_defaults(func=_cmd_pseudonimiseer)
 
-    p = sub.add_parser("template", help="write an empty interview workbook to fill in")
-    p.add_argument("soort", choices=["interviews"], help="which template")
-    p.add_argument("bestand", metavar="FILE", help="where to write it, for example kaart.xlsx")
-    p.add_argument("--overschrijven", action="store_true", help="replace an existing file")
+    p = sub.add_parser("template", help="schrijf een leeg interviewbestand om in te vullen")
+    p.add_argument("soort", choices=["interviews"], help="welk sjabloon")
+    p.add_argument("bestand", metavar="BESTAND", help="waar het komt, bijvoorbeeld kaart.xlsx")
+    p.add_argument("--overschrijven", action="store_true", help="vervang een bestand dat er al is")
     p.set_defaults(func=_cmd_template)
 
-    p = sub.add_parser("gemeente", help="look up a gemeente by name, code or common name")
-    p.add_argument("naam", help="for example 'Den Haag', 'den bosch' or GM0518")
-    p.add_argument("--jaar", type=int, default=2026, help="year of the gemeente list: 2013 or 2026 (default: %(default)s)")
+    p = sub.add_parser("gemeente", help="zoek een gemeente op naam, code of gangbare naam")
+    p.add_argument("naam", help="bijvoorbeeld 'Den Haag', 'den bosch' of GM0518")
+    p.add_argument("--jaar", type=int, default=2026, help="jaar van de gemeentelijst: 2013 of 2026 (standaard: %(default)s)")
     p.set_defaults(func=_cmd_gemeente)
     return parser
-
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
@@ -408,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except BuitenbeeldError as error:
-        print(f"buitenbeeld: error: {error}", file=sys.stderr)
+        print(f"buitenbeeld: fout: {error}", file=sys.stderr)
         return 2
 
 

@@ -51,30 +51,68 @@ class RowProblem:
     severity: str = "error"
 
     def location(self) -> str:
-        """Where the problem is, as a user finds it in the spreadsheet."""
-        parts = [f"file '{self.file}'"]
-        if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column '{self.column}'")
+        """Where the problem is, as a user finds it in the spreadsheet (Dutch: bestand, blad, rij, kolom)."""
+        parts = [f"bestand '{self.file}'"]
+        if _present(self.sheet):
+            parts.append(f"blad '{self.sheet}'")
+        if _present(self.row):
+            parts.append(f"rij {_whole(self.row)}")
+        if _present(self.column):
+            parts.append(f"kolom '{self.column}'")
         return ", ".join(parts)
 
     def message(self) -> str:
-        """A one-line message: where, which value, what is wrong, what to do."""
+        """A one-line Dutch message: where, which value, what is wrong, what to do.
+
+        A missing sheet, row, column or value (None, NaN, empty) is left out, never
+        shown as ``nan`` or ``None``.
+        """
         text = f"{self.location()}: {self.reason}"
-        if self.value not in (None, ""):
-            text += f" (value: {self.value!r})"
+        if _present(self.value):
+            text += f" (waarde: {_shown(self.value)})"
         if self.hint:
             text += f". {self.hint}"
         return text
 
     def as_record(self) -> dict[str, Any]:
-        """The problem as a flat dict, for a rejects table."""
+        """The problem as a flat dict, for a rejects table (a missing value is None, never ``'nan'``)."""
         record = asdict(self)
-        record["value"] = None if self.value is None else str(self.value)
+        record["value"] = _text(self.value) if _present(self.value) else None
         return record
+
+
+def _present(value: Any) -> bool:
+    """False for what a table stores for a missing field: None, NaN, ``pandas.NA``, empty text."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return False
+    try:
+        return not bool(value != value)  # NaN, NaT
+    except TypeError:  # pandas.NA refuses bool()
+        return False
+    except ValueError:  # a list or array of values: something is there
+        return True
+
+
+def _whole(row: Any) -> Any:
+    """A row number as people write it: ``3.0`` (from a table with missing rows) -> ``3``."""
+    return int(row) if isinstance(row, float) and row.is_integer() else row
+
+
+def _text(value: Any) -> str:
+    """A cell's value as a person reads it: a date as 5-3-2024, a whole number without ``.0``, WAAR/ONWAAR."""
+    if isinstance(value, str):
+        return value
+    if type(value).__name__ in ("bool", "bool_"):  # as Dutch Excel shows a boolean cell
+        return "WAAR" if value else "ONWAAR"
+    if hasattr(value, "strftime") and hasattr(value, "day"):
+        moment = f" {value:%H:%M}" if getattr(value, "hour", 0) or getattr(value, "minute", 0) else ""
+        return f"{value.day}-{value.month}-{value.year}{moment}"
+    return str(_whole(value))
+
+
+def _shown(value: Any) -> str:
+    """A cell's value in a message: text between quotes, anything else as :func:`_text` writes it."""
+    return f"'{value.strip()}'" if isinstance(value, str) else _text(value)
 
 
 class InputError(BuitenbeeldError):
@@ -142,11 +180,12 @@ class IdentifiersFoundError(InputError):
         self.findings = list(findings)
         columns = list(dict.fromkeys(f.column for f in self.findings if f.column))
         sheets = list(dict.fromkeys(f.sheet for f in self.findings))
-        reason = ("direct identifiers found, the file is not loaded: "
+        reason = ("in het bestand staan gegevens waarmee je een persoon direct herkent (zoals namen of "
+                  "telefoonnummers); het bestand is daarom niet ingelezen: "
                   + "; ".join(f.describe() for f in self.findings))
-        hint = hint or (f"Run `buitenbeeld pseudonimiseer {file} <new file>`: it writes a copy with codes and ages "
-                        "instead of names, birth dates and contact details (the original is not changed); "
-                        "then read the new file")
+        hint = hint or (f"Maak eerst een kopie zonder die gegevens met `buitenbeeld pseudonimiseer {file} "
+                        "<nieuw bestand>`: in de kopie staan codes en leeftijden in plaats van namen, geboortedata "
+                        "en contactgegevens (het origineel blijft zoals het is). Lees daarna het nieuwe bestand in")
         super().__init__(RowProblem(file, sheets[0] if len(sheets) == 1 else None, None, ", ".join(columns),
                                     None, reason, hint))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from buitenbeeld import settings
-from buitenbeeld.common.limits import input_problem
+from buitenbeeld.common.limits import input_problem, technical, unreadable
 from buitenbeeld.common.sheets import CellNote, Sheet, missing_sheet, shape_rows
 
 __all__ = [
@@ -175,8 +175,7 @@ def read_csv_sheet(path: Path, sheet: str | None) -> Sheet:
     try:
         data = path.read_bytes()  # at most LIMITS.max_file_bytes: checked before
     except OSError as error:
-        raise input_problem(path, f"cannot read the file ({error.strerror or error})",
-                            "Check that the file is not open elsewhere and that you may read it") from error
+        raise unreadable(path, error) from error
     if not data:
         return Sheet(None, [], [])
     dialect = sniff_csv(data)
@@ -202,8 +201,8 @@ def read_csv_sheet(path: Path, sheet: str | None) -> Sheet:
     try:
         rows = shape_rows(counted(), notes=notes, csv_file=True)
     except csv.Error as error:
-        raise input_problem(path, f"cannot read the CSV file ({error})",
-                            "Open it in Excel or LibreOffice and save it again as CSV") from error
+        raise input_problem(path, f"het CSV-bestand kan niet worden gelezen ({technical(error)})",
+                            "Open het bestand in Excel of LibreOffice en sla het opnieuw op als CSV") from error
     notes += _delimiter_notes(single, lengths, dialect.delimiter)
     return Sheet(None, rows, sorted(notes, key=lambda note: (note.row, -1 if note.column is None else note.column)))
 

@@ -24,7 +24,7 @@ _ISO_RE = re.compile(rf"^(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}}){_TIME}$")
 _DMY_RE = re.compile(rf"^(\d{{1,2}})([-/.])(\d{{1,2}})\2(\d{{4}}|\d{{2}}){_TIME}$")
 _NAMED_RE = re.compile(r"^(?:(\d{1,2})[\s-]*)?([a-z]+)\.?[\s-]*(\d{4}|\d{2})$")
 #: What a cell that is not a date should have held.
-DATE_EXPECTED = "expected a date like 2024-03-05, 5-3-2024 or 5 maart 2024"
+DATE_EXPECTED = "hier hoort een datum, zoals 5-3-2024, 2024-03-05 of 5 maart 2024"
 
 
 def date_text(text: str, raw: str) -> _dt.date:
@@ -46,7 +46,8 @@ def date_text(text: str, raw: str) -> _dt.date:
         year += 2000 if len(match[4]) == 2 else 0
     elif (match := _NAMED_RE.match(text)) and (match[1] or len(match[3]) == 4):
         if match[2] not in _MONTHS:
-            raise ValueError(f"unknown month '{match[2]}'; use a Dutch name like 'maart' or 'mrt'")
+            raise ValueError(f"onbekende maand '{match[2]}'; schrijf de maand in het Nederlands, zoals 'maart' of "
+                             "'mrt'")
         day, month, year = int(match[1] or 1), _MONTHS[match[2]], int(match[3])
         year += 2000 if len(match[3]) == 2 else 0
     else:
@@ -54,4 +55,4 @@ def date_text(text: str, raw: str) -> _dt.date:
     try:
         return _dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"impossible date '{raw.strip()}': day or month out of range") from None
+        raise ValueError(f"de datum '{raw.strip()}' bestaat niet: de dag of de maand klopt niet") from None

@@ -15,6 +15,7 @@ environment variable is in :data:`LIMIT_VARIABLES`.
 """
 from __future__ import annotations
 
+import errno
 import struct
 import zipfile
 from pathlib import Path
@@ -24,16 +25,25 @@ from buitenbeeld.errors import InputError, RowProblem
 
 __all__ = [
     "LIMIT_VARIABLES",
+    "PASSWORD_PROTECTED",
     "SAVE_AS_XLSX",
+    "SAVE_AGAIN",
     "check_limits",
+    "damaged",
     "dutch_number",
     "input_problem",
+    "technical",
+    "unreadable",
 ]
 
 #: The file types that are zip containers, checked member by member before reading.
 _ZIP_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 #: What to do with an old Excel 97-2003 workbook.
-SAVE_AS_XLSX = "Open it in Excel or LibreOffice and save it as .xlsx (Excel-werkmap)"
+SAVE_AS_XLSX = "Open het bestand in Excel of LibreOffice en sla het op als .xlsx (Excel-werkmap)"
+#: What to do with a workbook that a reader cannot open or read.
+SAVE_AGAIN = "Open het bestand in Excel of LibreOffice en sla het opnieuw op"
+#: Why a password protected workbook is refused.
+PASSWORD_PROTECTED = "het bestand is beveiligd met een wachtwoord"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted xlsx is an OLE2 container with an "EncryptionInfo" stream (UTF-16 name).
@@ -43,6 +53,31 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 def input_problem(path: Path, reason: str, hint: str, sheet: str | None = None) -> InputError:
     """An :class:`InputError` for the file ``path`` as a whole (no row), with a reason and a hint."""
     return InputError(RowProblem(path.name, sheet, None, None, None, reason, hint))
+
+
+def technical(error: BaseException) -> str:
+    """A library's own (English) error text, marked as such for a Dutch message: ``technische melding: ...``."""
+    return f"technische melding: {error}"
+
+
+#: Why the system refused to read a file, by errno, in plain Dutch.
+_OS_REASONS = {errno.EACCES: "je hebt geen toestemming om het te lezen",
+               errno.EPERM: "je hebt geen toestemming om het te lezen",
+               errno.ENOENT: "het bestand is er niet (meer)",
+               errno.EISDIR: "dit is een map, geen bestand",
+               errno.EBUSY: "het bestand is in gebruik"}
+
+
+def unreadable(path: Path, error: OSError) -> InputError:
+    """An :class:`InputError` for a file the system would not let us read, saying why in Dutch."""
+    why = _OS_REASONS.get(error.errno or 0) or technical(error.strerror or error)
+    return input_problem(path, f"het bestand kan niet worden gelezen ({why})",
+                         "Kijk of het bestand niet open staat in een ander programma en of je het mag lezen")
+
+
+def damaged(path: Path, error: BaseException) -> InputError:
+    """An :class:`InputError` for a workbook that is damaged (the reader's own text as the technical part)."""
+    return input_problem(path, f"het bestand is beschadigd ({technical(error)})", SAVE_AGAIN)
 
 
 def check_limits(path: Path) -> None:
@@ -70,8 +105,7 @@ def check_limits(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise input_problem(path, f"cannot read the file ({error.strerror or error})",
-                            "Check that the file is not open elsewhere and that you may read it") from error
+        raise unreadable(path, error) from error
     if size > limits.max_file_bytes:
         raise _limit_problem(path, "max_file_bytes", f"het bestand is te groot: {_megabytes(size)}",
                              _megabytes(limits.max_file_bytes))
@@ -86,22 +120,22 @@ def _check_container(path: Path) -> None:
         with path.open("rb") as handle:
             head = handle.read(4096)
     except OSError as error:
-        raise input_problem(path, f"cannot read the file ({error.strerror or error})",
-                            "Check that the file is not open elsewhere and that you may read it") from error
+        raise unreadable(path, error) from error
     if not head:
-        raise input_problem(path, "the file is empty", "Check that the file was saved completely")
+        raise input_problem(path, "het bestand is leeg", "Kijk of het bestand helemaal is opgeslagen")
     if head.startswith(_OLE2_MAGIC):
         if _is_encrypted_ooxml(path):
-            raise input_problem(path, "the workbook is password protected",
-                                "Save a copy without a password (File > Info > Protect Workbook)")
-        raise input_problem(path, f"this is an old Excel 97-2003 (.xls) file with a '{path.suffix}' name",
+            raise input_problem(path, PASSWORD_PROTECTED, "Sla een kopie op zonder wachtwoord "
+                                "(in Excel: Bestand > Info > Werkmap beveiligen)")
+        raise input_problem(path, f"dit is een oud Excel-bestand (Excel 97-2003, .xls) met '{path.suffix}' in de naam",
                             SAVE_AS_XLSX)
     if not head.startswith(_ZIP_MAGIC):
         if b"\x00" not in head:
-            raise input_problem(path, f"not a spreadsheet: the file is plain text, not a '{path.suffix}' workbook",
-                                "If it is a CSV export, rename it to .csv; otherwise save it as .xlsx")
-        raise input_problem(path, f"not a spreadsheet: the file is not a '{path.suffix}' workbook",
-                            "Check that this is the right file, or save it again as .xlsx")
+            raise input_problem(path, f"dit is geen rekenblad: het bestand is gewone tekst, geen "
+                                      f"'{path.suffix}'-bestand",
+                                "Is het een CSV-export? Verander de extensie dan in .csv. Sla het anders op als .xlsx")
+        raise input_problem(path, f"dit is geen rekenblad: het bestand is geen '{path.suffix}'-bestand",
+                            "Kijk of dit het goede bestand is, of sla het opnieuw op als .xlsx")
 
 
 #: The environment variable of each limit, and the unit it is given in.
@@ -181,14 +215,13 @@ def _zip_directory(path: Path, size: int) -> tuple[int, int] | None:
 
 def _check_zip_limits(path: Path, size: int, limits: settings.Limits) -> None:
     """Raise :class:`InputError` for a zip whose directory declares too many or too big members."""
-    damaged = ("the file is damaged (no zip directory at its end; was it copied or saved completely?)",
-               "Open it in Excel or LibreOffice and save it again")
     try:
         declared = _zip_directory(path, size)
     except (OSError, struct.error) as error:
-        raise input_problem(path, f"the file is damaged ({error})", damaged[1]) from error
+        raise damaged(path, error) from error
     if declared is None:
-        raise input_problem(path, *damaged)
+        raise input_problem(path, "het bestand is beschadigd (het einde ontbreekt; is het helemaal gekopieerd of "
+                                  "opgeslagen?)", SAVE_AGAIN)
     members, directory = declared
     too_many = (f"het bestand bestaat uit te veel onderdelen: {dutch_number(members)}",
                 dutch_number(limits.max_members))
@@ -203,7 +236,7 @@ def _check_zip_limits(path: Path, size: int, limits: settings.Limits) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise input_problem(path, f"the file is damaged ({error})", damaged[1]) from error
+        raise damaged(path, error) from error
     if len(infos) > limits.max_members:
         raise _limit_problem(path, "max_members",
                              f"het bestand bestaat uit te veel onderdelen: {dutch_number(len(infos))}",

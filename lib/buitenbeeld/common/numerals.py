@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 #: What a cell that is not a number should have held.
-NUMBER_EXPECTED = "expected a number, an estimate like 'ca. 40' or '30-50', or 'onbekend'"
+NUMBER_EXPECTED = "hier hoort een aantal, een schatting zoals 'ca. 40' of '30-50', of 'onbekend'"
 #: Scientific notation, as a CSV export writes a huge number ('1E+308'): read as the number
 #: it writes (so a count check can say it is too big); inf/nan words are never a number.
 _SCIENTIFIC_RE = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)e[+-]?\d+$")
@@ -51,7 +51,8 @@ def _to_float(token: str) -> float:
 def _ungroup(text: str, separator: str, token: str) -> str:
     first, *groups = text.split(separator)
     if groups and (len(first) > 3 or first[0] == "0" or any(len(g) != 3 for g in groups)):
-        raise ValueError(f"unclear number '{token}': write '1.200' for thousands, '1,5' for decimals")
+        raise ValueError(f"onduidelijk getal '{token}': schrijf '1.200' voor duizend tweehonderd en '1,5' voor "
+                         "anderhalf")
     return first + "".join(groups)
 
 
@@ -83,12 +84,12 @@ def number_text(text: str) -> tuple[float, float | None, float | None, bool]:
             raise ValueError(NUMBER_EXPECTED)
         b = _to_float(match["b"])
         if b < a:
-            raise ValueError("reversed range: write the low number first, as in '30-50'")
+            raise ValueError("het hoogste getal staat voorop: schrijf het laagste getal eerst, zoals '30-50'")
         return (a + b) / 2, a, b, True
     if match["gt"] or match["plus"]:
         return a, a, None, True
     if match["lt"]:  # '<5': somewhere between 0 and 5
         if a <= 0:
-            raise ValueError("expected a positive number after '<'")
+            raise ValueError("na '<' hoort een getal groter dan 0, zoals '<5'")
         return a / 2, 0.0, a, True
     return a, a, a, match["approx"] is not None

@@ -28,7 +28,7 @@ UNKNOWN_WORDS = frozenset({"onbekend", "onb", "onb.", "weet niet", "weet ik niet
                            "-", "--", "\u2013", "\u2014"})
 #: Answers that mean "does not apply" (folded).
 NOT_APPLICABLE_WORDS = frozenset({"n.v.t.", "n.v.t", "nvt", "nvt.", "n/a"})
-_NOT_FINITE = "expected a finite number"
+_NOT_FINITE = "hier hoort een gewoon getal; dit is oneindig groot of geen getal"
 
 
 def fold(text: str) -> str:

@@ -145,13 +145,15 @@ def _check_file(path: Path) -> str:
     """Return the lower-case suffix, or raise :class:`InputError` for a file that cannot be read."""
     suffix = path.suffix.lower()
     if suffix == ".xls":
-        raise input_problem(path, "old Excel 97-2003 workbooks (.xls) are not supported", SAVE_AS_XLSX)
+        raise input_problem(path, "dit is een oud Excel-bestand (Excel 97-2003, .xls); dat kan de werkbank niet "
+                                  "lezen", SAVE_AS_XLSX)
     if suffix not in SUPPORTED_SUFFIXES:
-        raise input_problem(path, f"unsupported file type '{path.suffix or '(none)'}'",
-                            "Use an .xlsx, .xlsm, .ods or .csv file")
+        raise input_problem(path, f"de werkbank leest geen bestanden van het type '{path.suffix or '(geen)'}'",
+                            "Gebruik een bestand van het type .xlsx, .xlsm, .ods of .csv")
     if not path.is_file():
-        raise input_problem(path, "file not found" if not path.exists() else "not a file",
-                            f"Check the path: {path}")
+        raise input_problem(path, "het bestand is niet gevonden" if not path.exists()
+                            else "dit is geen bestand (maar bijvoorbeeld een map)",
+                            f"Controleer de map en de naam: {path}")
     check_limits(path)
     if suffix != ".csv":
         check_workbook(path, suffix)

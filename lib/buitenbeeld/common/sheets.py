@@ -118,9 +118,9 @@ def with_notes(problems: list[RowProblem], notes: dict[str | None, CellNote] | N
 
 def missing_sheet(path: Path, sheet: str, names: Sequence[str]) -> InputError:
     """An :class:`InputError` for a sheet ``sheet`` the file does not have; the reason lists ``names``."""
-    listed = ", ".join(f"'{name}'" for name in names) or "none"
-    return input_problem(path, f"no sheet '{sheet}' (sheets: {listed})",
-                         "Use one of the sheets listed, or rename the sheet", sheet)
+    listed = ", ".join(f"'{name}'" for name in names) or "geen"
+    return input_problem(path, f"er is geen blad '{sheet}' (bladen: {listed})",
+                         "Kies een van deze bladen, of geef het blad de goede naam", sheet)
 
 
 def normalise_cell(value: Any) -> Any:

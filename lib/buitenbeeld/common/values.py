@@ -9,6 +9,9 @@ Counts of young people are also checked for plausibility (:func:`read_count`,
 :func:`count_problem`): a count that is not finite, negative, not a whole
 number or above a maximum is treated as unknown, with a Dutch reason.
 
+Consent to publish an organisation's name (:func:`parse_consent`) is only an
+explicit yes; ``x``, ``1`` or ``wel`` count as no consent, with a warning.
+
 The parsers are here; what they share lives below them: the first look at a
 raw cell (empty, unknown, a real number: :mod:`buitenbeeld.common.rawcells`),
 the grammar of number text (:mod:`buitenbeeld.common.numerals`) and of date
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import numbers
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +32,8 @@ from buitenbeeld.common.datetext import DATE_EXPECTED, date_text
 from buitenbeeld.common.numerals import NUMBER_EXPECTED, number_text
 from buitenbeeld.common.rawcells import UNKNOWN_WORDS, NotFiniteError, as_real, fold, is_bool, is_missing, is_unknown
 from buitenbeeld.common.spellings import (
+    CONSENT_NO,
+    CONSENT_YES,
     DOMAIN_SPELLINGS,
     FALSE_WORDS,
     ROLE_SPELLINGS,
@@ -38,7 +44,8 @@ from buitenbeeld.common.spellings import (
 from buitenbeeld.common.vocabulary import LEEFGEBIEDEN, ORGANISATION_TYPES, ROLES
 
 __all__ = [
-    "Number", "parse_number", "read_number", "MISSING_INVALID", "parse_bool", "parse_ja_nee_soms", "parse_date",
+    "Number", "parse_number", "read_number", "MISSING_INVALID", "parse_bool", "parse_consent", "CONSENT_HINT", "CONSENT_UNCLEAR",
+    "parse_ja_nee_soms", "parse_date",
     "parse_type", "parse_roles", "parse_leefgebieden", "parse_wijken", "parse_scale", "normalise_header",
     "MISSING_EMPTY", "MISSING_UNKNOWN", "MISSING_NOT_APPLICABLE",
     "MISSING_IMPLAUSIBLE", "MAX_YOUTH_GEMEENTE", "MAX_YOUTH_NEDERLAND", "COUNT_HINT",
@@ -123,7 +130,8 @@ def parse_number(raw: Any, *, allow_negative: bool = False) -> Number:
     if is_missing(raw):
         return Number(None, None, None, False, MISSING_EMPTY)
     if isinstance(raw, _dt.date):
-        raise ValueError("expected a number, got a date (did the spreadsheet turn '1-5' into a date?)")
+        raise ValueError("hier hoort een aantal, maar er staat een datum (heeft Excel of LibreOffice '1-5' "
+                         "misschien veranderd in een datum?)")
     if is_bool(raw):
         raise ValueError(NUMBER_EXPECTED)
     if (real := as_real(raw)) is not None:
@@ -139,7 +147,7 @@ def parse_number(raw: Any, *, allow_negative: bool = False) -> Number:
     if any(x is not None and not math.isfinite(x) for x in (value, low, high)):
         raise NotFiniteError()  # e.g. 400 digits, or '1e999'
     if not allow_negative and any(x is not None and x < 0 for x in (value, low, high)):
-        raise ValueError("expected a count; negative numbers are not allowed")
+        raise ValueError("een aantal kan niet onder 0 zijn")
     return Number(value, low, high, estimate, None)
 
 
@@ -258,7 +266,46 @@ def parse_bool(raw: Any) -> bool | None:
             return text in TRUE_WORDS
         if is_unknown(text):
             return None
-    raise ValueError("expected ja or nee")
+    raise ValueError("hier hoort ja of nee")
+
+
+#: Why a consent cell that is no explicit yes nor a clear no counts as no consent (Dutch B1).
+CONSENT_UNCLEAR = ("niet duidelijk of dit toestemming is; het telt als geen toestemming: de naam van de "
+                   "organisatie komt niet in een rapport")
+#: What to write in a consent cell (Dutch B1).
+CONSENT_HINT = ("Schrijf 'ja' als de organisatie toestemming geeft om haar naam in een rapport te noemen. "
+                "Schrijf 'nee' of laat de cel leeg als dat niet mag")
+
+
+def parse_consent(raw: Any) -> bool:
+    """Read consent to publish a name: True only for an explicit yes.
+
+    An explicit yes is one of :data:`~buitenbeeld.common.spellings.CONSENT_YES`:
+    ``ja``, ``yes``, ``akkoord``, ``toestemming (gegeven)``, ``(de naam) mag
+    genoemd/vermeld/gebruikt/gepubliceerd (worden)``, also after ``ja``
+    (``Ja, mag genoemd worden.``). Case, accents and punctuation do not matter;
+    text with a ``?`` is never a yes.
+
+    Returns False for an empty cell and a clear no (``nee``, ``n``, ``geen
+    toestemming``, ``mag niet genoemd worden``, ``0``, a FALSE cell). Anything
+    else (``x``, ``1``, ``j``, ``y``, ``wel``, ``?``, ``onbekend``, a TRUE cell)
+    is unclear: it raises ValueError with :data:`CONSENT_UNCLEAR`, and the
+    caller reads it as no consent, with a warning.
+    """
+    if is_missing(raw):
+        return False
+    if is_bool(raw):
+        if not raw:
+            return False
+    elif isinstance(raw, str):
+        text = " ".join(re.sub(r"[^\w?]+", " ", fold(raw)).split())
+        if text in CONSENT_YES:
+            return True
+        if text in CONSENT_NO:
+            return False
+    elif isinstance(raw, numbers.Real) and not math.isinf(raw) and raw == 0:
+        return False
+    raise ValueError(CONSENT_UNCLEAR)
 
 
 def parse_ja_nee_soms(raw: Any) -> str | None:
@@ -271,7 +318,7 @@ def parse_ja_nee_soms(raw: Any) -> str | None:
     try:
         flag = parse_bool(raw)
     except ValueError:
-        raise ValueError("expected ja, nee or soms") from None
+        raise ValueError("hier hoort ja, nee of soms") from None
     return None if flag is None else "ja" if flag else "nee"
 
 
@@ -299,7 +346,8 @@ def parse_date(raw: Any) -> _dt.date | None:
     if (real := as_real(raw)) is not None:
         if 20000 <= real <= 80000:
             return _EXCEL_EPOCH + _dt.timedelta(days=int(real))
-        raise ValueError(DATE_EXPECTED + " (a number is read as an Excel date only from 20000 to 80000)")
+        raise ValueError(DATE_EXPECTED + " (een getal lezen we alleen als datum als het een datumgetal van Excel "
+                         "is, van 20000 tot 80000)")
     if not isinstance(raw, str):
         raise ValueError(DATE_EXPECTED)
     text = fold(raw)
@@ -316,12 +364,12 @@ def parse_type(raw: Any) -> str:
     ``moskee`` and ``gemeente`` are understood. Raises ValueError when empty or unknown.
     """
     if is_missing(raw):
-        raise ValueError("type is required: one of " + ", ".join(ORGANISATION_TYPES))
+        raise ValueError("het type ontbreekt; kies uit: " + ", ".join(ORGANISATION_TYPES))
     key = re.sub(r"\((?:s|e|en)\)|['’]", "", fold(str(raw)))
     key = " ".join(re.sub(r"[^a-z0-9/&+]+|\borganisaties?\b", " ", key).split())
     key = re.sub(r"\s*(?:/|&|\+|\ben\b)\s*", "/", key)
     if key not in TYPE_SPELLINGS:
-        raise ValueError(f"unknown type '{str(raw).strip()}'; expected one of: " + ", ".join(ORGANISATION_TYPES))
+        raise ValueError(f"onbekend type '{str(raw).strip()}'; kies uit: " + ", ".join(ORGANISATION_TYPES))
     return TYPE_SPELLINGS[key]
 
 
@@ -334,7 +382,7 @@ def parse_roles(raw: Any) -> tuple[str, ...]:
     if is_missing(raw):
         return ()
     if not isinstance(raw, str):
-        raise ValueError("expected roles like 'bereiken; activeren'")
+        raise ValueError("hier horen rollen, zoals 'bereiken; activeren'")
     text = fold(re.sub(r"[\r\n]+", ";", raw))
     if is_unknown(text) or text in ("geen", "geen rol", "geen rollen"):
         return ()
@@ -342,9 +390,13 @@ def parse_roles(raw: Any) -> tuple[str, ...]:
     for token in re.split(r"[;,/&+]|\ben\b", text):
         if token := token.strip(" ."):
             if token not in ROLE_SPELLINGS:
-                raise ValueError(f"unknown role '{token}'; expected bereiken, activeren, plaatsen or behouden")
+                raise ValueError(f"onbekende rol '{token}'; kies uit bereiken, activeren, plaatsen en behouden")
             found.add(ROLE_SPELLINGS[token])
     return tuple(role for role in ROLES if role in found)
+
+
+_DOMAINS_EXPECTED = (f"hier horen leefgebieden van de ZRM: namen of nummers van 1 tot en met {len(LEEFGEBIEDEN)}, "
+                     "gescheiden door ;")
 
 
 def parse_leefgebieden(raw: Any) -> tuple[str, ...]:
@@ -357,15 +409,15 @@ def parse_leefgebieden(raw: Any) -> tuple[str, ...]:
     if is_missing(raw):
         return ()
     if is_bool(raw):
-        raise ValueError("expected ZRM domains or numbers 1-13")
+        raise ValueError(_DOMAINS_EXPECTED)
     if (real := as_real(raw)) is not None:
         if real != int(real):
-            raise ValueError(f"leefgebied number {real:g} is not a whole number; separate numbers with ';'")
+            raise ValueError(f"leefgebied {real:g} is geen heel getal; zet ; tussen de nummers".replace(".", ","))
         tokens = [str(int(real))]
     elif isinstance(raw, str):
         tokens = re.split(r"[;,\r\n]", raw)
     else:
-        raise ValueError("expected ZRM domains or numbers 1-13")
+        raise ValueError(_DOMAINS_EXPECTED)
     found = set()
     for token in tokens:
         key = re.sub(r"\s*(?:&|/|\+|\ben\b)\s*", " & ", fold(token)).strip(" .")
@@ -373,12 +425,14 @@ def parse_leefgebieden(raw: Any) -> tuple[str, ...]:
             continue
         if key.isdigit():
             if not 1 <= int(key) <= len(LEEFGEBIEDEN):
-                raise ValueError(f"leefgebied number {int(key)} is out of range; expected 1-13")
+                raise ValueError(f"leefgebied nummer {int(key)} bestaat niet; de nummers gaan van 1 tot en met "
+                                 f"{len(LEEFGEBIEDEN)}")
             found.add(LEEFGEBIEDEN[int(key) - 1])
         elif key in DOMAIN_SPELLINGS:
             found.add(DOMAIN_SPELLINGS[key])
         else:
-            raise ValueError(f"unknown leefgebied '{token.strip()}'; expected ZRM names or numbers 1-13")
+            raise ValueError(f"onbekend leefgebied '{token.strip()}'; gebruik de namen of de nummers (1 tot en met "
+                             f"{len(LEEFGEBIEDEN)}) van de ZRM")
     return tuple(name for name in LEEFGEBIEDEN if name in found)
 
 
@@ -393,7 +447,7 @@ def parse_wijken(raw: Any) -> tuple[str, ...]:
     if (real := as_real(raw)) is not None and real == int(real):
         raw = str(int(real))
     if not isinstance(raw, str):
-        raise ValueError("expected wijk names separated by ';'")
+        raise ValueError("hier horen namen van wijken, gescheiden door ;")
     wijken: dict[str, str] = {}
     for part in re.split(r"[;\r\n]", raw):
         if name := " ".join(part.split()):
@@ -407,7 +461,7 @@ def parse_scale(raw: Any, low: int = 1, high: int = 5) -> int | None:
     Returns None when empty or unknown; raises ValueError for fractions
     (``3,5``) and numbers out of range.
     """
-    expected = f"expected a whole number from {low} to {high}"
+    expected = f"hier hoort een heel getal van {low} tot en met {high}"
     if is_missing(raw):
         return None
     real = None if is_bool(raw) else as_real(raw)

@@ -43,7 +43,7 @@ from typing import Any
 from xml.sax.saxutils import unescape
 
 from buitenbeeld.common.formatting import format_letters
-from buitenbeeld.common.limits import input_problem
+from buitenbeeld.common.limits import PASSWORD_PROTECTED, SAVE_AGAIN, damaged, input_problem, technical
 from buitenbeeld.common.sheets import CellNote, Sheet, missing_sheet, normalise_cell, shape_rows
 
 __all__ = [
@@ -65,17 +65,18 @@ def check_workbook(path: Path, suffix: str) -> None:
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
             manifest = archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise input_problem(path, f"the file is damaged ({error})",
-                            "Open it in Excel or LibreOffice and save it again") from error
+        raise damaged(path, error) from error
     is_ods = b"opendocument.spreadsheet" in mimetype
     if suffix == ".ods" and not is_ods and "[Content_Types].xml" in names:
-        raise input_problem(path, "this is an Excel workbook with an '.ods' name", "Rename it to .xlsx")
+        raise input_problem(path, "dit is een Excel-bestand met '.ods' in de naam",
+                            "Verander de extensie van de naam in .xlsx")
     if suffix in _EXCEL_SUFFIXES and is_ods:
-        raise input_problem(path, f"this is an OpenDocument (.ods) workbook with a '{path.suffix}' name",
-                            "Rename it to .ods")
+        raise input_problem(path, f"dit is een OpenDocument-bestand (.ods) met '{path.suffix}' in de naam",
+                            "Verander de extensie van de naam in .ods")
     if is_ods and b"encryption-data" in manifest:
-        raise input_problem(path, "the workbook is password protected",
-                            "Save a copy without a password (File > Properties > Security)")
+        raise input_problem(path, PASSWORD_PROTECTED,
+                            "Sla een kopie op zonder wachtwoord (in LibreOffice: Bestand > Eigenschappen > "
+                            "Beveiliging)")
 
 
 def open_calamine(path: Path):
@@ -85,11 +86,9 @@ def open_calamine(path: Path):
     try:
         return CalamineWorkbook.from_path(str(path))
     except PasswordError as error:
-        raise input_problem(path, "the workbook is password protected",
-                            "Save a copy without a password") from error
+        raise input_problem(path, PASSWORD_PROTECTED, "Sla een kopie op zonder wachtwoord") from error
     except (CalamineError, OSError, ValueError) as error:
-        raise input_problem(path, f"cannot open the workbook ({error})",
-                            "Open it in Excel or LibreOffice and save it again") from error
+        raise input_problem(path, f"het bestand kan niet worden geopend ({technical(error)})", SAVE_AGAIN) from error
 
 
 _ODS_DURATION = re.compile(r"-?PT(\d+)H(\d+)M(\d+(?:\.\d+)?)S")
@@ -123,8 +122,8 @@ def read_calamine(path: Path, sheet: str | None, suffix: str) -> Sheet:
         try:
             rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as error:  # calamine raises its own and plain errors for bad sheet xml
-            raise input_problem(path, f"cannot read sheet '{sheet}' ({error})",
-                                "Open it in Excel or LibreOffice and save it again", sheet) from error
+            raise input_problem(path, f"het blad '{sheet}' kan niet worden gelezen ({technical(error)})",
+                                SAVE_AGAIN, sheet) from error
     finally:
         workbook.close()
     # calamine turns error cells into "": put their text back.
@@ -164,8 +163,7 @@ def read_openpyxl(path: Path, sheet: str | None) -> Sheet:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several unrelated types
-        raise input_problem(path, f"cannot open the workbook ({error})",
-                            "Open it in Excel or LibreOffice and save it again") from error
+        raise input_problem(path, f"het bestand kan niet worden geopend ({technical(error)})", SAVE_AGAIN) from error
     try:
         names = workbook.sheetnames
         if sheet is None:
@@ -181,8 +179,8 @@ def read_openpyxl(path: Path, sheet: str | None) -> Sheet:
         try:
             rows = shape_rows(worksheet.iter_rows(values_only=True), notes=notes)
         except Exception as error:
-            raise input_problem(path, f"cannot read sheet '{sheet}' ({error})",
-                                "Open it in Excel or LibreOffice and save it again", sheet) from error
+            raise input_problem(path, f"het blad '{sheet}' kan niet worden gelezen ({technical(error)})",
+                                SAVE_AGAIN, sheet) from error
     finally:
         workbook.close()
     try:

@@ -53,6 +53,7 @@ import pandas as pd
 from buitenbeeld.common.readers import is_synthetic
 from buitenbeeld.common.values import MAX_YOUTH_GEMEENTE, MAX_YOUTH_NEDERLAND, MISSING_IMPLAUSIBLE, read_count
 from buitenbeeld.errors import InputError, MissingDataError, RowProblem
+from buitenbeeld.ingest import wording
 from buitenbeeld.ingest.cbs_checks import RowChecks, check_totals
 from buitenbeeld.ingest.cbs_layout import (
     RECOGNISE_ROWS,
@@ -162,14 +163,16 @@ class _RowReader(RowChecks):
         gemeente = None
         if national:
             if self.national_at is not None:
-                self.problem(number, "gemeente", code or name, f"second national row (also row {self.national_at})",
-                             "Remove one of the two rows")
+                self.problem(number, "gemeente", code or name,
+                             f"tweede rij voor heel Nederland (ook rij {self.national_at})",
+                             "Haal een van de twee rijen weg")
                 self.rejected.append(number)
                 return None
         else:
             region = region_reason(code, name, self.section)
             if region:
-                self.problem(number, "gemeente", code or name, region, severity="warning")
+                self.problem(number, "gemeente", code or name, region,
+                             "Alleen de rijen van gemeenten worden gelezen; je hoeft niets te doen", "warning")
                 self.skipped.append(number)
                 return None
             gemeente = self.gemeente(number, code, name)
@@ -188,7 +191,7 @@ class _RowReader(RowChecks):
                     record[figure], record[f"{figure}_symbool"] = None, None
                     self.implausible(number, figure, count.problem)
                     continue
-                self.problem(number, figure, raw, str(error), "Correct the cell, or use a CBS symbol (. x -)")
+                self.problem(number, figure, raw, str(error), "Verbeter de cel, of gebruik een CBS-teken (. x -)")
         if len([p for p in self.problems if p.severity == "error"]) > errors:
             self.rejected.append(number)
             if gemeente is not None:
@@ -238,23 +241,26 @@ def read_youth_table(path: Path, *, year: int | None = None, mapping: str | Path
     layout = locate_table(rows, rules)
     if layout is None:
         raise InputError(RowProblem(path.name, sheet, None, None, None,
-                                    "no table found: no header with a 'buiten beeld' column above rows of "
-                                    "gemeenten (codes like GM0518 or names) with counts",
-                                    "Keep the CBS header and the gemeente column"))
+                                    "geen tabel gevonden: er staat geen kop met een kolom 'buiten beeld' boven rijen "
+                                    "met gemeenten (codes zoals GM0518, of namen) en aantallen",
+                                    "Laat de kop van de CBS-tabel en de kolom met gemeenten staan"))
     missing = [r.name for r in rules if r.required and r.name not in layout.figures]
     if missing:
-        found = "; ".join(h for h in layout.headers if h) or "none"
+        found = "; ".join(h for h in layout.headers if h) or "geen"
+        what = "de verplichte kolom" if len(missing) == 1 else "de verplichte kolommen"
         raise InputError(RowProblem(path.name, sheet, layout.data_at, ", ".join(missing), None,
-                                    f"no header matches required column(s) {', '.join(missing)} (headers: {found})",
-                                    "Adjust the patterns in the mapping file (config/cbs_kolommen.toml)"))
+                                    f"geen kop past bij {what} {wording.dutch_list(missing)} (koppen: {found})",
+                                    "Pas de patronen aan in het bestand met kolomnamen (config/cbs_kolommen.toml)"))
     found_year, found_indeling = title_years(layout.title_rows, path)
     peiljaar = year or found_year
     indeling = indeling or found_indeling or peiljaar
     reader = _RowReader(path, sheet, layout, indeling)
     if indeling not in AVAILABLE_YEARS:
-        reader.problem(None, None, indeling, f"no CBS gemeente list for {indeling or 'an unknown year'}; gemeenten "
-                       f"checked against {' and '.join(map(str, reader.list_years))}",
-                       "Give the year of the table", "warning")
+        lists = "de lijst" if len(reader.list_years) == 1 else "de lijsten"
+        reader.problem(None, None, indeling, f"de werkbank heeft geen gemeentelijst van CBS voor "
+                       f"{indeling or 'een onbekend jaar'}; de gemeenten zijn vergeleken met {lists} van "
+                       f"{wording.dutch_list(map(str, reader.list_years))}",
+                       "Geef het jaar van de tabel op", "warning")
     records, footnotes, nederland, read = [], [], {}, 0
     first_footnote = footnotes_from(rows, layout)
     for number, row in enumerate(rows[layout.data_at:], start=layout.data_at + 1):
@@ -331,8 +337,8 @@ def select_youth_table(paths: list[Path], peiljaar: int, **options: Any) -> Yout
     for table in tables:
         if table.peiljaar == peiljaar:
             return table
-    found = ", ".join(f"{t.path.name} ({t.peiljaar})" for t in tables) or "none"
+    found = ", ".join(f"{t.path.name} ({t.peiljaar or 'jaar onbekend'})" for t in tables) or "geen"
     raise MissingDataError(
-        f"No CBS youth-figures table for peiljaar {peiljaar} in the data folder (found: {found}). "
-        "Put the CBS table (xlsx) under raw/, or choose a peiljaar that is present."
+        f"Er is geen CBS-tabel met jongerencijfers voor peiljaar {peiljaar} in de datamap (gevonden: {found}). "
+        "Zet de CBS-tabel (xlsx) in de map raw/, of kies een peiljaar dat er wel is."
     )

@@ -18,8 +18,10 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from buitenbeeld.common.limits import dutch_number
 from buitenbeeld.common.values import Number, count_problem
 from buitenbeeld.errors import RowProblem, UnknownGemeenteError
+from buitenbeeld.ingest import wording
 from buitenbeeld.ingest.cbs_layout import FIGURE_COLUMNS, Layout
 from buitenbeeld.reference.gemeenten import AVAILABLE_YEARS, list_gemeenten, resolve_gemeente
 
@@ -33,8 +35,8 @@ __all__ = [
 _TOTAL_FIGURE = "jongeren_15_27"
 _COUNT_HINT = "Controleer het getal met de tabel van CBS; is het niet bekend, gebruik dan een CBS-teken (. x -)"
 _TOLERANCE_NOTE = (
-    "CBS rounds every cell, so a sum of n rounded cells may differ from the rounded total by at "
-    "most (n + 1) x half the rounding unit")
+    "CBS rondt elke cel af; daardoor mag de som van n afgeronde cellen hoogstens (n + 1) keer een halve "
+    "afrondingseenheid van het afgeronde totaal verschillen")
 
 
 def _list_years(year: int | None) -> tuple[int, ...]:
@@ -126,16 +128,17 @@ class RowChecks:
                 error = error or failure
         if found is None:
             self.problem(number, "gemeente", label, str(error),
-                         f"Check the code or name against the CBS list of {self.list_years[0]}")
+                         f"Vergelijk de code of de naam met de gemeentelijst van CBS van {self.list_years[0]}")
             return None
         if found.code in self.seen:
-            self.problem(number, "gemeente", label, f"{found} appears twice (also row {self.seen[found.code]})",
-                         "Remove one of the two rows")
+            self.problem(number, "gemeente", label, f"{found} staat er twee keer in (ook rij {self.seen[found.code]})",
+                         "Haal een van de twee rijen weg")
             return None
         self.seen[found.code] = number
         if code and name and not self._same(name, found):
-            self.problem(number, "gemeentenaam", name, f"the name does not match code {found.code} "
-                         f"({found.naam} in {found.jaar}); the code is used", severity="warning")
+            self.problem(number, "gemeentenaam", name, f"de naam past niet bij de code {found.code} "
+                         f"({found.naam} in {found.jaar}); de code wordt gebruikt",
+                         "Controleer de naam en de code van deze gemeente", severity="warning")
         return found
 
     @staticmethod
@@ -202,16 +205,21 @@ def check_totals(table: TotalledTable, rounding: int | None = None) -> list[RowP
         complete = (listed is None or len(frame) >= listed) and not table.rejected_rows
         difference = total - national
         if abs(difference) > tolerance if complete else difference > tolerance:
-            expectation = "equal" if complete else "at most"
+            expectation = "gelijk" if complete else "hoogstens even groot"
             weakened = ""
             if table.rejected_rows:
-                rows = ", ".join(map(str, table.rejected_rows))
-                weakened = (f"; the check is weakened to 'at most' because {len(table.rejected_rows)} row(s) were "
-                            f"rejected (row {rows}) and their figures are not in the sum")
+                rejected = len(table.rejected_rows)
+                rows = wording.dutch_list(map(str, table.rejected_rows))
+                weakened = (f"; de controle is minder streng ('hoogstens even groot') omdat "
+                            f"{wording.count_of(rejected, 'rij', 'rijen')} "
+                            f"{'is' if rejected == 1 else 'zijn'} afgewezen ({'rij' if rejected == 1 else 'rijen'} "
+                            f"{rows}) en die cijfers niet in de som zitten")
+            sign = "+" if difference > 0 else "-" if difference < 0 else ""
             problems.append(RowProblem(
                 table.path.name, table.sheet, int(table.nederland.get("rij", 0)) or None, figure, None,
-                f"the {len(frame)} gemeenten add up to {total:,.0f}, the Nederland row says {national:,.0f} "
-                f"(difference {difference:+,.0f}); expected {expectation} within {tolerance:,.0f} "
-                f"({_TOLERANCE_NOTE}, here {unit}){weakened}",
-                "Check for missing, doubled or shifted rows in this column", "warning"))
+                f"de {len(frame)} gemeenten tellen op tot {dutch_number(total)}, de rij Nederland zegt "
+                f"{dutch_number(national)} (verschil {sign}{dutch_number(abs(difference))}); verwacht: "
+                f"{expectation}, met een marge van {dutch_number(tolerance)} "
+                f"({_TOLERANCE_NOTE}, hier {unit}){weakened}",
+                "Kijk of er in deze kolom rijen ontbreken, dubbel staan of verschoven zijn", "warning"))
     return problems

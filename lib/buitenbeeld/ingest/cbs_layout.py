@@ -118,29 +118,36 @@ def load_column_mapping(path: str | Path | None = None) -> tuple[ColumnRule, ...
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise InputError(RowProblem(str(path), None, None, None, None, "mapping file not found",
-                                    "Give the path of a copy of config/cbs_kolommen.toml")) from error
+        raise InputError(RowProblem(str(path), None, None, None, None, "het bestand met kolomnamen is niet gevonden",
+                                    "Geef het pad van een kopie van config/cbs_kolommen.toml")) from error
     except tomllib.TOMLDecodeError as error:
-        raise InputError(RowProblem(path.name, None, None, None, None, f"not valid TOML ({error})")) from error
+        raise InputError(RowProblem(path.name, None, None, None, None,
+                                    f"dit is geen geldig TOML-bestand (technische melding: {error})",
+                                    "Verbeter de regel die de melding noemt; kijk hoe het in "
+                                    "config/cbs_kolommen.toml staat")) from error
     rules = []
     for name, section in raw.get("kolommen", {}).items():
         where = f"[kolommen.{name}]"
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or not isinstance(section, dict):
             raise InputError(RowProblem(path.name, None, None, where, name,
-                                        "a column name has lowercase letters, digits and _ only"))
+                                        "een kolomnaam mag alleen kleine letters, cijfers en _ hebben",
+                                        "Verander de naam, bijvoorbeeld in 'buiten_beeld'"))
         try:
             patterns = tuple(re.compile(p, re.I) for p in section.get("patronen", []))
             exclude = tuple(re.compile(p, re.I) for p in section.get("niet", []))
         except (re.error, TypeError) as error:
-            raise InputError(RowProblem(path.name, None, None, where, None, f"invalid pattern ({error})",
-                                        "Write each pattern as a Python regular expression in single quotes")) from error
+            raise InputError(RowProblem(path.name, None, None, where, None,
+                                        f"een patroon klopt niet (technische melding: {error})",
+                                        "Schrijf elk patroon als reguliere expressie van Python, tussen enkele "
+                                        "aanhalingstekens")) from error
         if not patterns:
-            raise InputError(RowProblem(path.name, None, None, where, None, "no patronen",
-                                        "List at least one header pattern"))
+            raise InputError(RowProblem(path.name, None, None, where, None, "er staan geen patronen in",
+                                        "Zet onder 'patronen' ten minste één patroon voor de kop van de kolom"))
         rules.append(ColumnRule(name, patterns, exclude, bool(section.get("verplicht", False)),
                                 str(section.get("omschrijving", ""))))
     if not rules:
-        raise InputError(RowProblem(path.name, None, None, None, None, "no [kolommen.<naam>] sections"))
+        raise InputError(RowProblem(path.name, None, None, None, None, "er staan geen kolommen [kolommen.<naam>] in",
+                                    "Kijk hoe het in config/cbs_kolommen.toml staat"))
     return tuple(rules)
 
 
@@ -331,7 +338,7 @@ def read_cell(value: Any) -> tuple[float | None, str | None]:
         When the cell is neither a count nor a CBS symbol.
     """
     if isinstance(value, bool):
-        raise ValueError("a yes/no value where a count was expected")
+        raise ValueError("hier hoort een aantal, maar er staat ja/nee (WAAR of ONWAAR)")
     if isinstance(value, (int, float)):
         if math.isnan(value):
             return None, ""
@@ -344,7 +351,7 @@ def read_cell(value: Any) -> tuple[float | None, str | None]:
         return float(number.replace(".", "")), None
     if re.fullmatch(r"\d+,\d+", number):
         return float(number.replace(",", ".")), None
-    raise ValueError(f"expected a count or a CBS symbol ({', '.join(repr(s) for s in CBS_SYMBOLS if s)})")
+    raise ValueError(f"hier hoort een aantal of een CBS-teken ({', '.join(repr(s) for s in CBS_SYMBOLS if s)})")
 
 
 def title_years(title_rows: list[str], path: Path) -> tuple[int | None, int | None]:
@@ -380,10 +387,10 @@ def region_reason(code: str, name: str, section: str | None) -> str | None:
     """
     levels = {region_level(code), region_level(name)} - {None}
     if levels - {"gemeente"}:
-        return "a province or region row, not a gemeente; left out"
+        return "een rij van een provincie of regio, geen gemeente; deze rij is overgeslagen"
     if section and not section.lower().startswith("gemeente") and not _GEMEENTE_CODE.match(code) \
             and "gemeente" not in levels:
-        return f"a row under the heading '{section}', not a gemeente; left out"
+        return f"een rij onder het kopje '{section}', geen gemeente; deze rij is overgeslagen"
     return None
 
 

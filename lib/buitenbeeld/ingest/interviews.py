@@ -28,6 +28,7 @@ from buitenbeeld.common.readers import is_synthetic, list_sheets, read_rows, rea
 from buitenbeeld.common.sheets import CellNote, notes_by_row, with_notes
 from buitenbeeld.common.vocabulary import INTERVIEW_SHEET
 from buitenbeeld.errors import InputError, RowProblem, UnknownGemeenteError
+from buitenbeeld.ingest import wording
 from buitenbeeld.ingest.validation import apply_rules, resolve_duplicates
 from buitenbeeld.reference.gemeenten import resolve_gemeente
 
@@ -90,7 +91,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("samenwerking_gemeente", "scale", "Samenwerking gemeente (1-5)"),
     Column("behoeften", "text", "Behoeften"),
     Column("risicos", "text", "Risico's", aliases=("risico_s",)),
-    Column("toestemming_publicatie", "bool", "Toestemming publicatie", aliases=("toestemming",)),
+    Column("toestemming_publicatie", "consent", "Toestemming publicatie", aliases=("toestemming",)),
     Column("opmerkingen", "text", "Opmerkingen"),
 )
 PERSONAL_COLUMNS = tuple(c.name for c in COLUMNS if c.kind == "personal")
@@ -103,8 +104,8 @@ COLUMN_ABSENT = "niet gevraagd"
 #: All number columns are limited by ``settings.LIMITS.max_youth_per_organisation``.
 FRACTION_COLUMNS = ("gesprekken_per_maand",)
 _LIMIT_TEXT = "de grens voor één organisatie"
-_SCALE_HINT = "Use a whole number from 1 to 5, or leave it empty when unknown"
-_NUMBER_HINT = "Write a number, an estimate like 'ca. 40' or '30-50', or 'onbekend'; the value is treated as unknown"
+_SCALE_HINT = "Schrijf een heel getal van 1 tot en met 5, of laat de cel leeg als je het niet weet"
+_NUMBER_HINT = wording.unknown_hint("Schrijf een aantal, een schatting zoals 'ca. 40' of '30-50', of 'onbekend'")
 #: Error values as Excel and LibreOffice show them (#DIV/0!, #N/B, #WAARDE!, #REF!, Err:502).
 _SPREADSHEET_ERROR = re.compile(r"^(#[A-Z0-9/]+[!?]?|#N/[AB]|Err:\d+)$", re.IGNORECASE)
 #: How many rows from the top the header row may be (title rows above it are allowed).
@@ -129,14 +130,16 @@ def _cached(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 # kind -> (parser, hint shown when it fails)
 _PARSERS: dict[str, tuple[Callable[[Any], Any], str]] = {
-    "date": (_cached(values.parse_date), "Write a date like 5-3-2024 or 2024-03-05"),
+    "date": (_cached(values.parse_date), "Schrijf een datum, zoals 5-3-2024 of 2024-03-05"),
     "scale": (_cached(values.parse_scale), _SCALE_HINT),
-    "janeesoms": (_cached(values.parse_ja_nee_soms), "Use ja, nee or soms"),
-    "bool": (_cached(values.parse_bool), "Use ja or nee"),
-    "leefgebieden": (_cached(values.parse_leefgebieden), "Use ZRM names or numbers 1-13, separated by ';'"),
-    "roles": (_cached(values.parse_roles), "Use bereiken, activeren, plaatsen, behouden, separated by ';'"),
-    "wijken": (_cached(values.parse_wijken), "Separate several wijken with ';'"),
-    "type": (_cached(values.parse_type), "Use one of: " + ", ".join(values.ORGANISATION_TYPES)),
+    "janeesoms": (_cached(values.parse_ja_nee_soms), "Schrijf ja, nee of soms"),
+    # only an explicit yes is consent; an unclear answer is a warning and counts as no (see _parse_row)
+    "consent": (_cached(values.parse_consent), values.CONSENT_HINT),
+    "leefgebieden": (_cached(values.parse_leefgebieden),
+                     "Schrijf de namen of de nummers (1 tot en met 13) van de ZRM, met een puntkomma (;) ertussen"),
+    "roles": (_cached(values.parse_roles), "Schrijf bereiken, activeren, plaatsen of behouden, met een puntkomma (;) ertussen"),
+    "wijken": (_cached(values.parse_wijken), "Zet een puntkomma (;) tussen meerdere wijken"),
+    "type": (_cached(values.parse_type), "Kies uit: " + ", ".join(values.ORGANISATION_TYPES)),
 }
 
 
@@ -167,13 +170,10 @@ class IngestResult:
         return self.problems[self.problems["severity"] == "error"]
 
     def summary_lines(self) -> list[str]:
-        """``read N = loaded L + rejected R`` per file and in total."""
-        lines = [
-            f"{row.file}: read {row.read} = loaded {row.loaded} + rejected {row.rejected}"
-            for row in self.files.itertuples()
-        ]
+        """``gelezen N = geladen L + afgewezen R`` (read = loaded + rejected) per file and in total, in Dutch."""
+        lines = [wording.counts_line(row.file, row.read, row.loaded, row.rejected) for row in self.files.itertuples()]
         total = self.files[["read", "loaded", "rejected"]].sum()
-        lines.append(f"total: read {total['read']} = loaded {total['loaded']} + rejected {total['rejected']}")
+        lines.append(wording.counts_line("totaal", total["read"], total["loaded"], total["rejected"]))
         return lines
 
 
@@ -229,16 +229,17 @@ def _map_headers(rows: list[tuple], at: int, file: str, sheet: str | None) -> tu
                 letter = format_letters(position)
                 problems.append(RowProblem(
                     file, sheet, at + 1, letter, None,
-                    f"column {letter} has data but no name in the header row (merged header cells?)",
-                    "Give every column its own name in the header row; this column is ignored", "warning"))
+                    f"kolom {letter} heeft gegevens, maar geen naam in de rij met kolomnamen (zijn cellen "
+                    "samengevoegd?)",
+                    "Geef elke kolom een eigen naam in de rij met kolomnamen; deze kolom wordt nu overgeslagen",
+                    "warning"))
             continue
         column = _HEADERS.get(values.normalise_header(str(raw)))
         if column is None:
             continue  # extra columns are allowed and ignored
         if column in mapping.values():
-            problems.append(RowProblem(file, sheet, at + 1, str(raw), None,
-                                       f"column '{column.name}' appears twice; the first is used",
-                                       "Remove or rename the second column", "warning"))
+            problems.append(RowProblem(file, sheet, at + 1, str(raw), None, *wording.duplicate_column(column.name),
+                                       "warning"))
             continue
         mapping[position] = column
     return mapping, problems
@@ -255,11 +256,12 @@ def _parse_row(cells: dict[str, Any], file: str, sheet: str | None, row: int) ->
     for column in COLUMNS:
         raw = cells.get(column.name)
         if column.required and _is_empty(raw):
-            problem(column.name, f"'{column.name}' is required and empty", f"Fill in the {column.label.lower()}", "error")
+            problem(column.name, *wording.required_empty(column.name, column.label), "error")
             continue
         if isinstance(raw, str) and _SPREADSHEET_ERROR.match(raw.strip()):
-            problem(column.name, f"the cell holds a spreadsheet error ({raw.strip()}), not an answer",
-                    "Check the formula in this cell, or type the value", "error" if column.required else "warning")
+            problem(column.name, f"in de cel staat een foutmelding van Excel of LibreOffice ({raw.strip()}), "
+                    "geen antwoord", "Controleer de formule in deze cel, of typ de waarde in",
+                    "error" if column.required else "warning")
             if column.required:
                 continue
             raw = None
@@ -290,10 +292,12 @@ def _parse_row(cells: dict[str, Any], file: str, sheet: str | None, row: int) ->
         except UnknownGemeenteError as error:
             problem(column.name, error.reason, error.hint, "error")
         except ValueError as error:
-            severity = "error" if column.required else "warning"
             hint = _PARSERS.get(column.kind, (None, ""))[1]
-            problem(column.name, str(error), hint + ("" if column.required else "; the value is treated as unknown"), severity)
-            record[column.name] = None
+            if column.required:
+                problem(column.name, str(error), hint, "error")
+            else:  # an unclear consent is no consent: its reason says so, and it is no unknown value
+                problem(column.name, str(error), hint if column.kind == "consent" else wording.unknown_hint(hint), "warning")
+            record[column.name] = False if column.kind == "consent" else None
     return record, problems
 
 
@@ -313,7 +317,7 @@ def _parse_postcode(raw: Any) -> str | None:
         return None
     text = str(raw).strip().upper().replace(" ", "")
     if not re.fullmatch(r"[1-9]\d{3}([A-Z]{2})?", text):
-        raise ValueError("expected a Dutch postcode like 1234 AB")
+        raise ValueError("hier hoort een Nederlandse postcode, zoals 1234 AB")
     return f"{text[:4]} {text[4:]}".strip()
 
 
@@ -336,11 +340,11 @@ def _choose_sheet(path: Path, engine: str) -> tuple[str | None, list[tuple], lis
     if len(candidates) == 1:
         sheet, rows, notes = candidates[0].name, candidates[0].rows, candidates[0].notes
         return sheet, rows, [RowProblem(path.name, sheet, None, None, None,
-                                        f"no sheet '{INTERVIEW_SHEET}'; sheet '{sheet}' holds the interviews and is used",
-                                        f"Rename the sheet to '{INTERVIEW_SHEET}'", "warning")], notes
-    raise InputError(RowProblem(path.name, None, None, None, None,
-                                f"no sheet '{INTERVIEW_SHEET}' (sheets: {', '.join(sheets)})",
-                                f"Put the interviews in a sheet named '{INTERVIEW_SHEET}'"))
+                                        f"er is geen blad '{INTERVIEW_SHEET}'; het blad '{sheet}' heeft de "
+                                        "interviews en wordt gebruikt",
+                                        f"Geef het blad de naam '{INTERVIEW_SHEET}'", "warning")], notes
+    raise InputError(RowProblem(path.name, None, None, None, None, wording.no_sheet(INTERVIEW_SHEET, sheets),
+                                f"Zet de interviews in een blad met de naam '{INTERVIEW_SHEET}'"))
 
 
 def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
@@ -355,9 +359,9 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
     if at is None:
         if any(not all(_is_empty(v) for v in r) for r in rows):
             raise InputError(RowProblem(file, sheet, None, None, None,
-                                        "no header row with the interview columns in the first rows",
-                                        "Put the column names (naam, gemeente, type, ...) in row 1"))
-        problems.append(RowProblem(file, sheet, None, None, None, "the sheet is empty", "", "warning"))
+                                        "in de eerste rijen staan niet de kolomnamen van de interviews",
+                                        "Zet de kolomnamen (naam, gemeente, type, ...) in rij 1"))
+        problems.append(RowProblem(file, sheet, None, None, None, wording.SHEET_EMPTY, "", "warning"))
         return _FileRows(file, 0, [], problems, synthetic, path)
     mapping, header_problems = _map_headers(rows, at, file, sheet)
     problems.extend(header_problems)
@@ -369,10 +373,8 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileRows:
             continue
         read += 1
         if missing:
-            names = ", ".join(f"'{c.name}'" for c in missing)
             problems.append(RowProblem(file, sheet, number, missing[0].name, None,
-                                       f"required column(s) {names} missing from the header row",
-                                       f"Add the column to the header row (row {at + 1})"))
+                                       *wording.missing_columns([c.name for c in missing], at + 1)))
             continue
         cells = {column.name: row[pos] if pos < len(row) else None for pos, column in mapping.items()}
         # every row's contact details, rejected rows too: the privacy check must know them all

@@ -32,6 +32,7 @@ from buitenbeeld.common.readers import is_synthetic, list_sheets, read_rows, rea
 from buitenbeeld.common.sheets import Sheet, notes_by_row, with_notes
 from buitenbeeld.common.vocabulary import APPRECIATION, CONTACT_SHEET, PROFILE_CRITERIA, SCOUT_SHEET
 from buitenbeeld.errors import InputError, RowProblem
+from buitenbeeld.ingest import wording
 from buitenbeeld.ingest.interviews import Column, file_labels
 from buitenbeeld.ingest.pilot_columns import SHEET_COLUMNS, SHEET_HEADERS, column_hint, is_empty, parse_cells
 from buitenbeeld.privacy.gate import check_identifiers
@@ -80,9 +81,9 @@ def _parse_sheet(read: Sheet, kind: str, file: str, sheet: str) -> _SheetRows:
         if any(not all(is_empty(v) for v in r) for r in rows):
             required = ", ".join(c.name for c in columns if c.required)
             raise InputError(RowProblem(file, sheet, None, None, None,
-                                        f"no header row with the {kind} columns in the first rows",
-                                        f"Put the column names ({required}, ...) in row 1"))
-        result.problems.append(RowProblem(file, sheet, None, None, None, "the sheet is empty", "", "warning"))
+                                        f"in de eerste rijen staan niet de kolomnamen van het blad '{kind}'",
+                                        f"Zet de kolomnamen ({required}, ...) in rij 1"))
+        result.problems.append(RowProblem(file, sheet, None, None, None, wording.SHEET_EMPTY, "", "warning"))
         return result
     mapping: dict[int, Column] = {}
     for position, raw in enumerate(rows[at]):
@@ -91,8 +92,7 @@ def _parse_sheet(read: Sheet, kind: str, file: str, sheet: str) -> _SheetRows:
             continue
         if column in mapping.values():
             result.problems.append(RowProblem(file, sheet, at + 1, str(raw), None,
-                                              f"column '{column.name}' appears twice; the first is used",
-                                              "Remove or rename the second column", "warning"))
+                                              *wording.duplicate_column(column.name), "warning"))
             continue
         mapping[position] = column
     missing = [c.name for c in columns if c.required and c not in mapping.values()]
@@ -106,10 +106,8 @@ def _parse_sheet(read: Sheet, kind: str, file: str, sheet: str) -> _SheetRows:
             result.problems.append(noted[number][None].problem(file, sheet, required[0] if required else None, "error"))
             continue
         if missing:
-            names = ", ".join(f"'{m}'" for m in missing)
             result.problems.append(RowProblem(file, sheet, number, missing[0], None,
-                                              f"required column(s) {names} missing from the header row",
-                                              f"Add the column to the header row (row {at + 1})"))
+                                              *wording.missing_columns(missing, at + 1)))
             continue
         cells = {column.name: row[pos] if pos < len(row) else None for pos, column in mapping.items()}
         row_problems: list[RowProblem] = []
@@ -125,8 +123,8 @@ def _parse_sheet(read: Sheet, kind: str, file: str, sheet: str) -> _SheetRows:
                 row_problems = [dataclasses.replace(p, severity="error") if p.column == "plaatsing_soort" else p
                                 for p in row_problems]
             else:
-                problem("plaatsing_soort", "a placement (stap 'geplaatst') needs its kind", column_hint("plaatsing"),
-                        "error")
+                problem("plaatsing_soort", "bij een plaatsing (stap 'geplaatst') hoort een soort plaatsing",
+                        column_hint("plaatsing"), "error")
         result.problems.extend(row_problems)
         if any(p.severity == "error" for p in row_problems):
             continue
@@ -146,12 +144,14 @@ def _check_scouts(scouts: _SheetRows) -> None:
         first = seen.setdefault(record["scout_id"], record["bron_rij"])
         if first != record["bron_rij"]:
             scouts.problems.append(RowProblem(scouts.file, scouts.sheet, record["bron_rij"], "scout_id", record["scout_id"],
-                                              f"duplicate of row {first}", "Give each scout one row", "error"))
+                                              f"dubbel: dezelfde scout staat ook in rij {first}",
+                                              "Geef elke scout één rij", "error"))
             continue
         start, end = record.get("startdatum"), record.get("einddatum")
         if start and end and end < start:
             scouts.problems.append(RowProblem(scouts.file, scouts.sheet, record["bron_rij"], "einddatum", end,
-                                              "einddatum lies before startdatum", "Check both dates", "warning"))
+                                              "de einddatum ligt voor de startdatum", "Controleer beide datums",
+                                              "warning"))
         kept.append(record)
     scouts.records = kept
 
@@ -164,14 +164,14 @@ def _check_contacts(contacts: _SheetRows, scouts: _SheetRows | None) -> None:
         scout = record.get("scout_id")
         if known is not None and scout and scout not in known:
             contacts.problems.append(RowProblem(contacts.file, contacts.sheet, record["bron_rij"], "scout_id", scout,
-                                                f"scout '{scout}' is not in the sheet '{scouts.sheet}'",
-                                                "Add the scout to that sheet, or correct the id", "warning"))
+                                                f"scout '{scout}' staat niet in het blad '{scouts.sheet}'",
+                                                "Zet de scout in dat blad, of verbeter de code", "warning"))
         key = (record["jongere_id"], record["gemeentecode"], record["datum"], record["stap"])
         first = seen.setdefault(key, record["bron_rij"])
         if first != record["bron_rij"]:
             contacts.problems.append(RowProblem(contacts.file, contacts.sheet, record["bron_rij"], "stap", record["stap"],
-                                                f"the same step on the same day as row {first}",
-                                                "Remove one of the two rows; it is counted once", "warning"))
+                                                f"dezelfde stap op dezelfde dag als rij {first}",
+                                                "Haal een van de twee rijen weg; de stap telt één keer", "warning"))
 
 
 # --------------------------------------------------------------------------- files
@@ -244,9 +244,8 @@ def _parse_file(path: Path, engine: str, file: str | None = None) -> _FileResult
         check_identifiers(path, file)
         contact_sheet = _sheet_named(path, CONTACT_SHEET)
         if contact_sheet is None:
-            raise InputError(RowProblem(file, None, None, None, None,
-                                        f"no sheet '{CONTACT_SHEET}' (sheets: {', '.join(list_sheets(path))})",
-                                        f"Put the steps of the young people in a sheet named '{CONTACT_SHEET}'"))
+            raise InputError(RowProblem(file, None, None, None, None, wording.no_sheet(CONTACT_SHEET, list_sheets(path)),
+                                        f"Zet de stappen van de jongeren in een blad met de naam '{CONTACT_SHEET}'"))
         scout_sheet = _sheet_named(path, SCOUT_SHEET)
         contacts = _parse_sheet(read_sheet(path, contact_sheet, engine), CONTACT_SHEET, file, contact_sheet)
         scouts = _parse_sheet(read_sheet(path, scout_sheet, engine), SCOUT_SHEET, file, scout_sheet) if scout_sheet else None
@@ -289,9 +288,10 @@ class PilotResult:
         return self.problems[self.problems["severity"] == "error"]
 
     def summary_lines(self) -> list[str]:
-        """``read N = loaded L + rejected R`` per sheet."""
-        return [f"{r.file} [{r.sheet}]: read {r.read} = loaded {r.loaded} + rejected {r.rejected}"
-                + (" (unusable)" if r.unusable else "") for r in self.sheets.itertuples()]
+        """``gelezen N = geladen L + afgewezen R`` (read = loaded + rejected) per sheet, in Dutch."""
+        return [wording.counts_line(f"{r.file} [{r.sheet}]" if isinstance(r.sheet, str) and r.sheet else r.file,
+                                    r.read, r.loaded, r.rejected)
+                + (" (onbruikbaar)" if r.unusable else "") for r in self.sheets.itertuples()]
 
 
 _CONTACT_TABLE = ["jongere_id", "scout_id", "organisatie_id", "gemeentecode", "gemeentenaam", "datum", "stap",

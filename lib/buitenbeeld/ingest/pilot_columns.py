@@ -17,6 +17,7 @@ from typing import Any, Callable
 from buitenbeeld.common import values
 from buitenbeeld.common.vocabulary import CONTACT_SHEET, PLAATSING_SOORTEN, SCOUT_SHEET, STAPPEN
 from buitenbeeld.errors import UnknownGemeenteError
+from buitenbeeld.ingest import wording
 from buitenbeeld.ingest.interviews import Column
 from buitenbeeld.reference.gemeenten import resolve_gemeente
 
@@ -105,7 +106,7 @@ def _parse_choice(table: dict[str, str], expected: tuple[str, ...], what: str) -
             return None
         key = _choice_key(raw)
         if key not in table:
-            raise ValueError(f"unknown {what} '{str(raw).strip()}'; expected one of: " + ", ".join(expected))
+            raise ValueError(f"onbekende {what} '{str(raw).strip()}'; kies uit: " + ", ".join(expected))
         return table[key]
     return parse
 
@@ -113,11 +114,12 @@ def _parse_choice(table: dict[str, str], expected: tuple[str, ...], what: str) -
 def _parse_leeftijd(raw: Any) -> int | None:
     number = values.read_number(raw)
     if number.problem:
-        raise ValueError("expected an age in whole years")
+        raise ValueError("hier hoort een leeftijd in hele jaren")
     if number.value is None:
         return None
     if number.value != int(number.value) or not AGE_RANGE[0] <= number.value <= AGE_RANGE[1]:
-        raise ValueError(f"age {number.value:g} is outside {AGE_RANGE[0]}-{AGE_RANGE[1]}")
+        age = f"{number.value:g}".replace(".", ",")
+        raise ValueError(f"leeftijd {age} valt buiten {AGE_RANGE[0]} tot en met {AGE_RANGE[1]} jaar")
     return int(number.value)
 
 
@@ -130,19 +132,21 @@ def _parse_training(raw: Any) -> tuple[Any, bool | None]:
         try:
             return None, values.parse_bool(raw)
         except ValueError:
-            raise ValueError("expected the date the training was completed (or ja/nee)") from None
+            raise ValueError("hier hoort de datum waarop de training is afgerond (of ja of nee)") from None
 
 
 # kind -> (parser, hint)
 _PARSERS: dict[str, tuple[Callable[[Any], Any], str]] = {
-    "date": (values.parse_date, "Write a date like 5-3-2018 or 2018-03-05"),
-    "bool": (values.parse_bool, "Use ja or nee"),
-    "leefgebieden": (values.parse_leefgebieden, "Use ZRM names or numbers 1-13, separated by ';'"),
-    "stap": (_parse_choice(_STAP, STAPPEN, "step"), "Use one of: " + ", ".join(STAPPEN)),
-    "plaatsing": (_parse_choice(_SOORT, PLAATSING_SOORTEN, "kind of placement"),
-                  "Use one of: " + ", ".join(PLAATSING_SOORTEN)),
-    "leeftijd": (_parse_leeftijd, f"Write the age at the step, {AGE_RANGE[0]} to {AGE_RANGE[1]}"),
-    "training": (_parse_training, "Write the date the training was completed, or leave it empty"),
+    "date": (values.parse_date, "Schrijf een datum, zoals 5-3-2018 of 2018-03-05"),
+    "bool": (values.parse_bool, "Schrijf ja of nee"),
+    "leefgebieden": (values.parse_leefgebieden,
+                     "Schrijf de namen of de nummers (1 tot en met 13) van de ZRM, met een puntkomma (;) ertussen"),
+    "stap": (_parse_choice(_STAP, STAPPEN, "stap"), "Kies uit: " + ", ".join(STAPPEN)),
+    "plaatsing": (_parse_choice(_SOORT, PLAATSING_SOORTEN, "soort plaatsing"),
+                  "Kies uit: " + ", ".join(PLAATSING_SOORTEN)),
+    "leeftijd": (_parse_leeftijd, f"Schrijf de leeftijd op de dag van de stap, van {AGE_RANGE[0]} tot en met "
+                                  f"{AGE_RANGE[1]} jaar"),
+    "training": (_parse_training, "Schrijf de datum waarop de training is afgerond, of laat de cel leeg"),
 }
 
 
@@ -172,7 +176,7 @@ def parse_cells(cells: dict[str, Any], columns: tuple[Column, ...], problem) -> 
         if column.kind == "free":
             continue  # scanned by the privacy gate, never carried into a table
         if column.required and is_empty(raw):
-            problem(column.name, f"'{column.name}' is required and empty", f"Fill in the {column.label.lower()}", "error")
+            problem(column.name, *wording.required_empty(column.name, column.label), "error")
             continue
         try:
             if column.kind == "gemeente":
@@ -192,6 +196,6 @@ def parse_cells(cells: dict[str, Any], columns: tuple[Column, ...], problem) -> 
             if column.required:
                 problem(column.name, str(error), hint, "error")
             else:
-                problem(column.name, str(error), hint + "; the value is treated as unknown", "warning")
+                problem(column.name, str(error), wording.unknown_hint(hint), "warning")
                 record[column.name] = None
     return record

@@ -6,7 +6,8 @@
 
 - ``organisaties.parquet``: the analysis table, without personal columns;
 - ``problemen.parquet`` and ``afgewezen.csv``: every problem with file, sheet,
-  row, column, value, reason and hint (errors rejected their row);
+  row, column, value, reason and hint (errors rejected their row); the CSV, which
+  people open in Excel, has Dutch headers (:data:`PROBLEM_HEADERS`);
 - ``bestanden.parquet``: per file the rows read, loaded and rejected;
 - ``conflicten.parquet``: answers that differ between files, side by side;
 - ``validatie.md``: all of that as a summary a person can read;
@@ -31,6 +32,7 @@ import pandas as pd
 
 from buitenbeeld.common.files import hash_file, private_dir, write_atomic, write_csv
 from buitenbeeld.common.formatting import escape, is_missing
+from buitenbeeld.ingest import wording
 from buitenbeeld.ingest.interviews import IngestResult, load_interviews
 from buitenbeeld.ingest.pilot import PILOT_TABLES, PilotResult, load_pilots
 from buitenbeeld.ingest.sources import KINDS, Inputs, discover_inputs, is_candidate
@@ -43,6 +45,8 @@ __all__ = [
     "REJECTS_CSV",
     "VALIDATION_REPORT",
     "MANIFEST",
+    "PROBLEM_HEADERS",
+    "SEVERITIES",
     "BuildResult",
     "build_processed",
     "read_processed",
@@ -60,6 +64,16 @@ PERSONAL_TABLE = Path("persoonlijk") / "contactgegevens.parquet"
 REJECTS_CSV = "afgewezen.csv"
 VALIDATION_REPORT = "validatie.md"
 MANIFEST = "manifest.json"
+#: The Dutch header of each field of a row problem, in ``afgewezen.csv`` and ``validatie.md``.
+PROBLEM_HEADERS = {"file": "bestand", "sheet": "blad", "row": "rij", "column": "kolom", "value": "waarde",
+                   "reason": "reden", "hint": "wat te doen", "severity": "soort"}
+#: The Dutch words of a problem's severity.
+SEVERITIES = {"error": "fout", "warning": "waarschuwing"}
+#: The Dutch header of each count of a file (or sheet), in ``validatie.md``.
+_COUNT_HEADERS = {"file": "bestand", "sheet": "blad", "read": "gelezen", "loaded": "geladen", "rejected": "afgewezen",
+                  "synthetic": "synthetisch", "unusable": "onbruikbaar"}
+_CONFLICT_HEADERS = {"organisatie_id": "organisatie", "kolom": "kolom", "bron_a": "bron A", "waarde_a": "waarde A",
+                     "bron_b": "bron B", "waarde_b": "waarde B", "besluit": "besluit"}
 #: Columns that hold several values (tuples in memory, lists in parquet).
 _LIST_COLUMNS = ("wijk", "leefgebieden", "rollen_nu", "rollen_bereid", "rollen_gemeente", "waarschuwingen")
 
@@ -93,11 +107,12 @@ class BuildResult:
         return self._result
 
     def summary_lines(self) -> list[str]:
-        """The counts per file and in total, and where the validation report is."""
-        state = "rebuilt" if self.rebuilt else "up to date (inputs unchanged)"
+        """The counts per file and in total, and where the validation report is (Dutch, for the command line)."""
+        state = ("opnieuw gemaakt" if self.rebuilt
+                 else "waren al bijgewerkt (de invoerbestanden zijn niet veranderd)")
         pilots = self.pilots.summary_lines() if self.inputs.pilots else []
-        return [*self.result.summary_lines(), *pilots, f"processed tables {state}: {self.processed}",
-                f"validation report: {self.processed / VALIDATION_REPORT}"]
+        return [*self.result.summary_lines(), *pilots, f"verwerkte tabellen {state}: {self.processed}",
+                f"validatierapport: {self.processed / VALIDATION_REPORT}"]
 
 
 def _stat(path: Path) -> list[int]:
@@ -214,7 +229,7 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
     write_atomic(processed / PERSONAL_TABLE, lambda p: result.personal.to_parquet(p, index=False), mode=0o600)
     rejects = pd.concat([frame for frame in (result.rejects, pilots.rejects) if len(frame)] or [result.rejects],
                         ignore_index=True)
-    write_csv(processed / REJECTS_CSV, rejects)
+    write_csv(processed / REJECTS_CSV, _rejects_table(rejects))
     write_atomic(processed / VALIDATION_REPORT,
                   lambda p: p.write_text(validation_markdown(result, pilots), encoding="utf-8"))
     write_atomic(processed / MANIFEST,
@@ -251,55 +266,76 @@ def read_processed_pilots(data_dir: str | Path | None = None, processed: Path | 
     return PilotResult(**tables, synthetic=bool(sheets["synthetic"].any()) if len(sheets) else False)
 
 
-def _markdown_table(frame: pd.DataFrame) -> str:
+def _rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
+    """The rejects as people open them in Excel: Dutch headers, ``fout``/``waarschuwing``, a whole row number."""
+    table = rejects.assign(severity=rejects["severity"].map(lambda s: SEVERITIES.get(s, s)),
+                           row=rejects["row"].astype("Int64"))
+    return table.rename(columns=PROBLEM_HEADERS)
+
+
+def _cell(value) -> str:
+    """One cell of a Markdown table: escaped input text, ``ja``/``nee`` for a flag, a whole number without ``.0``."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        value = wording.yes_no(value)
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return escape(value)  # every cell, also the ones the workbench wrote itself
+
+
+def _markdown_table(frame: pd.DataFrame, headers: dict[str, str] | None = None) -> str:
+    """``frame`` as a Markdown table under the Dutch ``headers`` (column -> header; only those columns, in order)."""
     if frame.empty:
         return "_geen_\n"
-    text = frame.astype(object).map(lambda v: "" if is_missing(v) else escape(v))
+    if headers is not None:
+        frame = frame[[c for c in headers if c in frame]].rename(columns=headers)
+    text = frame.astype(object).map(_cell)
     lines = ["| " + " | ".join(map(escape, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
     lines += ["| " + " | ".join(row) + " |" for row in text.itertuples(index=False)]
     return "\n".join(lines) + "\n"
 
 
+def _rows(count) -> str:
+    """``**1** rij``, ``**6** rijen``: a count of rows in bold, with the right form of the word."""
+    return f"**{int(count)}** {'rij' if int(count) == 1 else 'rijen'}"
+
+
 def validation_markdown(result: IngestResult, pilots: PilotResult | None = None) -> str:
     """The validation report: counts, rejected rows, warnings and conflicts, in Dutch; then the pilots."""
     totals = result.files[["read", "loaded", "rejected"]].sum() if len(result.files) else {"read": 0, "loaded": 0, "rejected": 0}
-    columns = {"file": "bestand", "sheet": "blad", "row": "rij", "column": "kolom", "value": "waarde",
-               "reason": "reden", "hint": "wat te doen"}
-    problems = result.problems.rename(columns=columns)
-    errors = problems[problems["severity"] == "error"][list(columns.values())]
-    warnings = problems[problems["severity"] == "warning"][list(columns.values())]
-    files = result.files.rename(columns={"file": "bestand", "read": "gelezen", "loaded": "geladen",
-                                         "rejected": "afgewezen", "synthetic": "synthetisch",
-                                         "unusable": "onbruikbaar"})
+    problem_headers = {k: v for k, v in PROBLEM_HEADERS.items() if k != "severity"}
+    problems = result.problems
+    errors = problems[problems["severity"] == "error"]
+    warnings = problems[problems["severity"] == "warning"]
     parts = [
         "# Validatie sociale kaart\n",
-        f"Gelezen: **{totals['read']}** rijen = **{totals['loaded']}** geladen + **{totals['rejected']}** afgewezen.\n",
+        f"Gelezen: {_rows(totals['read'])} = **{int(totals['loaded'])}** geladen + "
+        f"**{int(totals['rejected'])}** afgewezen.\n",
     ]
     if result.synthetic:
         parts.append("Let op: (een deel van) de invoer is SYNTHETISCHE DEMONSTRATIEDATA.\n")
     parts += [
-        "## Per bestand\n", _markdown_table(files),
+        "## Per bestand\n", _markdown_table(result.files, {k: v for k, v in _COUNT_HEADERS.items() if k != "sheet"}),
         "## Afgewezen rijen (fouten)\n",
         "Deze rijen staan niet in de analyse. Verbeter ze in het bronbestand en lees opnieuw in.\n",
-        _markdown_table(errors),
+        _markdown_table(errors, problem_headers),
         "## Waarschuwingen\n",
         "Deze rijen zijn wel geladen; de genoemde waarde is als onbekend behandeld of gemarkeerd.\n",
-        _markdown_table(warnings),
+        _markdown_table(warnings, problem_headers),
         "## Conflicten tussen bestanden\n",
         "Dezelfde organisatie met verschillende antwoorden in twee bestanden, naast elkaar.\n",
-        _markdown_table(result.conflicts),
+        _markdown_table(result.conflicts, _CONFLICT_HEADERS),
     ]
     if pilots is not None and len(pilots.sheets):
-        pilot_problems = pilots.problems.rename(columns=columns)[list(columns.values()) + ["severity"]]
+        pilot_problems = pilots.problems.assign(severity=pilots.problems["severity"].map(lambda s: SEVERITIES.get(s, s)))
         parts += [
             "# Validatie pilotbestanden\n",
             "Per bestand en blad: gelezen = geladen + afgewezen. Een bestand met directe identificatie "
             "(namen, BSN, geboortedata, adressen, telefoonnummers, e-mailadressen) wordt in zijn geheel "
             "geweigerd; maak er eerst een gepseudonimiseerde kopie van met `buitenbeeld pseudonimiseer`.\n",
-            _markdown_table(pilots.sheets.rename(columns={"file": "bestand", "sheet": "blad", "read": "gelezen",
-                                                         "loaded": "geladen", "rejected": "afgewezen",
-                                                         "synthetic": "synthetisch", "unusable": "onbruikbaar"})),
+            _markdown_table(pilots.sheets, _COUNT_HEADERS),
             "## Meldingen\n",
-            _markdown_table(pilot_problems.rename(columns={"severity": "soort"})),
+            _markdown_table(pilot_problems, PROBLEM_HEADERS),
         ]
     return "\n".join(parts)

@@ -94,6 +94,8 @@ _KIND_HINT = {
     "janeesoms": ", ".join(JA_NEE_SOMS[:-1]) + " of " + JA_NEE_SOMS[-1] + ".",
     "roles": "Een of meer van: " + "; ".join(values.ROLES) + ", gescheiden door ;.",
     "bool": " of ".join(JA_NEE_SOMS[:2]) + ".",
+    "consent": "Schrijf ja als de organisatie toestemming geeft. Alleen ja telt: nee, leeg of iets anders "
+               "(x, 1, wel) betekent geen toestemming.",
 }
 # Kinds whose cells are stored as text, so that '1-5', '2,5' or '0612...' stay as typed.
 _TEXT_KINDS = ("number", "leefgebieden", "personal", "postcode", "wijken")
@@ -120,7 +122,8 @@ _INTRO = (
     "- Blauwe kolommen zijn contactgegevens ("
     + ", ".join(c.label.lower() for c in COLUMNS if c.kind == "personal") + ").",
     "  Die blijven bij de gemeente en komen nooit in een rapport.",
-    "- Toestemming publicatie leeg betekent nee: de organisatie staat dan zonder naam in een rapport.",
+    "- Toestemming publicatie: alleen ja telt als toestemming. Leeg betekent nee, en x, 1 of wel ook:",
+    "  de organisatie staat dan zonder naam in een rapport.",
     "- De bladen 'lijsten' en 'leefgebieden' zijn om op te zoeken.",
 )
 
@@ -190,7 +193,7 @@ def _leefgebieden_sheet(sheet) -> None:
 
 def _validation(kind: str) -> DataValidation | None:
     """The data validation of one kind of column, or None."""
-    lists = {"type": "lijst_types", "scale": "lijst_schaal", "bool": "lijst_janee",
+    lists = {"type": "lijst_types", "scale": "lijst_schaal", "bool": "lijst_janee", "consent": "lijst_janee",
              "janeesoms": "lijst_janeesoms", "roles": "lijst_rollen", "leefgebieden": "lijst_leefgebieden"}
     if kind in lists:
         strict = kind not in ("roles", "leefgebieden")  # several values separated by ';' must stay possible
@@ -272,10 +275,10 @@ def write_interview_template(path: Path, *, overwrite: bool = False) -> Path:
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
-        raise BuitenbeeldError(f"Cannot write the template to '{path}': the file name must end in .xlsx.")
+        raise BuitenbeeldError(f"Het invulbestand kan niet naar '{path}': de naam moet eindigen op .xlsx.")
     if path.exists() and not overwrite:
-        raise BuitenbeeldError(f"'{path}' already exists. Choose another file name, or pass overwrite=True "
-                               "(on the command line: --overschrijven) to replace it.")
+        raise BuitenbeeldError(f"'{path}' bestaat al. Kies een andere naam, of vervang het bestand met "
+                               "--overschrijven (in Python: overwrite=True).")
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheets = {name: workbook.create_sheet(name) for name in SHEETS}

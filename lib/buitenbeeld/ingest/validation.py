@@ -17,6 +17,7 @@ from typing import Callable
 
 import pandas as pd
 
+from buitenbeeld.common.limits import dutch_number
 from buitenbeeld.errors import RowProblem
 
 __all__ = ["Rule", "RULES", "IGNORED_IN_COMPARISON", "apply_rules", "resolve_duplicates"]
@@ -50,25 +51,27 @@ def _dates(frame: pd.DataFrame) -> pd.Series:
 RULES: tuple[Rule, ...] = (
     Rule("bereik_onwaarschijnlijk", "jongeren_bereik",
          lambda f: (f["jongeren_bereik"] > MAX_BEREIK_PER_MAAND).fillna(False),
-         f"more than {MAX_BEREIK_PER_MAAND:,} young people a month is implausible for one organisation",
-         "Check the number: young people aged 15-27 in contact per month"),
+         f"meer dan {dutch_number(MAX_BEREIK_PER_MAAND)} jongeren per maand is voor één organisatie niet "
+         "waarschijnlijk",
+         "Controleer het getal: het gaat om jongeren van 15 tot 27 jaar met wie de organisatie per maand contact heeft"),
     Rule("buiten_beeld_boven_bereik", "jongeren_buiten_beeld", _gt("jongeren_buiten_beeld", "jongeren_bereik"),
-         "more young people buiten beeld than in contact (jongeren_bereik)",
-         "Buiten beeld is a part of the young people in contact; check both numbers"),
+         "meer jongeren buiten beeld dan jongeren in contact (jongeren_bereik)",
+         "Jongeren buiten beeld zijn een deel van de jongeren in contact; controleer beide getallen"),
     Rule("zorgwekkend_boven_buiten_beeld", "jongeren_zorgwekkend", _gt("jongeren_zorgwekkend", "jongeren_buiten_beeld"),
-         "more zorgwekkende young people than young people buiten beeld",
-         "Zorgwekkend is a part of buiten beeld; check both numbers"),
+         "meer zorgwekkende jongeren dan jongeren buiten beeld",
+         "Zorgwekkende jongeren zijn een deel van de jongeren buiten beeld; controleer beide getallen"),
     Rule("datum_in_toekomst", "datum_interview",
          lambda f: _dates(f).map(lambda d: d is not None and d > dt.date.today()).astype(bool),
-         "interview date lies in the future", "Check the year of the date"),
+         "de datum van het interview ligt in de toekomst", "Controleer het jaar van de datum"),
     Rule("datum_te_oud", "datum_interview",
          lambda f: _dates(f).map(lambda d: d is not None and d < EARLIEST_INTERVIEW).astype(bool),
-         f"interview date before {EARLIEST_INTERVIEW:%Y}", "Check the year, or leave out interviews that are no longer current"),
+         f"de datum van het interview ligt voor {EARLIEST_INTERVIEW:%Y}",
+         "Controleer het jaar, of laat interviews weg die niet meer actueel zijn"),
     Rule("geen_bereik_wel_plaatsingen", "plaatsingen_werk_12m",
          lambda f: ((f["jongeren_bereik"] == 0) & (
              f[["plaatsingen_opleiding_12m", "plaatsingen_werk_12m", "plaatsingen_stage_12m"]].sum(axis=1) > 0)).fillna(False),
-         "placements without any young people in contact",
-         "Check jongeren_bereik: 0 means none, leave it empty when unknown"),
+         "wel plaatsingen, maar geen jongeren in contact (jongeren_bereik is 0)",
+         "Controleer jongeren_bereik: 0 betekent geen enkele jongere; laat de cel leeg als je het niet weet"),
 )
 
 #: Columns that say where a row came from or hold free text; two rows about the same
@@ -144,8 +147,10 @@ def resolve_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, list[RowProblem]
             per_file.append(first_in_file)
             for index, row in rows.iloc[1:].iterrows():
                 keep[index] = False
-                problems.append(_problem(row, "organisatie_id", f"duplicate of row {first_in_file['bron_rij']}",
-                                         "Give each organisation one row, or distinct ids", "error"))
+                problems.append(_problem(row, "organisatie_id",
+                                         f"dubbel: dezelfde organisatie staat ook in rij {first_in_file['bron_rij']}",
+                                         "Geef elke organisatie één rij, of geef ze elk een eigen organisatie_id",
+                                         "error"))
         if len(per_file) < 2:
             continue
         # across files: identical copies keep the first; otherwise one decision for all copies
@@ -154,12 +159,14 @@ def resolve_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, list[RowProblem]
         if not any(differing.values()):
             for row in per_file[1:]:
                 keep[row.name] = False
-                where = f"file '{first['bron_bestand']}' row {first['bron_rij']}"
-                problems.append(_problem(row, "organisatie_id", f"same organisation and answers as {where}",
-                                         "The same interview is in two files; remove one copy", "error"))
+                where = f"bestand '{first['bron_bestand']}', rij {first['bron_rij']}"
+                problems.append(_problem(row, "organisatie_id",
+                                         f"dezelfde organisatie met dezelfde antwoorden als in {where}",
+                                         "Hetzelfde interview staat in twee bestanden; haal één kopie weg", "error"))
             continue
         winner = _newest_of(per_file)
-        decision = "all rejected: resolve the conflict" if winner is None else f"kept {_where(winner)} (newest interview)"
+        decision = ("alle rijen afgewezen: los het conflict op" if winner is None
+                    else f"{_where(winner)} gehouden (nieuwste interview)")
         reference = winner if winner is not None else first
         for row in per_file:
             if row is reference:
@@ -174,8 +181,10 @@ def resolve_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, list[RowProblem]
                 continue
             keep[row.name] = False
             others = ", ".join(_where(other) for other in per_file if other is not row)
-            problems.append(_problem(row, "organisatie_id", f"conflict with {others}",
-                                     "See the conflicts in the validation report and correct one of the files", "error"))
+            problems.append(_problem(row, "organisatie_id", f"conflict met {others}: andere antwoorden over "
+                                     "dezelfde organisatie",
+                                     "Bekijk de conflicten in validatie.md en verbeter een van de bestanden",
+                                     "error"))
     return keep, problems, pd.DataFrame(sides)
 
 
@@ -184,10 +193,19 @@ def _where(row: pd.Series) -> str:
 
 
 def _text(value) -> str:
+    """An answer as a person reads it in the conflicts table: ``40`` not ``40.0``, ``ja``/``nee``, a date as 5-3-2024."""
     value = _comparable(value)
     if value is None:
         return ""
-    return "; ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+    if isinstance(value, tuple):
+        return "; ".join(map(str, value))
+    if type(value).__name__ in ("bool", "bool_"):
+        return "ja" if value else "nee"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.date):
+        return f"{value.day}-{value.month}-{value.year}"
+    return str(value)
 
 
 def _newest_of(rows: list[pd.Series]) -> pd.Series | None:

@@ -107,14 +107,22 @@ class IdentifierFinding:
     by_name: bool = False
 
     def describe(self) -> str:
-        """One line for a message, without the identifying values (nor the words around them)."""
-        where = f"sheet '{self.sheet}', " if self.sheet else ""
+        """One Dutch line for a message, without the identifying values (nor the words around them).
+
+        ``blad 'contacten', kolom 'naam': naam (kolomnaam)``, or
+        ``kolom 'opmerking': telefoonnummer (2 cellen, rij 3 en 5)``.
+        """
+        where = f"blad '{self.sheet}', " if self.sheet else ""
         if not self.column:
-            return f"{where}the name of the sheet: {self.kind}"
-        how = "column name" if self.by_name else f"{self.count} cell(s), row(s) " + ", ".join(map(str, self.rows))
-        if not self.by_name and self.count > len(self.rows):
-            how += ", …"
-        return f"{where}column '{self.column}': {self.kind} ({how})"
+            return f"{where}de naam van het blad: {self.kind}"
+        if self.by_name:
+            how = "kolomnaam"
+        else:
+            cells = f"{self.count} {'cel' if self.count == 1 else 'cellen'}"
+            rows = [str(row) for row in self.rows] + (["meer"] if self.count > len(self.rows) else [])
+            listed = rows[0] if len(rows) == 1 else ", ".join(rows[:-1]) + " en " + rows[-1]
+            how = f"{cells}, {'rij' if len(self.rows) == 1 else 'rijen'} {listed}" if self.rows else cells
+        return f"{where}kolom '{self.column}': {self.kind} ({how})"
 
 
 def _header_tokens(key: str) -> list[str]:

@@ -93,8 +93,9 @@ def key_path(path: str | os.PathLike | None = None) -> Path:
     resolved = Path(chosen).expanduser().resolve()
     if resolved.is_relative_to(PROJECT_ROOT.resolve()):
         raise PseudonymKeyError(
-            f"The pseudonymisation key may not be inside the project folder ({PROJECT_ROOT}): {resolved}. "
-            f"Keep it elsewhere, for example {DEFAULT_KEY_PATH}, or set {KEY_ENV} to a path outside the project.")
+            f"De sleutel voor het pseudonimiseren mag niet in de projectmap ({PROJECT_ROOT}) staan: {resolved}. "
+            f"Bewaar hem ergens anders, bijvoorbeeld in {DEFAULT_KEY_PATH}, of zet {KEY_ENV} op een pad buiten "
+            "het project.")
     return resolved
 
 
@@ -130,12 +131,16 @@ def load_key(path: str | os.PathLike | None = None) -> tuple[bytes, Path]:
         key = where.read_bytes()
         mode = where.stat().st_mode
     except OSError as error:
-        raise PseudonymKeyError(f"Cannot read the pseudonymisation key {where}: {error.strerror or error}") from error
+        raise PseudonymKeyError(f"De sleutel voor het pseudonimiseren ({where}) kan niet worden gelezen "
+                                f"(technische melding: {error.strerror or error}). Kijk of het bestand er is en of "
+                                "je het mag lezen.") from error
     if os.name == "posix" and mode & 0o077:
-        raise PseudonymKeyError(f"The pseudonymisation key {where} can be read by others; run: chmod 600 {where}")
+        raise PseudonymKeyError(f"De sleutel voor het pseudonimiseren ({where}) kan door anderen worden gelezen. "
+                                f"Maak hem privé met: chmod 600 {where}")
     if len(key) < 16:
-        raise PseudonymKeyError(f"The pseudonymisation key {where} is too short ({len(key)} bytes); "
-                                "remove it to have a new one made (codes will change)")
+        raise PseudonymKeyError(f"De sleutel voor het pseudonimiseren ({where}) is te kort ({len(key)} bytes). "
+                                "Haal het bestand weg, dan maakt de werkbank een nieuwe sleutel. Let op: dan krijgt "
+                                "iedereen een nieuwe code.")
     return key, where
 
 
@@ -177,10 +182,11 @@ class PseudonymiseResult:
     masked_cells: int
 
     def summary_lines(self) -> list[str]:
-        """What changed, for the command line (no values)."""
+        """What changed, for the command line, in Dutch (no values)."""
         lines = [f"{column}: {action}" for column, action in self.columns.items()]
-        lines.append(f"identifiers masked in {self.masked_cells} cell(s) of other columns")
-        lines.append(f"written: {self.target} (the original is unchanged); key: {self.key_path}")
+        cells = f"{self.masked_cells} {'cel' if self.masked_cells == 1 else 'cellen'}"
+        lines.append(f"persoonsgegevens onleesbaar gemaakt in {cells} van andere kolommen")
+        lines.append(f"geschreven: {self.target} (het origineel is niet veranderd); sleutel: {self.key_path}")
         return lines
 
 
@@ -255,11 +261,11 @@ def _pseudonymise_sheet(sheet: Sheet, key: bytes, actions: dict[str, str]) -> tu
     for i in dropped:
         target = identity.get(i)
         actions[label + names[i]] = (
-            f"replaced by code in '{target}'" if target and existing[target] is None else
-            f"removed; the codes in '{sheet.header[existing[target]]}' are kept, an empty one gets the code "
-            "of the name" if target else
-            "replaced by 'leeftijd' (age at the step date) or 'leeftijdsgroep'" if i in birth else
-            "kept as four-digit 'postcode4'" if i in postcode else "removed")
+            f"vervangen door een code in '{target}'" if target and existing[target] is None else
+            f"weggehaald; de codes in '{sheet.header[existing[target]]}' blijven staan, een lege cel krijgt de "
+            "code van de naam" if target else
+            "vervangen door 'leeftijd' (de leeftijd op de datum van de stap) of 'leeftijdsgroep'" if i in birth else
+            "alleen de vier cijfers blijven staan, in 'postcode4'" if i in postcode else "weggehaald")
     kept = [i for i in range(len(sheet.header)) if i not in dropped or i in postcode]
     # a header that holds an identifier (in a file without a header row: a value) becomes ``kolom N``; masking it
     # would leave ``[naam]``, which reads as a name column
@@ -309,7 +315,8 @@ def _pseudonymise_sheet(sheet: Sheet, key: bytes, actions: dict[str, str]) -> tu
         rows_out.append(out)
     for i, count in recoded.items():
         if count:
-            actions[label + names[i]] = f"kept; {count} name(s) or other identifier(s) in it replaced by codes"
+            found = "naam of ander persoonsgegeven" if count == 1 else "namen of andere persoonsgegevens"
+            actions[label + names[i]] = f"blijft staan; {count} {found} erin vervangen door codes"
     above = []
     for row in sheet.above:  # title rows: free text too
         masked_row = []
@@ -391,19 +398,22 @@ def pseudonymise(source: str | os.PathLike, target: str | os.PathLike, key_path:
     suffix = target.suffix.lower()
     refuse = None
     if target.resolve() == source.resolve():
-        refuse = "the target is the source file itself", "Give a new file name; the original is never changed"
+        refuse = ("het nieuwe bestand is hetzelfde als het bronbestand",
+                  "Geef een nieuwe bestandsnaam; het origineel wordt nooit veranderd")
     elif suffix not in (".xlsx", ".csv"):
-        refuse = f"cannot write a '{target.suffix}' file", "Use a target ending in .xlsx or .csv"
+        refuse = (f"de werkbank kan geen '{target.suffix or '(geen)'}'-bestand schrijven",
+                  "Kies een naam die eindigt op .xlsx of .csv")
     elif target.exists() and not overwrite:
-        refuse = f"the target {target} exists already", "Choose another name, or allow overwriting"
+        refuse = (f"het nieuwe bestand {target} bestaat al",
+                  "Kies een andere naam, of vervang het bestand met --overschrijven")
     if refuse:
         raise InputError(RowProblem(source.name, None, None, None, None, *refuse))
     key, where = load_key(key_path)
     sheets = read_sheets(source)
     if suffix == ".csv" and len(sheets) > 1:
         raise InputError(RowProblem(source.name, None, None, None, None,
-                                    f"the file has {len(sheets)} sheets and a CSV file holds one",
-                                    "Write an .xlsx target, or save each sheet as its own CSV first"))
+                                    f"het bestand heeft {len(sheets)} bladen, en in een CSV-bestand past er maar één",
+                                    "Kies een naam die eindigt op .xlsx, of sla eerst elk blad op als een eigen CSV"))
     actions: dict[str, str] = {}
     written: list[tuple[str | None, list[list]]] = []
     masked = 0
@@ -433,6 +443,7 @@ def pseudonymise(source: str | os.PathLike, target: str | os.PathLike, key_path:
     left = find_identifiers(target)
     if left:
         target.unlink()
-        raise IdentifiersFoundError(left, source.name, "The pseudonymised copy still held identifiers and was removed; "
-                                                  "please report this as a bug, with the kinds and columns above")
+        raise IdentifiersFoundError(left, source.name, "In de gepseudonimiseerde kopie stonden nog persoonsgegevens; "
+                                                  "de kopie is weggehaald. Meld dit als fout in de werkbank, met de "
+                                                  "soorten en kolommen hierboven")
     return PseudonymiseResult(source, target, where, actions, masked)

@@ -1,11 +1,19 @@
-"""An overview page of all rendered reports: ``<reports>/index.html``.
+"""The hub of everything rendered: ``<reports>/index.html``.
 
 Every report folder ``<reports>/<code>-<slug>/`` holds, beside ``rapport.html``,
-a ``kerncijfers.json`` with the report's key figures. :func:`read_key_figures`
-collects them into one table; :func:`write_index` turns that table into a
-standalone Dutch page with one sortable row per gemeente (inline CSS and a few
-lines of inline JavaScript, nothing loaded from the internet, so it opens from a
-USB stick or a shared drive) and a section listing the reports that failed.
+a ``kerncijfers.json`` with the report's key figures (and, when the report has
+one, ``verantwoording.html``). :func:`read_key_figures` collects them into one
+table; :func:`write_index` turns that table into a standalone Dutch page with one
+sortable row per gemeente (inline CSS and a few lines of inline JavaScript,
+nothing loaded from the internet, so it opens from a USB stick or a shared
+drive), then the pilot evaluations (``<reports>/pilots/<slug>/evaluatie.html``
+with ``evaluatie.json``, written by :mod:`buitenbeeld.publish.pilot_reports`), the
+training material (``<reports>/training/<les>.slides.html``, handouts and PDFs,
+written by ``buitenbeeld training``) and a section listing what failed.
+
+What failed is recorded beside the page (``.mislukt.json``), so that a later
+refresh of the page (after the pilots or the training were built) keeps
+listing the failures of the last batch; see :func:`write_index`.
 
 The markup is the Jinja template ``publish/templates/index/index.html.j2`` and
 the sorting script ``sorteren.js`` beside it; this module prepares the values
@@ -20,6 +28,7 @@ attribute the sorting script reads.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import math
 import re
@@ -42,6 +51,10 @@ from buitenbeeld.settings import TEMPLATES_DIR
 __all__ = [
     "KEY_FIGURES_FILE",
     "INDEX_FILE",
+    "ACCOUNT_FILE",
+    "PILOTS_DIR",
+    "PILOT_FILE",
+    "TRAINING_DIR_NAME",
     "INDEX_TITLE",
     "SYNTHETIC_BANNER",
     "CONTENT_SECURITY_POLICY",
@@ -53,6 +66,15 @@ __all__ = [
 KEY_FIGURES_FILE = "kerncijfers.json"
 #: The overview page written into the reports folder.
 INDEX_FILE = "index.html"
+#: The account of how a report was made, beside ``rapport.html`` when the report writes one.
+ACCOUNT_FILE = "verantwoording.html"
+#: The folder of the pilot evaluations (``<reports>/pilots/<slug>/``) and the file with what the index shows of one.
+PILOTS_DIR = "pilots"
+PILOT_FILE = "evaluatie.json"
+#: The folder of the training material under the reports folder (``buitenbeeld training``'s default).
+TRAINING_DIR_NAME = "training"
+#: What failed in the last batch, beside the page (see :func:`write_index`).
+_FAILURES_FILE = ".mislukt.json"
 INDEX_TITLE = "Rapporten jongeren buiten beeld en sociale kaart"
 SYNTHETIC_BANNER = "SYNTHETISCHE DEMONSTRATIEGEGEVENS"
 
@@ -95,13 +117,13 @@ def _number(value) -> float | int | None:
     return None
 
 
-def _file_in(folder: Path, name) -> str | None:
-    """The relative link ``<folder>/<name>`` when ``name`` is a plain file name that exists there."""
+def _file_in(folder: Path, name, prefix: str = "") -> str | None:
+    """The relative link ``[prefix/]<folder>/<name>`` when ``name`` is a plain file name that exists there."""
     if not isinstance(name, str) or not name or Path(name).name != name or name in (".", ".."):
         return None
     if not (folder / name).is_file():
         return None
-    return f"{quote(folder.name)}/{quote(name)}"
+    return f"{prefix}{quote(folder.name)}/{quote(name)}"
 
 
 def _record(folder: Path, figures: dict) -> dict:
@@ -120,6 +142,7 @@ def _record(folder: Path, figures: dict) -> dict:
     record["map"] = folder.name
     record["html_href"] = _file_in(folder, record["html"] or "rapport.html")
     record["pdf_href"] = _file_in(folder, record["pdf"])
+    record["verantwoording_href"] = _file_in(folder, ACCOUNT_FILE)
     return record
 
 
@@ -146,7 +169,7 @@ def _collect(reports_dir: Path) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
             continue
         records.append(_record(folder, figures))
     columns = [*_FIELDS, *(f"rollen_gedekt_{r}" for r in _ROLES), *(f"wijken_zonder_{r}" for r in _ROLES),
-               "map", "html_href", "pdf_href"]
+               "map", "html_href", "pdf_href", "verantwoording_href"]
     table = pd.DataFrame.from_records(records, columns=columns)
     if not table.empty:
         table = (table.assign(_key=table["gemeentenaam"].map(_sort_key))
@@ -176,8 +199,9 @@ def read_key_figures(reports_dir: str | Path, *, strict: bool = False) -> pd.Dat
         The keys of ``kerncijfers.json`` (missing keys are ``None``), with
         ``rollen_gedekt`` flattened to ``rollen_gedekt_<rol>``, the uncovered
         wijken per role ``wijken_zonder_<rol>`` (``wijken - rollen_gedekt``),
-        ``map`` (the folder name) and ``html_href`` / ``pdf_href`` (links
-        relative to ``reports_dir``, missing when the file is not there).
+        ``map`` (the folder name) and ``html_href`` / ``pdf_href`` /
+        ``verantwoording_href`` (links relative to ``reports_dir``, missing when
+        the file is not there).
         Sorted by gemeentenaam (case-blind, a leading ``'s-`` ignored).
 
     Raises
@@ -261,10 +285,10 @@ def _share_cell(row: dict) -> dict:
     return _cell(format_share(share), _sort_value(share))
 
 
-def _pdf_cell(href: str | None) -> dict:
+def _pdf_cell(href: str | None, text: str = "PDF") -> dict:
     if not href:
         return _cell(MISSING, "0", "pdf")
-    return {"soort": "link", "tekst": "PDF", "href": href, "sorteer": "1", "klasse": "pdf"}
+    return {"soort": "link", "tekst": text, "href": href, "sorteer": "1", "klasse": "pdf"}
 
 
 def _row(row: dict, max_difference: float, failed_codes: set[str]) -> dict:
@@ -282,6 +306,7 @@ def _row(row: dict, max_difference: float, failed_codes: set[str]) -> dict:
         **{f"wijken_zonder_{role}": _count_cell(row[f"wijken_zonder_{role}"]) for role in _ROLE_COLUMNS},
         "afgewezen_rijen": _count_cell(row["afgewezen_rijen"]),
         "pdf": _pdf_cell(row["pdf_href"]),
+        "verantwoording": _pdf_cell(row["verantwoording_href"], "Verantwoording"),
         "gegenereerd_op": _generated_cell(row["gegenereerd_op"]),
     }
     return {"naam": row["gemeentenaam"], "sorteer": _sort_key(row["gemeentenaam"]), "html": row["html_href"],
@@ -324,29 +349,121 @@ _SCRIPT = (TEMPLATES_DIR / "index" / "sorteren.js").read_text(encoding="utf-8")
 CONTENT_SECURITY_POLICY = content_security_policy([_SCRIPT])
 
 
-def _page(table: pd.DataFrame, failures: list[tuple[str, str]], now: dt.datetime) -> str:
+# --------------------------------------------------------------------------- pilots, training, failures
+
+
+def _pilots(reports_dir: Path, failed: set[str]) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The pilot evaluations under ``<reports>/pilots/``, by gemeente; and the folders whose file cannot be read."""
+    base = reports_dir / PILOTS_DIR
+    folders = sorted(p for p in base.glob("*") if p.is_dir() and not p.name.startswith((".", "_"))) if base.is_dir() else []
+    rows, problems = [], []
+    for folder in folders:
+        try:
+            meta = json.loads((folder / PILOT_FILE).read_text(encoding="utf-8")) if (folder / PILOT_FILE).is_file() else {}
+            if not isinstance(meta, dict):
+                raise ValueError("geen JSON-object")
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            problems.append((folder.name, f"{PILOT_FILE} is niet te lezen: {error}"))
+            continue
+        prefix = f"{PILOTS_DIR}/"
+        page = _file_in(folder, meta.get("html") or "evaluatie.html", prefix)
+        if page is None and not meta:
+            continue  # not a pilot evaluation
+        pilot = meta["pilot"] if isinstance(meta.get("pilot"), str) and meta["pilot"] else folder.name
+        names = [str(n) for n in meta.get("gemeenten") or [] if n] if isinstance(meta.get("gemeenten"), list) else []
+        rows.append({"naam": ", ".join(names) or pilot, "pilot": pilot, "periode": str(meta.get("periode") or MISSING),
+                     "html": page, "notebook": _file_in(folder, meta.get("notebook") or "evaluatie.ipynb", prefix),
+                     "gemaakt": _generated_cell(meta.get("gegenereerd_op")), "synthetisch": bool(meta.get("synthetisch")),
+                     "mislukt": pilot in failed})
+    return sorted(rows, key=lambda r: (_sort_key(r["naam"]), r["pilot"])), problems
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.S | re.I)
+
+
+def _title(path: Path) -> str | None:
+    """The text of a page's ``<title>`` (character references read), or None."""
+    try:
+        found = _TITLE.search(path.read_text(encoding="utf-8", errors="replace")[:100_000])
+    except OSError:
+        return None
+    return (" ".join(html.unescape(found.group(1)).split()) or None) if found else None
+
+
+def _training(reports_dir: Path) -> list[dict]:
+    """The training material under ``<reports>/training/``: per lesson its slides, handout and PDF, in teaching order."""
+    folder = reports_dir / TRAINING_DIR_NAME
+    lessons = []
+    for slides in sorted(folder.glob("*.slides.html")) if folder.is_dir() else []:
+        stem = slides.name[:-len(".slides.html")]
+        handout = folder / f"{stem}.html"
+        title = (_title(handout) if handout.is_file() else None) or _title(slides) or stem.replace("_", " ")
+        lessons.append({"titel": title, "slides": _file_in(folder, slides.name), "handout": _file_in(folder, handout.name),
+                        "pdf": _file_in(folder, f"{stem}.pdf")})
+    return lessons
+
+
+def _pairs(value) -> list[tuple[str, str]]:
+    return [(str(pair[0]), str(pair[1])) for pair in value or [] if isinstance(pair, (list, tuple)) and len(pair) == 2]
+
+
+def _failures(reports_dir: Path, failures, pilot_failures) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The failures to list: the ones given, else the ones the last write recorded; what is listed is recorded."""
+    path = reports_dir / _FAILURES_FILE
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, UnicodeDecodeError, ValueError):
+        recorded = {}
+    recorded = recorded if isinstance(recorded, dict) else {}
+    gemeenten = _pairs(recorded.get("gemeenten") if failures is None else failures)
+    pilots = _pairs(recorded.get("pilots") if pilot_failures is None else pilot_failures)
+    if gemeenten or pilots:
+        text = json.dumps({"gemeenten": gemeenten, "pilots": pilots}, ensure_ascii=False, indent=1)
+        write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+    else:
+        path.unlink(missing_ok=True)
+    return gemeenten, pilots
+
+
+def _page(reports_dir: Path, failures: list[tuple[str, str]], pilot_failures: list[tuple[str, str]],
+          now: dt.datetime) -> str:
+    table, problems = _collect(reports_dir)
+    pilots, pilot_problems = _pilots(reports_dir, {name for name, _ in pilot_failures})
+    failures, pilot_failures = failures + problems, pilot_failures + pilot_problems
+    synthetic = (not table.empty and bool(table["synthetisch"].any())) or any(p["synthetisch"] for p in pilots)
     return _template().render(
         titel=INDEX_TITLE, beleid=Markup(CONTENT_SECURITY_POLICY), script=Markup(_SCRIPT),
-        banner=SYNTHETIC_BANNER if not table.empty and table["synthetisch"].any() else None,
+        banner=SYNTHETIC_BANNER if synthetic else None,
         bijgewerkt_datum=format_date(now.date()), bijgewerkt_tijd=f"{now:%H:%M}",
         rijen=_rows(table, failures), drempel=DEFAULT_THRESHOLD, mislukt=failures,
+        verantwoording=not table.empty and bool(table["verantwoording_href"].notna().any()),
+        pilots=pilots, training=_training(reports_dir), mislukt_pilots=pilot_failures,
     )
 
 
-def write_index(reports_dir: str | Path, failures: list[tuple[str, str]] | None = None) -> Path:
-    """Write ``<reports_dir>/index.html``: an overview of every report, one row per gemeente.
+def write_index(reports_dir: str | Path, failures: list[tuple[str, str]] | None = None,
+                pilot_failures: list[tuple[str, str]] | None = None) -> Path:
+    """Write ``<reports_dir>/index.html``: the hub of every report, pilot evaluation and lesson.
 
     Parameters
     ----------
     reports_dir
         The reports folder (created when missing). Each report folder in it
         that holds a ``kerncijfers.json`` gets a row; see :func:`read_key_figures`.
+        Each folder ``pilots/<slug>/`` with an ``evaluatie.html`` (and its
+        ``evaluatie.json``) is listed under "Pilotevaluaties", each lesson in
+        ``training/`` (``<les>.slides.html``, ``<les>.html``, ``<les>.pdf``)
+        under "Training".
     failures
         ``(gemeente, message)`` pairs of reports that failed, listed in a
         section "Niet gelukt". A ``kerncijfers.json`` that cannot be read is
         listed there too. When a failure names a gemeentecode (``"Naam (GM0518)"``,
         as :class:`buitenbeeld.publish.render.RenderResult` does) and an older report of
-        that gemeente is in the table, its row says so.
+        that gemeente is in the table, its row says so. ``None``: the failures
+        the last write recorded (``.mislukt.json``), for a refresh of the page.
+    pilot_failures
+        The same for pilot evaluations: ``(pilot, message)``, the pilot as its
+        ``evaluatie.json`` names it; ``None``: the ones recorded last.
 
     Returns
     -------
@@ -356,9 +473,8 @@ def write_index(reports_dir: str | Path, failures: list[tuple[str, str]] | None 
     """
     reports_dir = Path(reports_dir)
     reports_dir.mkdir(parents=True, exist_ok=True)
-    table, problems = _collect(reports_dir)
-    all_failures = [(str(name), str(message)) for name, message in (failures or [])] + problems
+    failures, pilot_failures = _failures(reports_dir, failures, pilot_failures)
     target = reports_dir / INDEX_FILE
-    page = _page(table, all_failures, dt.datetime.now())
+    page = _page(reports_dir, failures, pilot_failures, dt.datetime.now())
     write_atomic(target, lambda p: p.write_text(page, encoding="utf-8"))
     return target

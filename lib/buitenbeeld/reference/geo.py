@@ -3,12 +3,21 @@
 The boundary files are the generalised CBS boundaries (CBS, Kadaster, via
 PDOK; CC BY 4.0), ``<kind>_<year>`` with ``kind`` gemeente or wijk, in WGS84,
 with properties ``statcode`` and ``statnaam``: GeoJSON as PDOK's WFS gives it,
-or TopoJSON as cartomap/nl simplified it (one object ``<kind>_<year>``). They
-live in ``<data>/raw/geo/`` and stay out of git;
+or TopoJSON as cartomap/nl simplified it (one object ``<kind>_<year>``). A
+user's own files live in ``<data>/raw/geo/`` and stay out of git;
 :func:`buitenbeeld.reference.pdok.download_boundaries` fetches them
 (``buitenbeeld grenzen``), or a user copies a file into that folder. PDOK's WFS
 has no boundaries of 2015 and before (:data:`HISTORICAL_UNTIL`): those of 2013
 come from the cartomap/nl copy or from the CBS files (:func:`boundary_hint`).
+
+The gemeente boundaries of 2013 and 2026 also ship with the package
+(:data:`PACKAGED_GEO`, made by ``scripts/build_boundaries.py``; source and
+licence in its ``SOURCE.md``): when a data folder's own boundary folder
+(``<data>/raw/geo``, :func:`geo_dir`) has no file of a year, those are read
+instead (:func:`find_boundary_file`), so a fresh clone draws its maps without a
+download. A file in ``<data>/raw/geo`` always wins; a folder named on purpose
+(``buitenbeeld rapporten --grenzen MAP``) is taken at its word: a file missing
+there is said, not replaced. Wijk boundaries are not shipped.
 
 Decoding is plain Python (no GDAL): a gemeente becomes a :class:`Boundary`
 holding polygons, a polygon a tuple of rings (outer ring first, then holes), a
@@ -25,10 +34,11 @@ from pathlib import Path
 from typing import Iterable
 
 from buitenbeeld.errors import MissingDataError
-from buitenbeeld.settings import data_paths
+from buitenbeeld.settings import data_paths, resource
 
 __all__ = [
     "HISTORICAL_UNTIL",
+    "PACKAGED_GEO",
     "GEO_SUBDIR",
     "MAP_LATITUDE",
     "Boundary",
@@ -56,6 +66,8 @@ HISTORICAL_UNTIL = 2015
 _SUFFIXES = (".topojson", ".geojson")
 #: Folder under the data folder's ``raw/`` that holds the boundary files.
 GEO_SUBDIR = "geo"
+#: The gemeente boundaries of 2013 and 2026 that ship with the package (CBS, Kadaster; CC BY 4.0).
+PACKAGED_GEO: Path = resource("data/grenzen")
 #: Latitude (degrees) whose scale the national map keeps true: the middle of the Netherlands.
 MAP_LATITUDE = 52.2
 
@@ -115,15 +127,27 @@ def boundary_hint(year: int, folder: str | os.PathLike, kind: str = "gemeente") 
                    "Geef die map dan aan de rapporten: `buitenbeeld rapporten --grenzen MAP`.")
 
 
+def _is_data_geo_dir(folder: Path) -> bool:
+    """True for a data folder's own boundary folder, ``<data>/raw/geo`` (what :func:`geo_dir` gives)."""
+    return folder.parts[-2:] == ("raw", GEO_SUBDIR)
+
+
 def find_boundary_file(year: int, folder: str | os.PathLike | None = None) -> Path:
-    """Return the path of the boundary file of ``year`` in ``folder`` (default :func:`geo_dir`).
+    """Return the path of the gemeente boundary file of ``year`` in ``folder`` (default :func:`geo_dir`).
+
+    When ``folder`` is a data folder's own boundary folder (``<data>/raw/geo``, also
+    the default) and has no file of ``year``, the file shipped with the package
+    (:data:`PACKAGED_GEO`: 2013 and 2026) is returned instead. Any other folder
+    is taken at its word.
 
     Raises
     ------
     MissingDataError
-        When the file is not there; the message says how to get it (in Dutch).
+        When the file is not there (nor shipped); the message says how to get it (in Dutch).
     """
     path = boundary_file(year, folder)
+    if not path.is_file() and _is_data_geo_dir(path.parent):
+        path = _existing(PACKAGED_GEO, f"gemeente_{year}") or path
     if not path.is_file():
         raise MissingDataError(f"Geen gemeentegrenzen van {year}: {path} bestaat niet. "
                                f"{boundary_hint(year, path.parent)}")
@@ -223,6 +247,9 @@ def decode_boundaries(data: bytes | str, name: str) -> list[Boundary]:
 
 def read_boundaries(year: int, folder: str | os.PathLike | None = None) -> dict[str, Boundary]:
     """Return the gemeente boundaries of ``year`` by code (sorted), from ``folder`` (default :func:`geo_dir`).
+
+    A data folder's ``raw/geo`` without a file of ``year`` falls back to the
+    boundaries shipped with the package (2013 and 2026; see :func:`find_boundary_file`).
 
     Raises
     ------
