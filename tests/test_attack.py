@@ -165,3 +165,23 @@ def test_a_browser_runs_nothing_in_the_report(report, tmp_path):
     assert "Organisaties vergeleken" in dom
     assert not re.search(r"<body[^>]*data-aanval", dom)
     assert "<iframe" not in dom and "<script" not in dom
+
+
+def test_the_verantwoording_shows_every_payload_as_text_under_the_same_policy(report):
+    page = (report.parent / "verantwoording.html").read_text(encoding="utf-8")
+    _assert_inert(page)
+    metas = [attrs for tag, attrs in _markup(page).tags if tag == "meta" and attrs.get("http-equiv")]
+    assert [m["http-equiv"] for m in metas] == ["Content-Security-Policy"] and "script-src" not in metas[0]["content"]
+    assert "<img src=x onerror=alert(9)>" in " ".join(_markup(page).text)  # the file name, shown as what it is
+
+
+def test_no_sheet_of_the_workbook_holds_a_live_formula(report):
+    from openpyxl import load_workbook
+
+    book = load_workbook(report.parent / "tabellen.xlsx")
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    assert cells and all(cell.data_type != "f" for cell in cells)
+    texts = [cell.value for cell in cells if isinstance(cell.value, str)]
+    assert not [t for t in texts if t.startswith(FORMULA_PREFIXES) and t != "-"]
+    assert sum(t.startswith("'") for t in texts) >= len(FORMULAS)  # the formulas are there, neutralised
+    assert any("<script>" in t for t in texts)  # and the wishes of the organisations, as text

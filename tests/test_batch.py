@@ -178,7 +178,7 @@ def test_a_gemeente_without_interviews_gets_a_short_report_and_one_of_which_noth
     assert re.search(r"Almere \(GM0034\)\s+ok", printed)
     assert re.search(r"Leeuwarden \(GM0080\)\s+OVERGESLAGEN\s+Geen rapport voor Leeuwarden: de datamap heeft voor deze "
                      r"gemeente geen interviews, geen CBS-cijfers en geen pilotgegevens\.", printed)
-    assert "1 rendered, 0 failed, 1 skipped" in printed
+    assert "rapporten: 1 gemaakt, 0 mislukt, 1 overgeslagen" in printed
     assert not (out / "GM0080-leeuwarden").exists() and not (out / "_mislukt").exists()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "GM0034-almere/rapport.html" in index
@@ -188,7 +188,7 @@ def test_a_gemeente_without_interviews_gets_a_short_report_and_one_of_which_noth
     assert "Voor Almere zijn (nog) geen organisaties geïnterviewd" in text
     assert "<10 van de 36.000" in text or "&lt;10 van de 36.000" in text  # its CBS figures, the small count hidden
     for gone in ("Organisaties vergeleken", "Roladvies", "Welke rollen zijn per wijk gedekt", "Tabel 2.", "Tabel 4.",
-                 "Tabel 7.", "Inschatting vooraf"):
+                 "Tabel 5b.", "Tabel 7.", "Twee kijken", "Bijlage"):
         assert gone not in text, gone  # a short report: no sections of empty tables
     headings = re.findall(r"\b(\d)\. (Samenvatting|Jongeren buiten beeld in cijfers|De sociale kaart|Jongerenscouts en "
                           r"pilot|Datakwaliteit|Verantwoording)\b", text)
@@ -201,12 +201,14 @@ def test_a_data_folder_with_interviews_only_renders_every_report(tmp_path, capsy
     write_workbook(data / "raw" / "interviews" / "kaart.xlsx", {"organisaties": [HEADER, *ROWS]})
     out = tmp_path / "out"
     assert main(["rapporten", "--data", str(data), "--uit", str(out), "--workers", "1", "--geen-pdf"]) == 0
-    assert "2 rendered, 0 failed" in capsys.readouterr().out
+    assert "rapporten: 2 gemaakt, 0 mislukt" in capsys.readouterr().out
     for folder in ("GM0518-s-gravenhage", "GM0983-venlo"):
         html = (out / folder / "rapport.html").read_text(encoding="utf-8")
         text = _visible_text(html)
-        assert "Er staan geen CBS-cijfers over jongeren buiten beeld in de datamap" in text
-        assert "buitenbeeld cbs" in text and "maatwerktabel" in text
+        assert "Er staan geen CBS-cijfers over jongeren buiten beeld in dit rapport" in text
+        assert "buitenbeeld cbs" not in text and "raw/" not in text  # how to get them: for the maker, beside it
+        howto = _visible_text((out / folder / "verantwoording.html").read_text(encoding="utf-8"))
+        assert "buitenbeeld cbs" in howto and "maatwerktabel" in howto
         assert "geen kaart van Nederland en geen vergelijking met andere gemeenten" in text
         assert "Tabel 2." in text and "Roladvies" in text and "Tabel 7." in text  # the rest is complete
         assert "buitenbeeld demo" not in text and "SYNTHETISCH" not in html
@@ -235,3 +237,30 @@ def test_two_organisations_with_one_name_both_stay_in_the_profile_table(tmp_path
     organisaties = read_interviews(write_workbook(tmp_path / "k.xlsx", {"organisaties": rows})).organisaties
     table = compare_organisations(organisaties, "GM0983", draws=20).profile_table()
     assert table.index.tolist() == ["Buurthuis De Brug", "Buurthuis De Brug (2)"]
+
+
+def test_demo_reports_read_as_a_profile_in_plain_dutch_without_internals(tmp_path):
+    """The demo reports as a gemeenteraad gets them: no template plurals, no path, folder, hash or configuration file,
+    no rank of a named organisation; the verantwoording beside them has the hashes and versions."""
+    from importlib.metadata import version
+
+    from buitenbeeld.settings import PROJECT_ROOT
+
+    geo = PROJECT_ROOT.parent / "shared" / "data" / "geo"
+    summary = render_reports(PROJECT_ROOT / "data", tmp_path, workers=2, progress=False,
+                             options=RenderOptions(pdf=False, grenzen=str(geo) if geo.exists() else ""))
+    assert summary.ok, summary.table()
+    assert len(summary.results) == 7
+    for result in summary.results:
+        html = result.html.read_text(encoding="utf-8")
+        text = _visible_text(html)
+        for internal in ("(en)", "(s)", "raw/", "sha256", "scoring.toml", "docs/", ".ipynb", str(PROJECT_ROOT),
+                         str(tmp_path), "/work/", "buitenbeeld grenzen", "(15-27 jaar)", " in: geen", "bleven daar",
+                         "Hoe vast liggen de posities", "1 = sterkst", "organisaties_vergelijken"):
+            assert internal not in text, (result.gemeente, internal)
+        assert not re.search(r"\bde meeste zijn [^.;]+ \((\d+)\)", text)  # never 'de meeste' without a majority
+        assert not re.search(r"<title>Figuur: [^<]*[Pp]ositie", html)  # the rank-interval chart is gone
+        assert not re.search(r"\b(rang|plaats) \d+ van \d+", text)
+        page = (result.html.parent / "verantwoording.html").read_text(encoding="utf-8")
+        assert re.search(r"\b[0-9a-f]{64}\b", page) and version("pandas") in page and "scoring.toml" in page
+        assert 'href="verantwoording.html"' in html

@@ -185,6 +185,8 @@ def test_reach_gap_marks_exact_and_estimated_answers_apart():
     assert len(diagonal) == 1
     first, second = (float(c.get("cy")) for c in circles)
     assert first == pytest.approx(second)  # both estimated at 20 by the gemeente
+    texts = " ".join(_texts(root))
+    assert "Twee kijken" in texts and "te hoog" not in texts and "schatte hoger" not in texts  # two views, no verdict
 
 
 def test_funnel_and_period_charts_draw_no_bar_for_a_suppressed_count():

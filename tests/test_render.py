@@ -42,13 +42,13 @@ def test_each_report_has_notebook_html_and_tables(rendered):
     from buitenbeeld.publish.pdf import find_chromium
 
     folder = out / "GM0518-s-gravenhage"
-    expected = ["kerncijfers.json", "rapport.html", "rapport.ipynb", "tabellen"]
+    expected = ["kerncijfers.json", "rapport.html", "rapport.ipynb", "tabellen", "tabellen.xlsx", "verantwoording.html"]
     if find_chromium():
         expected.insert(1, "rapport.pdf")
         assert (folder / "rapport.pdf").read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in folder.iterdir()) == sorted(expected)
     csv = (folder / "tabellen" / "organisaties_per_type.csv").read_text(encoding="utf-8-sig")
-    assert csv.splitlines()[0] == "type;organisaties"
+    assert csv.splitlines()[0] == "Type;Organisaties"  # the Dutch headers the report shows
 
 
 def test_html_is_dutch_standalone_without_code_and_with_images(rendered):
@@ -63,7 +63,8 @@ def test_html_is_dutch_standalone_without_code_and_with_images(rendered):
     executed = nbformat.read(out / "GM0518-s-gravenhage" / "rapport.ipynb", as_version=4)
     charts = [o["data"]["image/svg+xml"] for c in executed.cells for o in c.get("outputs", [])
               if "image/svg+xml" in o.get("data", {})]
-    assert len(charts) >= 6  # youth share, types, wijk x type, profiles, two rank intervals, coverage
+    assert len(charts) >= 5  # youth share, types, wijk x type, coverage, profiles
+    assert not any("Positie" in chart or "positie" in chart for chart in charts)  # no rank chart in a public report
     inline = re.findall(r'<svg[^>]*\srole="img"[^>]*>.*?</svg>', html, flags=re.S)
     assert len(inline) == len(charts)  # every chart inline, as it was made (not sanitised away)
     assert all(re.search(r"<title>Figuur: [^<]+\. Bron: ", chart) for chart in inline)  # described for screen readers
@@ -138,7 +139,9 @@ def test_demo_report_of_gooise_meren_has_the_map_and_the_2013_figures_of_its_par
     assert "SYNTHETISCH" in html
     without = render_report(resolve_gemeente("Gooise Meren"), PROJECT_ROOT / "data", tmp_path / "zonder",
                             options=RenderOptions(pdf=False, grenzen=str(tmp_path / "leeg")))
-    assert "Geen landkaart" in Path(without).read_text(encoding="utf-8")
+    assert "Geen kaart van Nederland" in Path(without).read_text(encoding="utf-8")
+    howto = (Path(without).parent / "verantwoording.html").read_text(encoding="utf-8")
+    assert "buitenbeeld grenzen --jaar" in howto and str(tmp_path) not in howto
 
 
 def test_the_notebook_hands_over_tables_and_key_figures_that_render_writes_and_the_html_leaves_out(rendered):
@@ -155,8 +158,10 @@ def test_the_notebook_hands_over_tables_and_key_figures_that_render_writes_and_t
     handed = [o for c in executed.cells for o in c.get("outputs", []) if OUTPUT_MIMETYPE in o.get("data", {})]
     assert len(handed) == 1 and list(handed[0]["data"]) == [OUTPUT_MIMETYPE]  # nothing any exporter would show
     outputs = read_outputs(folder / "rapport.ipynb")
-    assert sorted(outputs["tabellen"]) == ["organisaties_per_type", "organisaties_per_wijk", "profielen", "roladvies"]
+    assert sorted(outputs["tabellen"]) == ["cbs_2013", "organisaties_per_type", "organisaties_per_wijk", "posities",
+                                           "profielen", "roladvies", "wensen"]
     assert sorted(p.name for p in (folder / "tabellen").iterdir()) == sorted(f"{n}.csv" for n in outputs["tabellen"])
+    assert outputs["verantwoording"]["code"] == "GM0518"
     assert "uitvoer_map" not in str(executed.cells[1].source)  # papermill's injected parameters: no output folder
 
     figures = json.loads((folder / "kerncijfers.json").read_text(encoding="utf-8"))
@@ -169,6 +174,7 @@ def test_the_notebook_hands_over_tables_and_key_figures_that_render_writes_and_t
     html = (folder / "rapport.html").read_text(encoding="utf-8")
     assert OUTPUT_MIMETYPE not in html and "vnd.buitenbeeld" not in html
     assert "organisaties_per_wijk" not in html and "gegenereerd_op" not in html and "kerncijfers" not in html
+    assert "aanwijzingen" not in _visible(html) and "sha256" not in _visible(html)  # (rapport.css names one in a comment)
 
 
 def test_what_render_writes_is_what_the_notebook_wrote_before(data_dir, tmp_path, monkeypatch):
@@ -186,6 +192,7 @@ def test_what_render_writes_is_what_the_notebook_wrote_before(data_dir, tmp_path
     from buitenbeeld.common.files import write_csv
     from buitenbeeld.publish import report
     from buitenbeeld.publish.render import write_outputs
+    from buitenbeeld.publish.report import table_frame
 
     data = report.load_report_data("Den Haag", 2013, data_dir)
     config = load_config()
@@ -201,8 +208,8 @@ def test_what_render_writes_is_what_the_notebook_wrote_before(data_dir, tmp_path
     bundle = report.report_outputs(data, comparison, config, generated)
     stored = json.loads(json.dumps(bundle, sort_keys=True, allow_nan=False))  # as the notebook file holds it
     write_outputs(tmp_path / "nieuw", stored, "rapport.pdf")
-    for name, frame in {**tables, "vreemd": odd}.items():
-        before = write_csv(tmp_path / "voorheen" / f"{name}.csv", frame, index=True)
+    for name, frame in {**tables, "vreemd": odd}.items():  # as the report shows it: Dutch headers, a named index first
+        before = write_csv(tmp_path / "voorheen" / f"{name}.csv", table_frame(frame))
         assert (tmp_path / "nieuw" / "tabellen" / f"{name}.csv").read_bytes() == before.read_bytes(), name
     figures = {**report.key_figures(data, comparison, config, generated), "pdf": "rapport.pdf"}
     assert (tmp_path / "nieuw" / "kerncijfers.json").read_text(encoding="utf-8") == json.dumps(
@@ -224,3 +231,75 @@ def test_a_notebook_that_hands_over_nothing_is_noticed_and_table_names_stay_plai
     with pytest.raises(BuitenbeeldError, match="elders"):
         write_outputs(tmp_path / "uit", sneaky)
     assert not (tmp_path / "elders.csv").exists()
+
+
+def _visible(html: str) -> str:
+    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S | re.I)
+    return re.sub(r"<[^>]+>", " ", re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", " ", html))
+
+
+def test_the_verantwoording_beside_the_report_has_the_files_hashes_versions_and_how_to(rendered):
+    import hashlib
+    from importlib.metadata import version
+
+    _, out, data = rendered
+    folder = out / "GM0518-s-gravenhage"
+    page = (folder / "verantwoording.html").read_text(encoding="utf-8")
+    assert page.index('http-equiv="Content-Security-Policy"') < page.index("<title>")  # the policy of every page
+    assert "script-src" not in page and "<script" not in page
+    text = _visible(page)
+    for name in ("kaart.xlsx", "cbs.xlsx"):
+        assert name in text and hashlib.sha256((data / "raw" / name).read_bytes()).hexdigest() in text
+    assert f"pandas {version('pandas')}" in " ".join(text.split()) or version("pandas") in text
+    assert "buitenbeeld" in text and "scoring.toml, versie" in text
+    assert "Afgewezen rijen in de interviews" in text and "Wat ontbreekt en hoe het erbij komt" in text
+    assert "buitenbeeld cbs" in text  # the fixture has no StatLine series: how to get it
+    assert 'href="rapport.html"' in page
+    assert str(data) not in page and str(out) not in page  # no local folder, not even here
+
+
+def test_the_report_links_the_verantwoording_and_keeps_internals_out(rendered):
+    _, out, data = rendered
+    html = (out / "GM0518-s-gravenhage" / "rapport.html").read_text(encoding="utf-8")
+    assert 'href="verantwoording.html"' in html
+    assert "Verantwoording: hoe dit rapport is gemaakt" in html and "Bijlage: zo komen de profielen tot stand" in html
+    text = _visible(html)
+    for internal in ("sha256", "scoring.toml", "raw/", "docs/", ".ipynb", ".xlsx", "papermill", "nbconvert",
+                     "organisaties_vergelijken", "buitenbeeld grenzen", "buitenbeeld cbs", str(data), "(en)", "(s)"):
+        assert internal not in text, internal
+
+
+def test_the_workbook_opens_with_numbers_as_numbers_and_every_table_a_sheet(rendered):
+    from openpyxl import load_workbook
+
+    from buitenbeeld.publish.render import read_outputs
+
+    _, out, _ = rendered
+    folder = out / "GM0518-s-gravenhage"
+    book = load_workbook(folder / "tabellen.xlsx")
+    outputs = read_outputs(folder / "rapport.ipynb")
+    assert book.sheetnames == list(outputs["tabellen"])
+    per_type = book["organisaties_per_type"]
+    assert [c.value for c in per_type[1]] == ["Type", "Organisaties"]
+    assert all(isinstance(row[1].value, int) for row in per_type.iter_rows(min_row=2))
+    cbs = {row[0].value: [c.value for c in row[1:]] for row in book["cbs_2013"].iter_rows(min_row=2)}
+    assert cbs["Jongeren 15 tot 27 jaar"] == [90000, 2489440] and cbs["Jongeren buiten beeld"] == [6300, 134430]
+    assert cbs["Aandeel buiten beeld (%)"] == [7.0, 5.4]
+    profiles = book["profielen"]
+    assert profiles["C1"].value == "Bereiken" and isinstance(profiles["C2"].value, float)
+
+
+def test_a_workbook_keeps_cbs_symbols_as_text_and_neutralises_formulas(tmp_path):
+    from openpyxl import load_workbook
+
+    from buitenbeeld.publish.render import write_workbook
+
+    path = write_workbook(tmp_path / "tabellen.xlsx", {"cbs_2013": {
+        "kolommen": ["", "Almere", "Nederland"],
+        "rijen": [["Jongeren buiten beeld", "<10", 134430], ["waarvan zonder bekende reden", "x", 65910],
+                  ["=HYPERLINK(\"https://aanval.example\")", "-", -3]]}})
+    sheet = load_workbook(path)["cbs_2013"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows[0] == ["Jongeren buiten beeld", "<10", 134430] and rows[1][1] == "x"
+    assert rows[2][0].startswith("'=") and rows[2][1] == "-" and rows[2][2] == -3  # text neutralised, symbols and numbers kept
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

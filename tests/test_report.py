@@ -57,7 +57,8 @@ def test_data_quality_notes_and_rejects(data_dir):
     notes = " ".join(data_quality_notes(data))
     assert "6 rijen; 4 geladen en 2 afgewezen" in notes
     assert "5 maart 2024" in notes
-    rejects = rejects_table(data)
+    assert "zijn 2 rijen afgewezen" in notes and "[verantwoording](verantwoording.html)" in notes
+    rejects = rejects_table(data)  # their file, row, column and reason: in the verantwoording
     assert rejects["rij"].tolist() == [6, 7] and set(rejects["kolom"]) == {"naam", "type"}
 
 
@@ -73,17 +74,23 @@ def test_missing_peiljaar_says_what_is_there(data_dir):
 
 def test_folder_without_cbs_figures_gives_a_report_that_says_how_to_get_them(tmp_path, interview_file):
     from buitenbeeld.analysis.compare import compare_organisations
-    from buitenbeeld.publish.report import cbs_section, key_figures, nothing_known, report_maps, summary_points
+    from buitenbeeld.publish.report import cbs_section, howto_notes, key_figures, nothing_known, report_maps, summary_points
 
     data = load_report_data("Den Haag", 2013, tmp_path)
     assert data.youth is None and data.series is None and data.youth_row is None
     assert shares(data) == (None, None) and nothing_known(data) is None  # it has organisations
-    section = cbs_section(data, report_maps(data, tmp_path / "geen-grenzen"))
+    maps = report_maps(data, tmp_path / "geen-grenzen")
+    section = cbs_section(data, maps)
     assert all(isinstance(part, str) for part in section)  # no table, chart or map
     text = " ".join(section)
-    assert "`buitenbeeld cbs`" in text and "maatwerktabel" in text and "onder raw/" in text
+    assert "Er staan geen CBS-cijfers over jongeren buiten beeld in dit rapport" in text
     assert "geen kaart van Nederland en geen vergelijking met andere gemeenten" in text
-    assert "buitenbeeld demo" not in text  # never synthetic figures in real work
+    assert "[verantwoording](verantwoording.html)" in text
+    # how to get them is for the maker of the report, in the verantwoording; the council reads no command or folder
+    assert "buitenbeeld cbs" not in text and "raw/" not in text and "maatwerktabel" not in text
+    howto = " ".join(f"{item['tekst']} {item['opdracht']}" for item in howto_notes(data, maps))
+    assert "buitenbeeld cbs" in howto and "maatwerktabel" in howto and "onder raw/" in howto
+    assert "buitenbeeld demo" not in text + howto  # never synthetic figures in real work
     assert "CBS-cijfers" in header_markdown(data) and "geen CBS-cijfers" in header_markdown(data)
     comparison = compare_organisations(data.kaart.organisaties, data.gemeente.code, draws=20)
     assert not any("buiten beeld" in p and "landelijke" in p for p in summary_points(data, comparison))
@@ -187,8 +194,13 @@ def test_report_maps_without_boundaries_say_how_to_get_them(data_dir, tmp_path):
     from buitenbeeld.publish.report import report_maps
 
     maps = report_maps(load_report_data("Den Haag", 2013, data_dir), tmp_path / "leeg")
-    assert maps.land is None and "buitenbeeld grenzen --jaar 2026" in maps.land_note
-    assert maps.wijken is None and "buitenbeeld grenzen --wijken" in maps.wijken_note
+    assert maps.land is None and maps.land_note.startswith("Geen kaart van Nederland: de grenzen van de gemeenten van 2026")
+    assert maps.wijken is None and maps.wijken_note.startswith("Geen wijkkaart")
+    for note in (maps.land_note, maps.wijken_note):  # a sentence for the council: no folder, no command
+        assert str(tmp_path) not in note and "buitenbeeld" not in note and "/" not in note.replace("verantwoording.html", "")
+    commands = [item["opdracht"] for item in maps.howto]
+    assert commands == ["buitenbeeld grenzen --jaar 2026", "buitenbeeld grenzen --wijken"]
+    assert all(str(tmp_path) not in item["tekst"] for item in maps.howto)  # the folder by its name only
 
 
 def test_report_maps_with_boundaries_suppress_small_shares(data_dir):
@@ -212,11 +224,12 @@ def test_the_users_column_mapping_reads_a_table_with_other_headers(tmp_path, int
         ["Jongeren buiten beeld, 1 oktober 2013, per gemeente"], [],
         ["Gemeentecode", "Gemeente", "Jongeren 15 tot 27 jaar", "NEET zonder uitkering"],
         ["NL01", "Nederland", 2489440, 134430], ["GM0518", "'s-Gravenhage", 90000, 6300], [], ["Bron: test."]]})
-    from buitenbeeld.publish.report import cbs_section
+    from buitenbeeld.publish.report import cbs_section, howto_notes
 
     unread = load_report_data("Den Haag", 2013, tmp_path)
     assert unread.youth is None
-    assert any("neet.xlsx" in part and "`--kolommen`" in part for part in cbs_section(unread))
+    assert not any("neet.xlsx" in part for part in cbs_section(unread) if isinstance(part, str))
+    assert any("neet.xlsx" in item["tekst"] and "--kolommen" in item["opdracht"] for item in howto_notes(unread))
     mapping = tmp_path / "kolommen.toml"
     mapping.write_text('versie = "eigen"\n\n[kolommen.buiten_beeld]\nverplicht = true\npatronen = [\'neet\']\n\n'
                        "[kolommen.jongeren_15_27]\npatronen = ['15 tot 27']\n", encoding="utf-8")
@@ -263,5 +276,110 @@ def test_the_summary_counts_the_conflicts_the_report_lists(data_dir):
     comparison = compare_organisations(data.kaart.organisaties, data.gemeente.code, draws=20)
     conflicts = len(comparison.conflicts())
     said = [p for p in summary_points(data, comparison) if "lopen de plannen van de gemeente" in p]
-    assert said == ([f"Bij {conflicts} organisatie(s) lopen de plannen van de gemeente en het roladvies uiteen."]
+    word = "organisatie" if conflicts == 1 else "organisaties"
+    assert said == ([f"Bij {conflicts} {word} lopen de plannen van de gemeente en het roladvies uiteen."]
                     if conflicts else [])
+
+
+def test_a_table_shows_dutch_headers_no_index_text_left_and_numbers_right():
+    import re
+
+    import pandas as pd
+
+    from buitenbeeld.publish.report import table_frame, table_html
+
+    cross = pd.crosstab(pd.Series(["Laak", "Laak", "Centrum"], name="wijk"),
+                        pd.Series(["formeel", "commercieel", "formeel"], name="type"))
+    flat = table_frame(cross)
+    assert list(flat.columns) == ["Wijk", "Commercieel", "Formeel"]  # no 'type' above, no empty header cells
+    html = table_html(pd.DataFrame({"aandeel_geplaatst": ["42%", "<10"], "warme_overdracht": ["ja", "<b>nee</b>"],
+                                    "jongeren": [1200, 7], "waarde": [2.5, float("nan")]}, index=[3, 9]))
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+    assert headers == ["Aandeel geplaatst", "Warme overdracht", "Jongeren", "Waarde"]  # the unnamed index is gone
+    assert html.count("<tr>") == 3 and "<th></th>" not in html and ">3<" not in html and ">9<" not in html
+    aligned = dict(re.findall(r'<th scope="col" style="text-align:(\w+)">([^<]*)</th>', html)[i][::-1] for i in range(4))
+    assert aligned == {"Aandeel geplaatst": "right", "Warme overdracht": "left", "Jongeren": "right", "Waarde": "right"}
+    assert ">1.200<" in html and ">2,5<" in html and ">.<" in html  # Dutch numbers, unknown as a dot
+    assert "<b>" not in html and "&#60;b&#62;nee&#60;/b&#62;" in html  # every value through escape
+    named = table_frame(pd.DataFrame({"x": [1]}, index=pd.Index(["a"], name="organisatie")))
+    assert list(named.columns) == ["Organisatie", "X"]
+
+
+def test_the_summary_says_ongeveer_gelijk_within_the_rounding_as_section_2_does(data_dir):
+    """'s-Hertogenbosch 2013: 1.490 of 27.760 is 5,37%, Nederland 5,40%: both read 5,4%, never 'lager dan'."""
+    from buitenbeeld.analysis.compare import compare_organisations
+    from buitenbeeld.publish.report import cbs_section, summary_points
+
+    data = load_report_data("Den Haag", 2013, data_dir)
+    data.youth_row = {**data.youth_row, "jongeren_15_27": 27760, "buiten_beeld": 1490, "aandeel_buiten_beeld": None}
+    comparison = compare_organisations(data.kaart.organisaties, data.gemeente.code, draws=20)
+    first = summary_points(data, comparison)[0]
+    assert "5,4% van de jongeren van 15 tot 27 jaar buiten beeld, ongeveer gelijk aan het landelijke aandeel van 5,4%" \
+        in first
+    text = " ".join(p for p in cbs_section(data) if isinstance(p, str))
+    assert "Dat is ongeveer gelijk aan het aandeel in heel Nederland (5,4%)." in text  # the latest year, in words
+    assert "lager dan het" not in text and "hoger dan het" not in text
+    assert "In 2013 was in &#39;s-Gravenhage 5,4% van de jongeren buiten beeld: ongeveer gelijk aan het aandeel in heel " \
+           "Nederland (5,4%)." in text  # the sentence under the 2013 table agrees
+
+
+def test_the_report_texts_count_in_plain_dutch(data_dir):
+    from buitenbeeld.analysis.compare import compare_organisations
+    from buitenbeeld.publish.report import summary_points
+
+    data = load_report_data("Den Haag", 2013, data_dir)
+    comparison = compare_organisations(data.kaart.organisaties, data.gemeente.code, draws=20)
+    text = " ".join(summary_points(data, comparison) + data_quality_notes(data) + [header_markdown(data)])
+    assert "(en)" not in text and "(s)" not in text and "(15-27 jaar)" not in text
+    assert "Ingelezen: 1 interviewbestand met 6 rijen; 4 geladen en 2 afgewezen" in text
+    assert "datum onbekend" in text  # the Werkplein has no date: said, with the right number
+    data.organisaties = data.organisaties.assign(datum_interview=data.organisaties["datum_interview"].ffill().bfill())
+    assert "datum onbekend" not in " ".join(data_quality_notes(data))  # a count of 0 is not a sentence
+
+
+def test_the_pilot_never_reads_x_bleven_daar(monkeypatch):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from buitenbeeld.publish import pilot_tables, report
+
+    funnel = pd.DataFrame({"stap": ["bereikt", "geactiveerd", "geplaatst", "behouden"],
+                           "jongeren": ["77", "59", "25", "x"]})
+    monkeypatch.setattr(pilot_tables, "show_funnel", lambda *args: funnel)
+    monkeypatch.setattr(pilot_tables, "summary_points", lambda *args: [
+        "Van ... x bleven daar bij een latere controle.", "<10 jongeren vielen terug na een stap vooruit; <10 van hen."])
+    monkeypatch.setattr("buitenbeeld.analysis.journeys.count_funnel", lambda contacten: None)
+    points = report.pilot_points(SimpleNamespace(contacten=None, period="maart 2017 tot en met december 2018"))
+    assert points[0].startswith("Van maart 2017 tot en met december 2018 bereikten de jongerenscouts 77 jongeren; "
+                                "daarvan 59 werden geactiveerd en 25 werden geplaatst (op school, werk of stage).")
+    assert "Hoeveel jongeren behouden zijn, staat er niet" in points[0] and "x bleven" not in " ".join(points)
+    assert points[1] == "Minder dan 10 jongeren vielen terug na een stap vooruit; minder dan 10 van hen."
+
+
+def test_the_last_section_credits_the_sources_and_sends_the_technical_account_elsewhere(data_dir):
+    from buitenbeeld.analysis.scoring import load_config
+    from buitenbeeld.publish.report import accountability_markdown
+
+    data = load_report_data("Den Haag", 2013, data_dir)
+    text = accountability_markdown(data, load_config(), "2026-11-30T12:00:00")
+    assert "30 november 2026" in text and "[verantwoording](verantwoording.html)" in text
+    assert "*Handreiking jongeren buiten beeld*" in text
+    assert "Impacttool Sociale Kaart (ISK) van IZI Solutions en Movisie" in text
+    assert "Samenwerkingsverband Marokkaanse Nederlanders (SMN)" in text and "Inspraakorgaan Turken in Nederland (IOT)" in text
+    for internal in ("sha256", "scoring.toml", ".xlsx", "docs/", "raw/", str(data_dir), "pandas"):
+        assert internal not in text, internal
+
+
+def test_the_published_tables_keep_numbers_as_numbers_and_cbs_symbols_as_text(tmp_path, interview_file):
+    from buitenbeeld.analysis.compare import compare_organisations
+    from buitenbeeld.publish.report import published_tables
+
+    data = load_report_data("Gooise Meren", 2013, _data_with_2013_parts(tmp_path, interview_file))
+    tables = published_tables(data, compare_organisations(data.kaart.organisaties, data.gemeente.code, draws=20))
+    cbs = tables["cbs_2013"].set_index("")
+    assert cbs.loc["Jongeren 15 tot 27 jaar", "Gooise Meren"] == 8500
+    assert cbs.loc["waarvan zonder bekende reden", "Gooise Meren"] == "x"  # Muiden's part is secret: CBS's symbol
+    assert cbs.loc["Aandeel buiten beeld (%)", "Gooise Meren"] == pytest.approx(4.7)
+    for frame in tables.values():
+        assert not any("_" in str(c) or str(c) == "index" for c in frame.columns)

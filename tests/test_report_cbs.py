@@ -24,7 +24,7 @@ from buitenbeeld.publish.report_cbs import (
     latest_figures,
     margin_of,
 )
-from buitenbeeld.publish.report_cbs_section import latest_markdown, trend_chart, trend_markdown
+from buitenbeeld.publish.report_cbs_section import cbs_howto, latest_markdown, trend_chart, trend_markdown
 from buitenbeeld.publish.svg import Chart
 
 SOURCES = [{"tabel": "86087NED", "titel": "Arbeidsmarktsituatie jongeren (15 tot 27 jaar); regio",
@@ -189,7 +189,8 @@ def test_without_a_series_the_maatwerk_table_is_the_latest_and_the_section_says_
     assert parts[0].startswith("**2013.** Op 1 oktober 2013 waren in &#39;s-Gravenhage 6.300 van de 90.000")
     assert "7,0%. Dat is hoger dan het aandeel in heel Nederland (5,4%)." in parts[0]  # 6300/90000 against 134430/2489440
     assert "ongeveer" not in parts[0]  # the maatwerk counts are not rounded to hundreds
-    assert any("`buitenbeeld cbs`" in p for p in parts if isinstance(p, str))
+    assert any(p.startswith("De CBS-cijfers per jaar ontbreken") for p in parts if isinstance(p, str))
+    assert [item["opdracht"] for item in cbs_howto(data)] == ["buitenbeeld cbs"]  # how: in the verantwoording
     assert not any(isinstance(p, Chart) and "per jaar" in p.beschrijving for p in parts)
 
 
@@ -197,7 +198,8 @@ def test_a_series_without_the_maatwerk_table_says_where_the_split_comes_from(tmp
     data = load_report_data("Venlo", 2013, tmp_path)
     data.series = _series()
     text = " ".join(p for p in cbs_section(data) if isinstance(p, str))
-    assert "telde het CBS alleen in 2013" in text and "maatwerktabel" in text and "**Tabel 1.**" not in text
+    assert "telde het CBS alleen in 2013" in text and "**Tabel 1.**" not in text
+    assert "maatwerktabel" in " ".join(item["tekst"] for item in cbs_howto(data))
     assert nothing_known(data) is None
 
 
@@ -227,3 +229,29 @@ def test_the_verantwoording_names_the_statline_tables(venlo):
     assert report_cbs.series_sources(venlo) == [
         "CBS StatLine 86087NED, Arbeidsmarktsituatie jongeren (15 tot 27 jaar); regio (gedownload 2026-01-05)"]
     assert "CBS StatLine 86087NED" in latest_figures(venlo).source
+
+
+def test_the_comparable_gemeenten_sentence_says_no_bij_0(venlo):
+    from buitenbeeld.publish.report_cbs_section import comparable_markdown
+
+    table = comparable_gemeenten(venlo)
+    others = ~table["eigen"].astype(bool)
+    table.loc[others & (table["gemeentenaam"] == "'s-Hertogenbosch"), ["aandeel", "aandeel_laag", "aandeel_hoog"]] = \
+        [0.045, 0.043, 0.047]  # within Venlo's margin now: none is clearly lower
+    text = comparable_markdown(venlo, table)
+    assert "bij 0" not in text and "Bij 0" not in text
+    assert text.endswith("Bij 2 van hen was het duidelijk hoger dan in Venlo en bij 2 is het verschil kleiner dan de "
+                         "afronding van het CBS.")
+
+
+def test_the_2013_table_is_compared_with_nederland_unrounded_in_one_sentence(data_dir):
+    from buitenbeeld.publish.report_cbs_section import maatwerk_markdown
+
+    data = load_report_data("Den Haag", 2013, data_dir)
+    assert maatwerk_markdown(data) == ("In 2013 was in &#39;s-Gravenhage 7,0% van de jongeren buiten beeld: hoger dan het "
+                                       "aandeel in heel Nederland (5,4%).")
+    data.youth_row = {**data.youth_row, "jongeren_15_27": 27760, "buiten_beeld": 1490}  # 5,37% against 5,40%
+    assert "5,4% van de jongeren buiten beeld: ongeveer gelijk aan het aandeel in heel Nederland (5,4%)" in \
+        maatwerk_markdown(data)
+    data.youth_row = {**data.youth_row, "buiten_beeld": 5}  # a hidden count: no share, no sentence
+    assert maatwerk_markdown(data) is None

@@ -288,3 +288,11 @@ def test_demo_data_shows_deliberate_conflicts(config):
     assert advice.loc[social, "gemeente_niet_bereid"].map(bool).any()
     planned = organisaties["rollen_gemeente"].map(bool)
     assert advice.loc[planned, "conflict_toelichting"].ne("").sum() < planned.sum() / 2  # mostly consistent
+
+
+def test_the_cautions_are_plain_dutch(config):
+    """'laat een jongerenwerker de eigenaar laten weten' had 'laten' twice; the caution says who tells whom."""
+    raw = CONFIG_FILE.read_text(encoding="utf-8")
+    assert "laten weten" not in raw
+    caution = config.roladvies["types"]["commercieel"]["let_op"]
+    assert "een jongerenwerker laat de eigenaar weten dat die jongeren altijd naar hem kan doorverwijzen" in caution

@@ -76,7 +76,7 @@ def test_worked_example_by_hand():
 def test_too_little_answered_is_unknown_with_the_reason():
     profile = compute_profiles(frame(organisation(jongeren_bereik=50, vertrouwensband=3))).iloc[0]
     assert math.isnan(profile["bereiken"]) and profile["bereiken_status"] == "onbekend"
-    assert profile["bereiken_reden"].startswith("te weinig beantwoord (40% van het gewicht)")
+    assert profile["bereiken_reden"].startswith("te weinig beantwoord (40% van het gewicht, 2 van 4 vragen)")
     assert "jongeren_buiten_beeld (onbekend)" in profile["bereiken_reden"]
 
 
@@ -161,6 +161,7 @@ def test_changing_a_weight_in_the_configuration_changes_the_profile(tmp_path):
     (("referentie = 100", "referentie = 0"), "referentie must be a positive number"),
     (("min_beantwoord_gewicht = 0.6", "min_beantwoord_gewicht = 1.5"), "between 0 and 1"),
     (("rollen.behouden", "rollen.vasthouden"), "missing role(s) behouden"),
+    (("min_beantwoord_vragen = 2", "min_beantwoord_vragen = 0"), "min_beantwoord_vragen: must be a whole number"),
 ])
 def test_invalid_configuration_says_where(tmp_path, change, message):
     copy = tmp_path / "scoring.toml"
@@ -172,6 +173,41 @@ def test_invalid_configuration_says_where(tmp_path, change, message):
 
 def test_shipped_configuration_is_versioned_and_documented():
     config = load_config()
-    assert config.versie == "2026.1" and config.schaal == 10
+    assert config.versie == "2026.2" and config.schaal == 10 and config.min_beantwoord_vragen == 2
     assert all(config.uitleg[role] for role in config.rollen)
-    assert (REPO / "docs" / "scoring.md").read_text(encoding="utf-8").count("2026.1") >= 1
+    assert (REPO / "docs" / "scoring.md").read_text(encoding="utf-8").count("2026.2") >= 1
+
+
+def test_behouden_never_rests_on_one_answer_as_docs_scoring_promises():
+    """Known answers: contact_na_plaatsing alone carries 60% of behouden, which met the share rule by itself;
+    with one answer behouden was exactly 0, 5 or 10. It is unknown now, and two answers give the formula."""
+    log = lambda x, ref: min(1.0, math.log1p(x) / math.log1p(ref))  # noqa: E731
+    alone = [organisation(organisatie_id=k, contact_na_plaatsing=k) for k in ("ja", "soms", "nee")]
+    profiles = compute_profiles(frame(*alone))
+    assert profiles["behouden"].isna().all() and (profiles["behouden_status"] == "onbekend").all()
+    assert profiles["behouden_reden"].str.startswith("te weinig beantwoord (60% van het gewicht, 1 van 2 vragen)").all()
+    both = compute_profiles(frame(organisation(contact_na_plaatsing="soms", terugval_opgevangen_12m=3))).iloc[0]
+    assert both["behouden"] == pytest.approx(10 * (0.6 * 0.5 + 0.4 * log(3, 10)), abs=1e-12)
+    assert both["behouden_status"] == "volledig"
+    docs = (REPO / "docs" / "scoring.md").read_text(encoding="utf-8")
+    assert "keep a sub-score from resting on one answer" in docs and "min_beantwoord_vragen" in docs
+
+
+def test_the_sensitivity_analysis_keeps_the_same_minimum():
+    from buitenbeeld.analysis.uncertainty import sensitivity
+
+    rows = [organisation(organisatie_id="een", contact_na_plaatsing="ja"),
+            organisation(organisatie_id="twee", contact_na_plaatsing="soms", terugval_opgevangen_12m=1)]
+    ranks = sensitivity(frame(*rows), "behouden", draws=20)
+    assert math.isnan(ranks["rang"].iloc[0]) and ranks["rang"].iloc[1] == 1  # one answer: no rank, not first
+
+
+def test_the_formula_table_for_readers_follows_the_configuration(tmp_path):
+    from buitenbeeld.analysis.scoring import components_table
+
+    table = components_table()
+    assert list(table.columns) == ["Rol", "Vraag uit het interview", "Hoe het telt", "Gewicht (%)"]
+    assert table.groupby("Rol")["Gewicht (%)"].sum().tolist() == [100, 100, 100, 100]
+    assert table.loc[table["Vraag uit het interview"] == "jongeren buiten beeld", "Gewicht (%)"].item() == 35
+    assert "vanaf 30" in table.loc[table["Vraag uit het interview"] == "jongeren buiten beeld", "Hoe het telt"].item()
+    assert "_" not in " ".join(table["Vraag uit het interview"])

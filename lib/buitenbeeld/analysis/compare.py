@@ -2,11 +2,15 @@
 prior estimate of reach against the interview, and the roles covered per wijk.
 
 A position says where an organisation stands on one strength among the
-others, not whether it does well: the sociale kaart is not a test.
+others, not whether it does well: the sociale kaart is not a test. What a
+public report shows of it is a band (:func:`type_bands`): *sterk*, *gemiddeld*
+or *beperkt* among organisations of the same type, with the other bands the
+sensitivity analysis leaves open; ranks of named organisations are for the
+research notebook only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -14,13 +18,21 @@ import pandas as pd
 from buitenbeeld.analysis.scoring import ScoringConfig
 from buitenbeeld.analysis.sociale_kaart import NO_WIJK
 from buitenbeeld.analysis.uncertainty import competition_ranks
-from buitenbeeld.common.formatting import format_number
+from buitenbeeld.common.formatting import escape, format_count, format_number
 from buitenbeeld.common.vocabulary import ROLES
+from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD, show_count
 
 __all__ = [
     "Comparison", "compare_organisations", "positions", "reach_gap", "reach_gap_summary",
-    "wijk_role_coverage", "uncovered_wijken",
+    "wijk_role_coverage", "uncovered_wijken", "BANDS", "type_bands", "types_sentence", "gaps_sentence",
+    "reach_gap_views",
 ]
+
+#: The bands of a position among organisations of the same type, strongest first.
+BANDS = ("sterk", "gemiddeld", "beperkt")
+UNKNOWN_BAND, TOO_FEW = "onbekend", "te weinig om te vergelijken"
+#: The band table's last column: with how many organisations of the same type it compares.
+COMPARED_WITH = "Vergeleken met (aantal van dit type)"
 
 
 def positions(organisaties: pd.DataFrame, profiles: pd.DataFrame, gemeente: str | None = None) -> pd.DataFrame:
@@ -47,6 +59,55 @@ def positions(organisaties: pd.DataFrame, profiles: pd.DataFrame, gemeente: str 
         with np.errstate(invalid="ignore", divide="ignore"):
             share = pd.Series(np.where(others > 0, lower / others.where(others > 0), np.nan), index=organisaties.index)
         result[f"{role}_positie_type"] = share[own.index]
+    return result
+
+
+def _band(position: float) -> int:
+    """The band (index into :data:`BANDS`) of a position from 0 (strongest of the type) to 1 (weakest)."""
+    return 0 if position < 1 / 3 else 2 if position > 2 / 3 else 1
+
+
+def type_bands(alle: pd.DataFrame, profiles: pd.DataFrame, index: pd.Index, config: ScoringConfig,
+               draws: int | None = None) -> pd.DataFrame:
+    """Per organisation of ``index`` and role: its band among the organisations of the same type in ``alle``.
+
+    The position runs from 0 (the highest sub-score of the type) to 1 (the lowest);
+    equal sub-scores share the middle of their places, so a type whose organisations
+    all score the same is *gemiddeld* throughout. The first third is *sterk*, the last
+    *beperkt*, the rest *gemiddeld*. The sensitivity analysis
+    (:func:`~buitenbeeld.analysis.uncertainty.sensitivity`, grouped by type) gives the
+    5th to 95th percentile of the place under other weights and estimates;
+    ``<rol>_ook`` holds the other bands within it (empty: the band is firm).
+    ``<rol>_band`` is ``onbekend`` when the sub-score is unknown, and ``te weinig om te
+    vergelijken`` when fewer than ``[gevoeligheid] min_vergelijkbaar`` (5) organisations
+    of the type have a known one; ``<rol>_vergeleken`` is that number.
+    """
+    from buitenbeeld.analysis.uncertainty import sensitivity
+
+    minimum = int(config.gevoeligheid.get("min_vergelijkbaar", 5))
+    result = pd.DataFrame(index=index)
+    for role in ROLES:
+        ranks = sensitivity(alle, role, config, group_column="type", draws=draws).loc[index]
+        scores = profiles.loc[index, role]
+        known_all = profiles[role].dropna()
+        ties = known_all.groupby([alle.loc[known_all.index, "type"], known_all.round(9)]).transform("size")
+        bands, others = [], []
+        for key in index:
+            size = ranks.at[key, "groepsgrootte"]
+            if scores[key] != scores[key]:
+                bands.append(UNKNOWN_BAND), others.append(())
+                continue
+            if size < minimum:
+                bands.append(TOO_FEW), others.append(())
+                continue
+            half_tie = (ties[key] - 1) / 2
+            place = [_band((ranks.at[key, column] - 1 + half_tie) / (size - 1))
+                     for column in ("rang", "rang_laag", "rang_hoog")]
+            bands.append(BANDS[place[0]])
+            others.append(tuple(BANDS[i] for i in range(min(place), max(place) + 1) if i != place[0]))
+        result[f"{role}_band"] = bands
+        result[f"{role}_ook"] = others
+        result[f"{role}_vergeleken"] = ranks["groepsgrootte"].astype(int)
     return result
 
 
@@ -101,6 +162,69 @@ def uncovered_wijken(coverage: pd.DataFrame, roles: tuple[str, ...] = ("bereiken
     return {role: sorted(known.index[known[role] == 0]) for role in roles}
 
 
+def _n(count, one: str, many: str) -> str:
+    """``1 organisatie``, ``3 organisaties``: the count with the word in the right number."""
+    return f"{format_count(count)} {one if count == 1 else many}"
+
+
+def _listing(items: list, most: int = 5) -> str:
+    """``A``, ``A en B``, ``A, B en C`` (escaped); more than ``most``: the first ones and how many more."""
+    items = [escape(i) for i in items]
+    if len(items) > most:
+        return ", ".join(items[:most]) + f" en {len(items) - most} andere"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def types_sentence(organisaties: pd.DataFrame) -> str:
+    """In Dutch: how many organisations of how many types, and the most common type (a tie names them all)."""
+    types = organisaties["type"].value_counts()
+    top, most, total = sorted(types.index[types == types.iloc[0]]), int(types.iloc[0]), len(organisaties)
+    text = f"De sociale kaart telt {_n(total, 'organisatie', 'organisaties')} van {_n(len(types), 'type', 'typen')}"
+    if len(types) == 1:
+        return text + "."
+    if len(top) > 1:
+        return text + f"; het vaakst komen {_listing(top, len(top))} voor (elk {most} van de {total})."
+    if most > total / 2:
+        return text + f"; de meeste zijn {escape(top[0])} ({most} van de {total})."
+    return text + f"; het vaakst komt {escape(top[0])} voor ({most} van de {total})."
+
+
+def gaps_sentence(coverage: pd.DataFrame) -> str | None:
+    """In Dutch: the wijken where no fitting organisation is in view, per role the wijken that lack it; None when none."""
+    gaps = {role: wijken for role, wijken in uncovered_wijken(coverage).items() if wijken} if len(coverage) else {}
+    if not gaps:
+        return None
+    count = len({w for wijken in gaps.values() for w in wijken})
+    per_role = "; ".join(f"voor {role} in {_listing(wijken)}" for role, wijken in gaps.items())
+    return f"In {_n(count, 'wijk', 'wijken')} is geen organisatie in beeld die past: {per_role}."
+
+
+def reach_gap_views(gap: pd.DataFrame, drempel: int = DEFAULT_THRESHOLD, short: bool = False) -> str | None:
+    """In Dutch: the gemeente's estimate beforehand and the organisation's own answer, as two views; None without both.
+
+    Neither is called right or too high: a gemeente may count every young person it sees
+    at an organisation, and organisations are often *onbewust bekwaam* (they reach more
+    than they know or count). Counts of young people go through ``show_count``.
+    """
+    if gap.empty:
+        return None
+    higher, lower = int((gap["verschil"] > 0).sum()), int((gap["verschil"] < 0).sum())
+    views = (f"Bij {_n(len(gap), 'organisatie', 'organisaties')} zijn er twee getallen: de schatting van de gemeente "
+             f"vooraf (samen {show_count(gap['inschatting_gemeente'].sum(), drempel)} jongeren buiten beeld) en het "
+             f"eigen antwoord van de organisatie in het interview (samen {show_count(gap['interview'].sum(), drempel)})")
+    if short:
+        return views + "."
+    equal = len(gap) - higher - lower
+    sides = [part for part in (f"bij {higher} noemde de gemeente meer jongeren" if higher else "",
+                               f"bij {lower} noemde de organisatie zelf meer" if lower else "",
+                               f"bij {equal} was het getal gelijk" if equal else "") if part]
+    joined = sides[0] if len(sides) == 1 else ", ".join(sides[:-1]) + " en " + sides[-1]
+    return (f"{views}. {joined[0].upper()}{joined[1:]}. Geen van beide is vanzelf het juiste getal. Een gemeente telt "
+            "soms alle jongeren die ze bij een organisatie ziet. Een organisatie is vaak *onbewust bekwaam*: ze bereikt "
+            "meer jongeren dan ze zelf denkt of telt. Het verschil is een goede vraag voor het volgende gesprek, geen "
+            "oordeel over de organisatie of over de gemeente.")
+
+
 @dataclass
 class Comparison:
     """Everything a comparison of one gemeente's organisations shows.
@@ -109,7 +233,8 @@ class Comparison:
     ``advice`` and ``positions`` share their index; positions against the same
     type use all organisations in the data. ``sensitivity`` holds per role the
     rank intervals; ``names`` the names a report may show (neutral labels
-    without consent).
+    without consent); ``bands`` per role the band among the same type
+    (:func:`type_bands`).
     """
 
     config: ScoringConfig
@@ -121,6 +246,7 @@ class Comparison:
     sensitivity: dict[str, pd.DataFrame]
     coverage: pd.DataFrame
     gap: pd.DataFrame
+    bands: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def profile_table(self) -> pd.DataFrame:
         """Per organisation its four strengths, Dutch-formatted, with 'onbekend' and estimates marked."""
@@ -142,15 +268,73 @@ class Comparison:
     def advice_table(self) -> pd.DataFrame:
         """Per organisation: the roles that fit, those to approach with care, and conflicts with the gemeente's plans."""
         if self.advice.empty:
-            return pd.DataFrame(columns=["type", "past", "met zorg", "let op (gemeente)"]).rename_axis("organisatie")
+            return pd.DataFrame(columns=["type", "past", "met zorg", "let op bij de plannen van de gemeente"]
+                                ).rename_axis("organisatie")
         frame = pd.DataFrame({
             "type": self.organisaties["type"],
             "past": self.advice["passende_rollen"].map(", ".join),
             "met zorg": self.advice["rollen_met_zorg"].map(", ".join),
-            "let op (gemeente)": self.advice["conflict_toelichting"],
+            "let op bij de plannen van de gemeente": self.advice["conflict_toelichting"],
         })
         frame.index = self.names[frame.index]
         return frame.rename_axis("organisatie")
+
+    def band_table(self) -> pd.DataFrame:
+        """Per organisation and role its band among the same type, with the other bands it may be in.
+
+        Columns ``Organisatie``, ``Type``, one per role (``sterk``, or ``sterk (kan ook
+        gemiddeld zijn)`` when the sensitivity analysis leaves another band open) and
+        :data:`COMPARED_WITH` (how many organisations of the type have a known sub-score, at most).
+        """
+        if self.bands.empty:
+            return pd.DataFrame(columns=["Organisatie", "Type", *[r.capitalize() for r in ROLES], COMPARED_WITH])
+        rows = []
+        for index in self.bands.index:
+            row = {"Organisatie": str(self.names[index]), "Type": self.organisaties.at[index, "type"]}
+            for role in ROLES:
+                band, others = self.bands.at[index, f"{role}_band"], self.bands.at[index, f"{role}_ook"]
+                row[role.capitalize()] = band + (f" (kan ook {' of '.join(others)} zijn)" if others else "")
+            row[COMPARED_WITH] = int(self.bands.loc[index, [f"{r}_vergeleken" for r in ROLES]].max())
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def wishes_table(self) -> pd.DataFrame:
+        """What each organisation asked for itself: its needs, the risks it sees, and how it rates working with the gemeente.
+
+        Columns ``Organisatie``, ``Wat de organisatie nodig heeft``, ``Risico's die ze ziet`` and
+        ``Samenwerking met de gemeente nu (1-5)``; only organisations that answered one of them.
+        """
+        columns = {"behoeften": "Wat de organisatie nodig heeft", "risicos": "Risico's die ze ziet",
+                   "samenwerking_gemeente": "Samenwerking met de gemeente nu (1-5)"}
+        if self.organisaties.empty:
+            return pd.DataFrame(columns=["Organisatie", *columns.values()])
+        frame = self.organisaties.reindex(columns=list(columns)).astype(object)
+        frame = frame.where(frame.notna(), None)
+        frame["behoeften"] = frame["behoeften"].map(lambda v: "" if v is None else str(v).strip())
+        frame["risicos"] = frame["risicos"].map(lambda v: "" if v is None else str(v).strip())
+        frame["samenwerking_gemeente"] = pd.array([None if v is None else int(v) for v in frame["samenwerking_gemeente"]],
+                                                  dtype="Int64")
+        answered = (frame["behoeften"] != "") | (frame["risicos"] != "") | frame["samenwerking_gemeente"].notna()
+        frame = frame[answered].rename(columns=columns)
+        frame.insert(0, "Organisatie", self.names[frame.index].astype(str).to_numpy())
+        return frame.reset_index(drop=True)
+
+    def summary_points(self, drempel: int = DEFAULT_THRESHOLD) -> list[str]:
+        """The comparison's findings for a report's summary, in Dutch (a count of 0 is said only where it matters)."""
+        if self.organisaties.empty:
+            return []
+        points = [types_sentence(self.organisaties)]
+        fits = self.advice["passende_rollen"] if len(self.advice) else pd.Series(dtype=object)
+        for role in ("bereiken", "plaatsen"):
+            count = int(fits.map(lambda roles, r=role: r in roles).sum())
+            points.append(f"Voor {role} {'past' if count == 1 else 'passen'} {_n(count, 'organisatie', 'organisaties')}."
+                          if count else f"Voor {role} past (nog) geen organisatie.")
+        points += [text for text in [gaps_sentence(self.coverage)] if text]
+        conflicts = len(self.conflicts())
+        if conflicts:
+            points.append(f"Bij {_n(conflicts, 'organisatie', 'organisaties')} lopen de plannen van de gemeente en het "
+                          "roladvies uiteen.")
+        return points + [text for text in [reach_gap_views(self.gap, drempel, short=True)] if text]
 
     def cautions_by_type(self) -> pd.DataFrame:
         """The caution of the role advice (``let_op``) once per organisation type in the comparison.
@@ -214,4 +398,5 @@ def compare_organisations(alle: pd.DataFrame, gemeente: str, config: ScoringConf
         sensitivity={role: sensitivity(own, role, config, draws=draws) for role in ROLES} if len(own) else {},
         coverage=wijk_role_coverage(own, advice) if len(own) else pd.DataFrame(columns=list(ROLES)),
         gap=reach_gap(own),
+        bands=type_bands(alle, all_profiles, own.index, config, draws) if len(own) else pd.DataFrame(),
     )

@@ -10,7 +10,9 @@ share of weight that must be answered) lives in the configuration file
 
 A missing answer never counts as zero: its component is left out and named;
 when too little of a role is answered, the sub-score is unknown, with the
-reason. Estimates (``ca. 40``, ``30-50``) carry their range into a low and a
+reason. Too little is a share of the weight below ``min_beantwoord_gewicht`` or
+fewer answers than ``min_beantwoord_vragen`` (two: a sub-score never rests on
+one answer). Estimates (``ca. 40``, ``30-50``) carry their range into a low and a
 high sub-score.
 """
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
     "component_scores",
     "transform_component",
     "compute_profiles",
+    "components_table",
 ]
 
 DEFAULT_CONFIG = resource("config/scoring.toml")
@@ -66,6 +69,11 @@ class ScoringConfig:
     gevoeligheid: dict[str, Any]
     roladvies: dict[str, Any]
     path: Path
+    min_beantwoord_vragen: int = 2
+
+    def needed(self, role: str) -> int:
+        """How many of a role's questions must be answered for a sub-score: ``min_beantwoord_vragen``, at most all."""
+        return min(self.min_beantwoord_vragen, len(self.rollen[role]))
 
     def weights(self, role: str) -> np.ndarray:
         """The weights of a role's components, scaled to sum to 1."""
@@ -117,6 +125,9 @@ def load_config(path: str | Path | None = None) -> ScoringConfig:
     minimum = float(raw.get("min_beantwoord_gewicht", 1.0))
     if not 0 < minimum <= 1:
         raise _invalid(path, "min_beantwoord_gewicht", "must lie between 0 and 1")
+    questions = raw.get("min_beantwoord_vragen", 2)
+    if not isinstance(questions, int) or isinstance(questions, bool) or questions < 1:
+        raise _invalid(path, "min_beantwoord_vragen", "must be a whole number of at least 1")
     return ScoringConfig(
         versie=str(raw.get("versie", "?")),
         schaal=float(raw.get("schaal", 10)),
@@ -126,6 +137,7 @@ def load_config(path: str | Path | None = None) -> ScoringConfig:
         gevoeligheid=dict(raw.get("gevoeligheid", {})),
         roladvies=dict(raw.get("roladvies", {})),
         path=path,
+        min_beantwoord_vragen=questions,
     )
 
 
@@ -175,7 +187,21 @@ def _raw_answers(frame: pd.DataFrame, component: Component,
 
 def component_scores(frame: pd.DataFrame, config: ScoringConfig, role: str) -> dict[str, np.ndarray]:
     """The component values (0-1) of one role: ``point``, ``low``, ``high`` (n x C, NaN when
-    missing), the raw answers ``raw_low``/``raw_high`` and the missing ``reasons`` (n x C)."""
+    missing), the raw answers ``raw_low``/``raw_high`` and the missing ``reasons`` (n x C).
+
+    An organisation with fewer answers than :meth:`ScoringConfig.needed` gets no value at
+    all (every component NaN): whoever weighs these values (the profiles, the sensitivity
+    analysis) then finds its sub-score unknown, as :func:`compute_profiles` does.
+    """
+    parts = _answers(frame, config, role)
+    too_few = (~np.isnan(parts["point"])).sum(axis=1) < config.needed(role)
+    for key in ("point", "low", "high", "raw_low", "raw_high"):
+        parts[key][too_few] = np.nan
+    return parts
+
+
+def _answers(frame: pd.DataFrame, config: ScoringConfig, role: str) -> dict[str, np.ndarray]:
+    """:func:`component_scores` before the minimum number of answers is applied."""
     open_factor = float(config.gevoeligheid.get("open_bovengrens", 1.5))
     parts = {"point": [], "low": [], "high": [], "raw_low": [], "raw_high": [], "reasons": []}
     for component in config.rollen[role]:
@@ -206,11 +232,12 @@ def compute_profiles(organisaties: pd.DataFrame, config: ScoringConfig | None = 
     config = config or load_config()
     result = pd.DataFrame(index=organisaties.index)
     for role in ROLES:
-        parts = component_scores(organisaties, config, role)
+        parts = _answers(organisaties, config, role)
         weights = config.weights(role)
         answered = ~np.isnan(parts["point"])
         share = answered @ weights
-        known = share >= config.min_beantwoord_gewicht - 1e-12
+        count = answered.sum(axis=1)
+        known = (share >= config.min_beantwoord_gewicht - 1e-12) & (count >= config.needed(role))
         scale = config.schaal
         result[role] = np.where(known, scale * _weighted(parts["point"], weights, answered), np.nan)
         result[f"{role}_min"] = np.where(known, scale * _weighted(parts["low"], weights, answered), np.nan)
@@ -236,5 +263,30 @@ def _reason(names: list[str], answered: np.ndarray, reasons: np.ndarray, share: 
         return ""
     text = "ontbreekt: " + ", ".join(missing)
     if not known:
-        text = f"te weinig beantwoord ({share:.0%} van het gewicht); " + text
+        text = f"te weinig beantwoord ({share:.0%} van het gewicht, {int(answered.sum())} van {len(names)} vragen); " + text
     return text
+
+
+_HOW = {"log": "een aantal: de eerste tellen het zwaarst; vanaf {ref} telt het helemaal",
+        "lineair": "een aantal; vanaf {ref} telt het helemaal",
+        "aantal": "hoeveel er genoemd zijn; vanaf {ref} telt het helemaal",
+        "schaal": "een antwoord van 1 tot 5", "categorie": "een keuze: {ref}"}
+
+
+def components_table(config: ScoringConfig | None = None) -> pd.DataFrame:
+    """The formula in a table for readers: per role its interview questions, how each counts and its weight (%).
+
+    Columns ``Rol``, ``Vraag uit het interview``, ``Hoe het telt`` and ``Gewicht (%)`` (whole
+    percentages within the role); from the configuration, so a changed weight shows.
+    """
+    config = config or load_config()
+    rows = []
+    for role in ROLES:
+        for component, weight in zip(config.rollen[role], config.weights(role)):
+            reference = ", ".join(f"{k} telt {v:.0%}" for k, v in component.waarden) if component.waarden else \
+                f"{component.referentie or 0:g}"
+            question = component.kolom.replace("_12m", " (12 maanden)").replace("_", " ")
+            rows.append({"Rol": role, "Vraag uit het interview": question,
+                         "Hoe het telt": _HOW[component.transformatie].format(ref=reference),
+                         "Gewicht (%)": int(round(100 * weight))})
+    return pd.DataFrame(rows)

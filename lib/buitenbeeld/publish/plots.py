@@ -172,7 +172,7 @@ def plot_youth_share(naam: str, share: float, national_share: float, peiljaar: i
     shares = [share, national_share]
     return _hbars(f"Jongeren buiten beeld, {peiljaar or 'peiljaar onbekend'}", [naam, "Nederland"],
                   [(shares, [PALETTE[0], PALETTE[7]], None)], source=source, synthetic=synthetic,
-                  x_label="aandeel jongeren (15-27 jaar) buiten beeld", fmt=lambda x: format_share(x, 0),
+                  x_label="aandeel jongeren van 15 tot 27 jaar buiten beeld", fmt=lambda x: format_share(x, 0),
                   value_text=[format_share(s) for s in shares], ticks=_share_ticks)
 
 
@@ -185,7 +185,7 @@ def plot_comparable(table: pd.DataFrame, national_share: float, peiljaar: int | 
         reference = (float(national_share), f"Nederland {format_share(national_share)}", PALETTE[3])
     return _hbars(f"Vergelijkbare gemeenten (naar aantal jongeren), {peiljaar or ''}".rstrip(", "),
                   table["gemeentenaam"].tolist(), [(table["aandeel"].tolist(), colours, None)], source=source,
-                  synthetic=synthetic, x_label="aandeel jongeren (15-27 jaar) buiten beeld",
+                  synthetic=synthetic, x_label="aandeel jongeren van 15 tot 27 jaar buiten beeld",
                   fmt=lambda x: format_share(x, 0), value_text=[format_share(s) for s in table["aandeel"]],
                   reference=reference, ticks=_share_ticks)
 
@@ -251,7 +251,7 @@ def plot_profiles(profiles: pd.DataFrame, names: pd.Series, titel: str, source: 
             middle = top + 22 * row + 11
             canvas.rect(scale.start, middle - 7, scale.end - scale.start, 14, "#eeeeee")
             if math.isnan(values[row]):
-                canvas.text(scale.start + 4, middle, "onbekend", size=10, italic=True, colour=MUTED)
+                canvas.text(scale.start + 4, middle, "onbekend", size=11, italic=True, colour=MUTED)
                 continue
             canvas.rect(scale.start, middle - 7, scale(values[row]) - scale.start, 14, PALETTE[k],
                         tooltip=f"{labels[row]}, {role}: {format_number(values[row])}")
@@ -294,12 +294,14 @@ def plot_rank_intervals(sensitivity: pd.DataFrame, names: pd.Series, role: str, 
 
 
 def plot_reach_gap(gap: pd.DataFrame, naam: str, source: str, synthetic: bool = False) -> Chart:
-    """The gemeente's prior estimate of young people buiten beeld against the interview answer."""
+    """Two views of the young people buiten beeld an organisation reaches: the gemeente's estimate beforehand and the
+    organisation's own answer in the interview. Neither is drawn as the right one: the diagonal is where they agree."""
     size, left = 380.0, 70.0
-    legend = [(PALETTE[0], "interview: precies getal"), (PALETTE[1], "interview: schatting"),
-              ("#777777", "stippellijn: inschatting = interview")]
-    frame = Frame(f"Inschatting vooraf en interview, {naam}", source + "; boven de lijn: gemeente schatte hoger",
-                   synthetic, size + 50, width=max(_WIDTH * 0.75, left + size + 40), legend=legend)
+    legend = [(PALETTE[0], "antwoord: een precies getal"), (PALETTE[1], "antwoord: een schatting"),
+              ("#777777", "stippellijn: beide gelijk")]
+    frame = Frame(f"Twee kijken op jongeren buiten beeld, {naam}",
+                  source + "; boven de lijn noemde de gemeente meer, onder de lijn de organisatie zelf",
+                  synthetic, size + 50, width=max(_WIDTH * 0.75, left + size + 40), legend=legend)
     canvas, top = frame.canvas, frame.top + 6
     x_values = gap["interview"].astype(float)
     y_values = gap["inschatting_gemeente"].astype(float)
@@ -307,12 +309,12 @@ def plot_reach_gap(gap: pd.DataFrame, naam: str, source: str, synthetic: bool = 
     marks = nice_ticks(0, high * 1.05)
     x_scale = Scale(0, marks[-1], left, left + size)
     y_scale = Scale(0, marks[-1], top + size, top)
-    canvas.x_axis(x_scale, marks, top + size, top, "jongeren buiten beeld volgens het interview", format_count)
+    canvas.x_axis(x_scale, marks, top + size, top, "jongeren buiten beeld volgens de organisatie zelf", format_count)
     for tick in marks:
         canvas.line(left, y_scale(tick), left + size, y_scale(tick), GRID)
         canvas.text(left - 6, y_scale(tick), format_count(tick), size=11, anchor="end", colour=MUTED)
     canvas.line(left, top, left, top + size, MUTED)
-    canvas.text(16, top + size / 2, "inschatting van de gemeente vooraf", size=11, anchor="middle", colour=MUTED,
+    canvas.text(16, top + size / 2, "schatting van de gemeente vooraf", size=11, anchor="middle", colour=MUTED,
                 rotate=-90)
     canvas.line(x_scale(0), y_scale(0), x_scale(marks[-1]), y_scale(marks[-1]), "#777777", 1, dash="5 3")
     for x, y, estimated in zip(x_values, y_values, gap["interview_geschat"].astype(bool)):

@@ -2,31 +2,28 @@
 
 Per gemeente, ``<output>/<code>-<name>/`` receives the executed notebook
 ``rapport.ipynb``, a standalone ``rapport.html`` (Dutch, no code, images
-embedded, nothing loaded from the internet), ``kerncijfers.json``, the tables
-as CSV and, where a headless Chromium exists, ``rapport.pdf``. The notebook
-writes no files: its last cell hands the tables and key figures over as one
-output under :data:`buitenbeeld.publish.report.OUTPUT_MIMETYPE`, which render
-reads from the executed notebook (:func:`read_outputs`), leaves out of the HTML
-and writes once (:func:`write_outputs`). Before a report
-is published, its HTML is scanned for personal data (:mod:`buitenbeeld.privacy.scan`);
-a finding fails the render. A report is built in a temporary folder and moved
-into place only when complete, so a failed render never leaves a file that
-looks finished; the failed notebook is kept under ``_mislukt/`` to show the
-failing cell.
+embedded, nothing loaded from the internet), ``verantwoording.html`` (how it was
+made: files and hashes, settings, versions; for its maker), ``kerncijfers.json``,
+the tables as CSV and as one workbook ``tabellen.xlsx`` and, where a headless
+Chromium exists, ``rapport.pdf``. The notebook writes no files: its last cell
+hands tables, key figures and verantwoording over as one output under
+:data:`buitenbeeld.publish.report.OUTPUT_MIMETYPE`, which render reads from the
+executed notebook (:func:`read_outputs`), leaves out of the HTML and writes once
+(:func:`write_outputs`). Before a report is published, both pages are scanned for
+personal data (:mod:`buitenbeeld.privacy.scan`); a finding fails the render. A
+report is built in a temporary folder and moved into place only when complete,
+so a failed render never leaves a file that looks finished; the failed notebook
+is kept under ``_mislukt/`` to show the failing cell.
 
 A batch renders every gemeente it can and reports the rest, in parallel worker
-processes, each running notebooks on a warm kernel (:mod:`buitenbeeld.publish.engine`),
-and ends with ``index.html`` listing all reports.
-
-A report renders with whatever the data folder has: without CBS figures it says
-which are missing, and for a gemeente without interviews it is a short report of
-what is known (its CBS figures and their trend, a pilot): the cells tagged
-``sociale-kaart`` are left out of its HTML and the sections renumbered. A gemeente
-that was asked for by name but of which nothing is known (no interviews, no CBS
-row, no StatLine series, no pilot) gets no report: its result is *overgeslagen*
-(``skipped``), with a Dutch message saying why, listed in the summary and in the
-index under "Niet gelukt". Like a failure it makes the batch not ok, so
-``buitenbeeld rapporten`` exits 1: a report that was asked for was not made.
+processes, each on a warm kernel (:mod:`buitenbeeld.publish.engine`), and ends
+with ``index.html`` listing all reports. A report renders with whatever the data
+folder has; for a gemeente without interviews it is a short report of what is
+known: the cells tagged ``sociale-kaart`` are left out and the sections
+renumbered. A gemeente asked for by name of which nothing is known gets no
+report: its result is *overgeslagen* (``skipped``), with a Dutch message, listed
+in the summary and in the index under "Niet gelukt"; like a failure it makes
+``buitenbeeld rapporten`` exit 1.
 """
 from __future__ import annotations
 
@@ -45,10 +42,13 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import papermill as pm
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from nbconvert import HTMLExporter
 from tqdm.auto import tqdm
 
-from buitenbeeld.common.files import write_atomic, write_csv
+from buitenbeeld.common.files import neutralise_formula, write_atomic, write_csv
+from buitenbeeld.common.formatting import escape
 from buitenbeeld.errors import BuitenbeeldError, PersonalDataFoundError, ReportError
 from buitenbeeld.ingest.interviews import PERSONAL_COLUMNS
 from buitenbeeld.ingest.pipeline import PERSONAL_TABLE, build_processed
@@ -57,28 +57,15 @@ from buitenbeeld.privacy.scan import check_report
 from buitenbeeld.publish.engine import ENGINE_NAME
 from buitenbeeld.publish.index import KEY_FIGURES_FILE, write_index
 from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
-from buitenbeeld.publish.report import OUTPUT_MIMETYPE, load_report_data, nothing_known
+from buitenbeeld.publish.report import OUTPUT_MIMETYPE, VERANTWOORDING_FILE, load_report_data, nothing_known
 from buitenbeeld.publish.webpage import with_policy
 from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
 from buitenbeeld.settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, data_paths
 
 __all__ = [
-    "REPORT_NOTEBOOK",
-    "KAART_TAG",
-    "RenderResult",
-    "RenderSummary",
-    "RenderOptions",
-    "default_workers",
-    "export_html",
-    "prepare_for_export",
-    "read_outputs",
-    "write_outputs",
-    "exporter",
-    "personal_table",
-    "render_report",
-    "render_reports",
-    "remove_stale_staging",
-    "gemeenten_in_data",
+    "REPORT_NOTEBOOK", "KAART_TAG", "RenderResult", "RenderSummary", "RenderOptions", "default_workers",
+    "export_html", "prepare_for_export", "read_outputs", "write_outputs", "write_workbook", "verantwoording_page",
+    "exporter", "personal_table", "render_report", "render_reports", "remove_stale_staging", "gemeenten_in_data",
 ]
 
 REPORT_NOTEBOOK = NOTEBOOKS_DIR / "gemeente_rapport.ipynb"
@@ -267,8 +254,10 @@ def render_report(
             raise ReportError(str(gemeente), "het notebook gaf geen tabellen en kerncijfers door "
                               f"({OUTPUT_MIMETYPE}); staat report.show_outputs nog in de laatste cel?")
         html = export_html(notebook, work / "rapport.html", f"Jongeren buiten beeld en de sociale kaart: {gemeente.naam}")
+        pages = [html, *[p for p in write_outputs(work, outputs) if p.suffix == ".html"]]  # the verantwoording
         try:
-            check_report(html, personal_table(paths.processed))
+            for page in pages:
+                check_report(page, personal_table(paths.processed))
         except PersonalDataFoundError as error:
             raise ReportError(str(gemeente), str(error), public=error.public) from error
         pdf = None
@@ -353,7 +342,9 @@ _TABLE_NAME = re.compile(r"[a-z0-9_]+")
 
 
 def write_outputs(folder: Path, outputs: dict, pdf: str | None = None) -> list[Path]:
-    """Write what the report handed over: ``tabellen/<name>.csv`` (Dutch CSV) and ``kerncijfers.json``.
+    """Write what the report handed over: ``tabellen/<name>.csv`` (Dutch CSV), the same tables as
+    ``tabellen.xlsx`` (:func:`write_workbook`), ``verantwoording.html`` (:func:`verantwoording_page`)
+    and ``kerncijfers.json``.
 
     ``outputs`` is :func:`buitenbeeld.publish.report.report_outputs` as :func:`read_outputs`
     returns it; ``pdf`` the name of the report's PDF when one was made, recorded in
@@ -366,11 +357,55 @@ def write_outputs(folder: Path, outputs: dict, pdf: str | None = None) -> list[P
             raise BuitenbeeldError(f"geen bruikbare naam voor een tabelbestand: {name!r}")
         frame = pd.DataFrame(table["rijen"], columns=table["kolommen"], dtype=object)
         written.append(write_csv(folder / "tabellen" / f"{name}.csv", frame))
+    if outputs["tabellen"]:
+        written.append(write_workbook(folder / "tabellen.xlsx", outputs["tabellen"]))
+    if outputs.get("verantwoording"):
+        page = with_policy(verantwoording_page(outputs["verantwoording"]))
+        written.append(write_atomic(folder / VERANTWOORDING_FILE, lambda path: path.write_text(page, encoding="utf-8")))
     figures = json.loads(outputs["kerncijfers"])
     figures["pdf"] = pdf
     text = json.dumps(figures, indent=2, ensure_ascii=False)
     written.append(write_atomic(folder / KEY_FIGURES_FILE, lambda path: path.write_text(text, encoding="utf-8")))
     return written
+
+
+def write_workbook(path: Path, tables: dict) -> Path:
+    """The tables as one Excel workbook, a sheet per table (``kolommen``, ``rijen`` as :func:`read_outputs` gives them).
+
+    Numbers stay numbers; text (a CBS symbol such as ``x``, ``-`` or ``<10`` too) stays text, and
+    a text that a spreadsheet would run as a formula gets a leading ``'``, as in the CSV
+    (:func:`~buitenbeeld.common.files.neutralise_formula`).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, table in tables.items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append([neutralise_formula(str(c)) for c in table["kolommen"]])
+        for row in table["rijen"]:
+            sheet.append([v if v == "-" else neutralise_formula(v) for v in row])  # '-' alone: CBS's nil, not a formula
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in sheet.columns:
+            width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
+            sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))
+        sheet.freeze_panes = "A2"
+    return write_atomic(path, lambda temporary: book.save(temporary))
+
+
+@lru_cache(maxsize=1)
+def _verantwoording_template():
+    environment = Environment(loader=FileSystemLoader(str(_TEMPLATES / "verantwoording")), autoescape=True,
+                              finalize=lambda v: v if isinstance(v, Markup) else Markup(escape(v)),
+                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return environment.get_template("index.html.j2")
+
+
+def verantwoording_page(verantwoording: dict) -> str:
+    """``verantwoording.html`` from :func:`buitenbeeld.publish.report.verantwoording`; every value through ``escape``."""
+    return _verantwoording_template().render(v=verantwoording)
 
 
 def _replace_dir(source: Path, target: Path) -> None:

@@ -1,49 +1,39 @@
 """What the gemeente report shows, assembled from the data folder.
 
-The notebook ``gemeente_rapport.ipynb`` stays thin: it calls
-:func:`load_report_data` once and shows the tables and figures built here.
-Section 2, the CBS figures, is :mod:`buitenbeeld.publish.report_cbs` (the
-figures) and :mod:`buitenbeeld.publish.report_cbs_section` (the words and their
-order); what the notebook and the training use is re-exported here. A report renders with whatever is there: without
-CBS figures section 2 says which are missing and how to get them; without
-interviews the sections on the sociale kaart say so in a sentence.
-:func:`nothing_known` says when there is nothing at all to report.
-Nothing here reads the personal columns.
+The notebook ``gemeente_rapport.ipynb`` stays thin: it calls :func:`load_report_data`
+once and shows what is built here, every table through :func:`show_table` (Dutch
+headers, no index, text left, numbers right). Section 2 (the CBS figures) and the maps
+are :mod:`~buitenbeeld.publish.report_cbs` and :mod:`~buitenbeeld.publish.report_cbs_section`;
+what the notebook and the training use is re-exported here. A report renders with
+whatever is there; :func:`nothing_known` says when there is nothing at all to report.
+
+The report is read by a gemeenteraad: plain Dutch, no file names, folders, commands
+or versions. Those are for its maker, in ``verantwoording.html`` beside it
+(:func:`verantwoording`: files and hashes, settings, versions, rejected rows, and how to
+add what is missing), handed to render with the tables. Nothing here reads the
+personal columns.
 """
 from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from buitenbeeld.analysis.sociale_kaart import count_by_type, wijk_type_table
-from buitenbeeld.common.formatting import escape, format_count, format_date, format_share, is_missing
+from buitenbeeld.common.formatting import MISSING, escape, format_count, format_date, format_number, is_missing
 from buitenbeeld.ingest.cbs import YouthTable, in_current_layout, select_youth_table
 from buitenbeeld.ingest.interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult
 from buitenbeeld.ingest.pipeline import build_processed
 from buitenbeeld.ingest.sources import classify_input
-from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD, show_count
-from buitenbeeld.publish.report_cbs import (
-    SPLIT_YEAR,
-    change_since_start,
-    comparable_gemeenten,
-    comparable_rule,
-    compare,
-    latest_figures,
-    layout_note,
-    load_series,
-    map_figures,
-    margin_of,
-    series_rows,
-    series_sources,
-    share_of,
-    shares,
-    youth_figures_table,
-)
-from buitenbeeld.publish.report_cbs_section import cbs_section
+from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD
+from buitenbeeld.publish import report_cbs, report_cbs_section
+from buitenbeeld.publish.report_cbs import comparable_gemeenten, comparable_rule, key_figures, layout_note, shares
+from buitenbeeld.publish.report_cbs_section import ReportMaps, cbs_section, report_maps
 from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
 
 __all__ = [
@@ -51,9 +41,11 @@ __all__ = [
     "pilot_evaluation", "ReportMaps", "report_maps", "rejects_table", "comparable_gemeenten", "comparable_rule",
     "summary_points", "accountability", "key_figures", "OUTPUT_MIMETYPE", "published_tables", "report_outputs",
     "show_outputs", "youth_figures_table", "data_quality_table", "data_quality_notes", "cbs_section",
-    "nothing_known", "no_kaart_markdown",
+    "nothing_known", "no_kaart_markdown", "table_frame", "table_html", "show_table", "show_part", "pilot_points",
+    "accountability_markdown", "howto_notes", "verantwoording", "VERANTWOORDING_FILE",
 ]
 
+youth_figures_table = report_cbs.youth_figures_table  # for the notebooks, beside the other CBS tables
 SYNTHETIC_BANNER = (
     "**Let op: dit rapport gebruikt SYNTHETISCHE DEMONSTRATIEGEGEVENS.** De organisaties, "
     "interviews en cijfers per gemeente zijn verzonnen om de werkbank te laten zien; alleen de "
@@ -101,27 +93,26 @@ class ReportData:
 
     @property
     def youth_source(self) -> str:
-        """A short source line for the maatwerk figures (plain text: escape it for Markdown); empty without them."""
+        """A short source line for the maatwerk figures (plain text: escape it for Markdown); empty without them.
+
+        The table's title, not its file name (that is in the verantwoording).
+        """
         if self.youth is None:
             return ""
         converted = (f", omgerekend naar de gemeentelijke indeling {self.youth.indeling}"
                      if self.youth.omgerekend_van else "")
-        return f"{self.youth.title} ({self.youth.path.name}{converted})"
+        return f"{self.youth.title}{converted}"
 
 
 def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None = None,
                      drempel: int = DEFAULT_THRESHOLD, cbs_kolommen: str | Path | None = None) -> ReportData:
     """Resolve the gemeente and read its organisations, CBS maatwerk table and StatLine series.
 
-    The organisations come from the processed tables, which are rebuilt first
-    when the raw files changed (see :mod:`buitenbeeld.ingest.pipeline`). The
-    StatLine series is read from its cache under ``raw/`` (no network).
-    A data folder without CBS figures gives ``youth`` and ``series`` None: the
-    report says which figures are missing (never synthetic ones in their place).
-
-    ``cbs_kolommen`` is the user's column mapping for the CBS table (see
-    ``config/cbs_kolommen.toml``); with it, a table whose headers the shipped
-    mapping does not know is found too.
+    The organisations come from the processed tables, rebuilt first when the raw files
+    changed (:mod:`buitenbeeld.ingest.pipeline`); the StatLine series from its cache under
+    ``raw/`` (no network). Without CBS figures ``youth`` and ``series`` are None (never
+    synthetic ones in their place). ``cbs_kolommen`` is the user's column mapping for the
+    CBS table (``config/cbs_kolommen.toml``).
 
     Raises
     ------
@@ -144,7 +135,7 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
     rows = youth.gemeenten[youth.gemeenten["gemeentecode"] == resolved.code] \
         if youth is not None and len(youth.gemeenten) else []
     youth_row = rows.iloc[0].to_dict() if len(rows) else None
-    series, series_note = load_series(data_dir)
+    series, series_note = report_cbs.load_series(data_dir)
     unrecognised = [p for p in build.inputs.unrecognised if p not in tables]
     return ReportData(resolved, peiljaar, kaart, organisaties, youth, youth_row, list(build.inputs.interviews), drempel,
                       build.pilots, list(build.inputs.pilots), series, series_note, unrecognised)
@@ -156,7 +147,7 @@ def nothing_known(data: ReportData) -> str | None:
     Nothing is known when the gemeente has no organisations in the interviews, no
     row in the CBS maatwerk table, no rows in the StatLine series and no pilot.
     """
-    if len(data.organisaties) or data.youth_row is not None or len(series_rows(data)[0]) \
+    if len(data.organisaties) or data.youth_row is not None or len(report_cbs.series_rows(data)[0]) \
             or pilot_evaluation(data) is not None:
         return None
     return (f"Geen rapport voor {data.gemeente.naam}: de datamap heeft voor deze gemeente geen interviews, geen "
@@ -167,8 +158,7 @@ def no_kaart_markdown(data: ReportData) -> str:
     """What the report says in place of the sociale kaart when the gemeente has no interviews (yet)."""
     return (f"Voor {escape(data.gemeente.naam)} zijn (nog) geen organisaties geïnterviewd. Daarom staan in dit rapport "
             "geen sociale kaart, geen profielen van organisaties en geen roladvies. Die komen uit interviews met "
-            "organisaties in de gemeente: een leeg invulbestand maakt `buitenbeeld template`; zet de ingevulde "
-            "bestanden onder raw/ in de datamap.")
+            "organisaties in de gemeente.")
 
 
 def pilot_evaluation(data: ReportData):
@@ -182,72 +172,17 @@ def pilot_evaluation(data: ReportData):
 
 def header_markdown(data: ReportData) -> str:
     """The report's title block: the CBS name and code, the latest year of CBS figures, and the synthetic banner."""
-    latest = latest_figures(data)
+    latest = report_cbs.latest_figures(data)
     figures = (f"CBS-cijfers tot en met **{latest.jaar}**{' (voorlopig)' if latest.voorlopig else ''}"
                if latest is not None else "geen CBS-cijfers")
     lines = [
         f"# Jongeren buiten beeld en de sociale kaart: {escape(data.gemeente.naam)}",
         f"CBS-gemeentecode **{data.gemeente.code}** (gemeentelijke indeling {data.gemeente.jaar}) · "
-        f"{figures} · {len(data.organisaties)} organisaties in de sociale kaart",
+        f"{figures} · {_n(len(data.organisaties), 'organisatie', 'organisaties')} in de sociale kaart",
     ]
     if data.synthetic:
         lines.append(f'<div class="bb-banner">\n\n{SYNTHETIC_BANNER}\n\n</div>')
     return "\n\n".join(lines)
-
-
-@dataclass
-class ReportMaps:
-    """The maps a report can draw, and for each one it cannot, a sentence saying why and what to do."""
-
-    land: object | None = None
-    wijken: object | None = None
-    land_note: str | None = None
-    wijken_note: str | None = None
-
-
-def report_maps(data: ReportData, grenzen: str | Path | None = None, data_dir: str | Path | None = None) -> ReportMaps:
-    """The national map of shares buiten beeld (the gemeente outlined) and the map of its wijken.
-
-    The boundary files are read from ``grenzen`` (default ``<data>/raw/geo``, where
-    ``buitenbeeld grenzen`` puts them); a share that the disclosure rule hides is
-    drawn as unknown. Without boundary files the report gets a note instead. The
-    national map shows the latest year (:func:`~buitenbeeld.publish.report_cbs.map_figures`);
-    without CBS figures there is neither a map nor a note (section 2 says why), and
-    without organisations no wijk map.
-    """
-    from buitenbeeld.analysis.sociale_kaart import count_by_wijk
-    from buitenbeeld.errors import MissingDataError
-    from buitenbeeld.publish.maps import plot_share_map, plot_wijk_map
-    from buitenbeeld.reference.geo import find_wijk_file, geo_dir, read_boundaries, read_wijken
-
-    folder = Path(grenzen) if grenzen else geo_dir(data_dir or None)
-    result = ReportMaps()
-    figures = map_figures(data)
-    if figures is not None:
-        values, year, jaar, source = figures
-        try:
-            boundaries = read_boundaries(year, folder)
-        except MissingDataError:
-            result.land_note = (
-                f"Geen landkaart: de gemeentegrenzen van {year} staan niet in {escape(folder)}. Haal ze op met "
-                f"`buitenbeeld grenzen --jaar {year}` (CBS/Kadaster via PDOK, CC BY 4.0) of geef de map met "
-                "`buitenbeeld rapporten --grenzen MAP`.")
-        else:
-            result.land = plot_share_map(boundaries, values, data.gemeente.code, data.gemeente.naam, jaar, source,
-                                         data.synthetic)
-    if data.organisaties.empty:
-        return result
-    wijken = read_wijken(data.gemeente.code, folder)
-    if wijken:
-        result.wijken = plot_wijk_map(wijken, count_by_wijk(data.organisaties).to_dict(), data.gemeente.naam,
-                                      f"interviews sociale kaart {data.gemeente.naam}", data.synthetic)
-    else:
-        where = find_wijk_file(folder)
-        missing = (f"het wijkbestand {escape(where.name)} heeft geen wijken van {escape(data.gemeente.naam)}" if where
-                   else f"geen wijkgrenzen ({escape('wijk_<jaar>.geojson')} of .topojson) in {escape(folder)}; haal ze op met "
-                        "`buitenbeeld grenzen --wijken`")
-        result.wijken_note = f"Geen wijkkaart: {missing}. De tabel per wijk hierboven geeft dezelfde aantallen."
-    return result
 
 
 def data_quality_table(data: ReportData) -> pd.DataFrame:
@@ -260,7 +195,7 @@ def data_quality_table(data: ReportData) -> pd.DataFrame:
         known = frame[column].notna()
         not_asked = frame[f"{column}_onbekend"] == COLUMN_ABSENT
         rows.append({
-            "vraag": column.replace("_", " "),
+            "vraag": column.replace("_12m", " (12 maanden)").replace("_", " "),
             "beantwoord": int(known.sum()),
             "waarvan geschat": int((frame[f"{column}_geschat"].fillna(False).astype(bool) & known).sum()),
             "onbekend of leeg": int((~known & ~not_asked).sum()),
@@ -269,50 +204,40 @@ def data_quality_table(data: ReportData) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("vraag") if rows else pd.DataFrame()
 
 
+def _n(count, one: str, many: str) -> str:
+    return f"{format_count(count)} {one if count == 1 else many}"  # 1 organisatie, 3 organisaties
+
+
 def data_quality_notes(data: ReportData) -> list[str]:
-    """Plain-Dutch sentences on what was read, rejected and how old the interviews are."""
-    kaart, frame = data.kaart, data.organisaties
-    totals = kaart.files[["read", "loaded", "rejected"]].sum() if len(kaart.files) else None
+    """Plain-Dutch sentences on what was read, rejected and how old the interviews are (no sentence about nothing)."""
+    kaart, frame, naam = data.kaart, data.organisaties, escape(data.gemeente.naam)
     notes = []
-    if totals is not None:
-        notes.append(
-            f"Ingelezen: {len(kaart.files)} interviewbestand(en) met {format_count(totals['read'])} rijen; "
-            f"{format_count(totals['loaded'])} geladen en {format_count(totals['rejected'])} afgewezen "
-            "(alle gemeenten samen)."
-        )
-    own_rejects = rejects_table(data)
-    if len(own_rejects):
-        notes.append(
-            f"In de interviewbestanden van {escape(data.gemeente.naam)} zijn {len(own_rejects)} rij(en) afgewezen; "
-            "ze staan met bestand, rij, kolom en reden onderaan en tellen niet mee."
-        )
-    notes.append(f"Organisaties in {escape(data.gemeente.naam)}: {len(frame)}.")
+    if len(kaart.files):
+        totals = kaart.files[["read", "loaded", "rejected"]].sum()
+        notes.append(f"Ingelezen: {_n(len(kaart.files), 'interviewbestand', 'interviewbestanden')} met "
+                     f"{_n(totals['read'], 'rij', 'rijen')}; {format_count(totals['loaded'])} geladen"
+                     + (f" en {format_count(totals['rejected'])} afgewezen" if totals["rejected"] else "")
+                     + " (alle gemeenten samen).")
+    own_rejects = len(rejects_table(data))
+    if own_rejects:
+        notes.append(f"In de interviews van {naam} {'is' if own_rejects == 1 else 'zijn'} "
+                     f"{_n(own_rejects, 'rij', 'rijen')} afgewezen; die tellen niet mee. Welke en waarom staat in de "
+                     "[verantwoording](verantwoording.html).")
+    notes.append(f"Organisaties in {naam}: {len(frame)}.")
     if not frame.empty and "datum_interview" in frame:
         dates = frame["datum_interview"].dropna()
         if len(dates):
-            notes.append(
-                f"Interviews gehouden tussen {format_date(min(dates))} en {format_date(max(dates))}; "
-                f"bij {len(frame) - len(dates)} organisatie(s) is de datum onbekend."
-            )
-    if data.youth is not None and data.youth_row is None:
-        notes.append(
-            f"De CBS-tabel ({escape(data.youth.path.name)}) heeft geen cijfers voor {escape(data.gemeente)} "
-            f"in de indeling van het peiljaar {data.peiljaar}."
-        )
-    if data.youth is not None and data.youth.problems:
-        rejected = len(data.youth.rejected_rows)
-        notes.append(
-            f"De CBS-tabel ({escape(data.youth.path.name)}) gaf {len(data.youth.problems)} melding(en); "
-            f"{rejected} rij(en) niet geladen. "
-            + " ".join(escape(r) for r in sorted({p.reason for p in data.youth.problems})[:3])
-        )
+            unknown = len(frame) - len(dates)
+            notes.append(f"De interviews zijn gehouden tussen {format_date(min(dates))} en {format_date(max(dates))}"
+                         + (f"; bij {_n(unknown, 'organisatie', 'organisaties')} is de datum onbekend." if unknown else "."))
+    notes += report_cbs_section.cbs_quality_notes(data)
     notes.append("Onbekende antwoorden tellen als onbekend, nooit als nul; schattingen (zoals 'ca. 40' of '30-50') "
                  "zijn gemarkeerd en het midden van een bereik wordt gebruikt.")
     return notes
 
 
 def rejects_table(data: ReportData) -> pd.DataFrame:
-    """Rejected rows of the interview files that hold this gemeente's organisations."""
+    """Rejected rows of the interview files that hold this gemeente's organisations (for the verantwoording)."""
     files = set(data.organisaties["bron_bestand"]) if not data.organisaties.empty else set()
     rejects = data.kaart.rejects
     rejects = rejects[rejects["file"].isin(files)]
@@ -323,53 +248,9 @@ def rejects_table(data: ReportData) -> pd.DataFrame:
 
 def summary_points(data: ReportData, comparison) -> list[str]:
     """Five to eight sentences with what matters, generated from the figures and the kaart."""
-    from buitenbeeld.analysis.compare import reach_gap_summary, uncovered_wijken
-
-    points = []
-    latest = latest_figures(data)
-    own = margin_of(latest.row, data.drempel) if latest is not None else None
-    national = margin_of(latest.nederland) if latest is not None else None
-    wording = compare(own, national)
-    if wording is not None:
-        versus = {"hoger": "hoger dan", "lager": "lager dan", "ongeveer gelijk": "ongeveer gelijk aan"}[wording]
-        points.append(f"In {escape(data.gemeente.naam)} was op 1 oktober {latest.jaar}"
-                      f"{' (voorlopig cijfer)' if latest.voorlopig else ''} {format_share(own[0])} van de jongeren "
-                      f"(15-27 jaar) buiten beeld, {versus} het landelijke aandeel van {format_share(national[0])}.")
-    if latest is None:
-        points.append(f"Voor {escape(data.gemeente.naam)} staan geen CBS-cijfers over jongeren buiten beeld in de datamap; "
-                      "deel 2 zegt hoe u ze krijgt.")
-    change = change_since_start(data)
-    if change is not None and change.wording is not None and change.start != change.end:
-        within = ", binnen de afronding van het CBS" if change.wording == "ongeveer gelijk gebleven" else ""
-        points.append(f"Sinds {change.start} is dat aandeel {change.wording}{within} (toen {format_share(change.own[0])}).")
-    reason = (data.youth_row or {}).get("zonder_bekende_reden")
-    if reason is not None and reason == reason and shares(data)[0] is not None:  # not beside a hidden count
-        year = data.youth.peiljaar or data.peiljaar
-        when = (f"In {year}, de laatste keer dat het CBS dit uitsplitste, was" if year == SPLIT_YEAR
-                else f"In {year} was")
-        points.append(f"{when} voor {show_count(reason, data.drempel)} jongeren buiten beeld geen reden bekend; "
-                      "niet al deze jongeren zijn zorgwekkend, en ieder mag onzichtbaar zijn.")
-    frame = data.organisaties
-    if len(frame):
-        types = frame["type"].value_counts()
-        points.append(f"De sociale kaart telt {len(frame)} organisaties van {len(types)} typen; "
-                      f"de meeste zijn {escape(types.index[0])} ({types.iloc[0]}).")
-        fits = comparison.advice["passende_rollen"] if len(comparison.advice) else pd.Series(dtype=object)
-        for role in ("bereiken", "plaatsen"):
-            count = int(fits.map(lambda roles, r=role: r in roles).sum())
-            points.append(f"Voor {role} passen {count} organisaties.")
-        gaps = uncovered_wijken(comparison.coverage) if len(comparison.coverage) else {}
-        missing = sorted({w for wijken in gaps.values() for w in wijken})
-        if missing:
-            points.append(f"In {len(missing)} wijk(en) is geen organisatie in beeld die past voor bereiken of "
-                          f"plaatsen: {', '.join(map(escape, missing[:5]))}{' en meer' if len(missing) > 5 else ''}.")
-        conflicts = len(comparison.conflicts())
-        if conflicts:
-            points.append(f"Bij {conflicts} organisatie(s) lopen de plannen van de gemeente en het roladvies uiteen.")
-        gap = reach_gap_summary(comparison.gap)
-        if gap["organisaties"]:
-            points.append(f"Bij {format_share(gap['te_hoog'], 0)} van de {gap['organisaties']} organisaties met beide "
-                          "getallen schatte de gemeente vooraf meer jongeren buiten beeld dan het interview liet zien.")
+    points = report_cbs_section.cbs_summary_points(data)
+    if len(data.organisaties):
+        points += comparison.summary_points(data.drempel)
     else:
         points.append(f"Er zijn (nog) geen interviews met organisaties in {escape(data.gemeente.naam)}.")
     if data.synthetic:  # always said, also when the other points are many
@@ -377,87 +258,124 @@ def summary_points(data: ReportData, comparison) -> list[str]:
     return points[:8]
 
 
-def accountability(data: ReportData, config, parameters: dict, generated: str) -> dict[str, pd.DataFrame | str]:
-    """The Verantwoording: sources, scoring version, parameters, input hashes, package versions, time."""
-    from importlib.metadata import version
+def pilot_points(pilot, drempel: int = DEFAULT_THRESHOLD) -> list[str]:
+    """The pilot in a few sentences: reached, activated, placed and kept, with a hidden count said in words.
 
-    from buitenbeeld.common.files import hash_file
-    from buitenbeeld.settings import VERSION as __version__
-
-    pilot = pilot_evaluation(data)
-    pilot_names = set(pilot.contacten["bron_bestand"]) if pilot is not None else set()
-    files = [(p, "interviews") for p in data.kaart_sources] + \
-        ([(data.youth.path, "CBS-cijfers")] if data.youth is not None else []) + \
-        [(p, "pilot") for p in data.pilot_files if p.name in pilot_names]
-    inputs = pd.DataFrame([{"bestand": p.name, "soort": kind, "sha256": hash_file(p)} for p, kind in files if p.exists()])
-    packages = pd.DataFrame([{"pakket": name, "versie": version(name)}
-                             for name in ("pandas", "numpy", "babel", "papermill", "nbconvert")]
-                            + [{"pakket": "buitenbeeld", "versie": __version__}])
-    return {
-        "bronnen": pd.DataFrame([
-            *([{"bron": "Jongeren buiten beeld met en zonder bekende reden",
-                "toelichting": f"{data.youth.title} ({data.youth.path.name})"}] if data.youth is not None else []),
-            *({"bron": "Jongeren buiten beeld per jaar", "toelichting": text} for text in series_sources(data)),
-            {"bron": "Sociale kaart", "toelichting": f"interviews met organisaties ({len(data.kaart_sources)} bestand(en))"},
-            {"bron": "Gemeentecodes en -namen", "toelichting": "CBS, gemeentelijke indeling 2013 en 2026 (CC BY 4.0)"},
-            *([{"bron": "Pilot jongerenscouts", "toelichting": f"pilotregistratie ({', '.join(sorted(pilot_names))}), "
-                "gepseudonimiseerd; opmerkingen worden nooit gelezen voor een rapport"}] if pilot_names else []),
-        ]),
-        "scoring": f"{config.path.name}, versie {config.versie}",
-        "parameters": pd.DataFrame([{"parameter": k, "waarde": str(v)} for k, v in parameters.items()]),
-        "invoer": inputs,
-        "pakketten": packages,
-        "gegenereerd": generated,
-    }
-
-
-def key_figures(data: ReportData, comparison, config, generated: str) -> dict:
-    """The report's key figures for the index of all reports (``kerncijfers.json``).
-
-    The figures are those of the latest year (:func:`~buitenbeeld.publish.report_cbs.latest_figures`,
-    ``peiljaar`` that year); ``zonder_bekende_reden`` only when that year is the
-    maatwerk table's own, and always as ``maatwerk_zonder_bekende_reden`` of
-    ``maatwerk_peiljaar``. Counts of young people below the threshold are left out
-    (None), never written, and so is a share whose count is.
+    :func:`~buitenbeeld.publish.pilot_tables.summary_points`, but a step whose count is hidden (``x``) is
+    said apart instead of as "x bleven daar", and ``<10`` reads "minder dan 10".
     """
-    latest = latest_figures(data)
-    row = latest.row if latest is not None else {}
-    split = data.youth_row if latest is not None and not latest.statline else {}  # the same year only
+    from buitenbeeld.analysis.journeys import count_funnel
+    from buitenbeeld.publish.pilot_tables import show_funnel
+    from buitenbeeld.publish.pilot_tables import summary_points as pilot_summary
 
-    def count(key, row=row):
-        value = (row or {}).get(key)
-        if value is None or value != value or (0 < value < data.drempel):
-            return None
-        return int(value)
-
-    coverage = comparison.coverage.drop(index="(wijk onbekend)", errors="ignore") if len(comparison.coverage) else None
-    return {
-        "gemeentecode": data.gemeente.code, "gemeentenaam": data.gemeente.naam, "peiljaar": latest.jaar if latest else None,
-        "jongeren_15_27": count("jongeren_15_27"), "buiten_beeld": count("buiten_beeld"),
-        "zonder_bekende_reden": count("zonder_bekende_reden", split),
-        "aandeel_buiten_beeld": share_of(row, data.drempel), "aandeel_nederland": share_of(latest.nederland if latest else None),
-        "organisaties": int(len(data.organisaties)), "afgewezen_rijen": int(len(rejects_table(data))),
-        "rollen_gedekt": {role: int((coverage[role] > 0).sum()) for role in coverage.columns} if coverage is not None else {},
-        "wijken": int(len(coverage)) if coverage is not None else 0,
-        "synthetisch": bool(data.synthetic), "gegenereerd_op": generated, "scoring_versie": config.versie,
-        "html": "rapport.html", "pdf": None,
-        "voorlopig": bool(latest is not None and latest.voorlopig), "bron_cijfers": latest.source if latest else None,
-        "maatwerk_peiljaar": (data.youth.peiljaar or data.peiljaar) if data.youth_row is not None else None,
-        "maatwerk_zonder_bekende_reden": count("zonder_bekende_reden", data.youth_row),
-    }
+    points = pilot_summary(pilot, drempel)
+    if not points:
+        return []
+    shown = show_funnel(count_funnel(pilot.contacten), drempel).set_index("stap")["jongeren"]
+    words = {"geactiveerd": "werden geactiveerd", "geplaatst": "werden geplaatst (op school, werk of stage)",
+             "behouden": "zaten daar bij een latere controle nog"}
+    said = [f"{shown[step]} {text}" for step, text in words.items() if step in shown and shown[step] not in ("x", MISSING)]
+    first = (f"Van {pilot.period} bereikten de jongerenscouts {shown['bereikt']} jongeren"
+             + (f"; daarvan {', '.join(said[:-1]) + ' en ' if len(said) > 1 else ''}{said[-1]}." if said else "."))
+    hidden = [step for step in words if step in shown and shown[step] == "x"]
+    if hidden:
+        first += (f" Hoeveel jongeren {' en '.join(hidden)} zijn, staat er niet: uit dat getal en de andere zou "
+                  "een heel klein aantal af te leiden zijn.")
+    less = re.compile(r"(?:^|(?<=\s))<(\d+)")
+    return [less.sub(lambda m: ("Minder" if m.start() == 0 else "minder") + f" dan {m.group(1)}", point)
+            for point in [first, *points[1:]]]
 
 
-#: The mimetype under which the report notebook hands its tables and key figures to
-#: :mod:`buitenbeeld.publish.render`, which writes them. No exporter shows it, and render
+#: The mimetype under which the report notebook hands its tables, key figures and verantwoording
+#: to :mod:`buitenbeeld.publish.render`, which writes them. No exporter shows it, and render
 #: removes it before the HTML export.
 OUTPUT_MIMETYPE = "application/vnd.buitenbeeld.uitvoer+json"
+#: The page beside ``rapport.html`` with how the report was made (:func:`verantwoording`).
+VERANTWOORDING_FILE = "verantwoording.html"
+#: A text cell that right-aligns: a number as a report writes it (``1.234``, ``5,4%``, ``ca. 6,1 (5,0-7,2)``,
+#: ``<10``, ``66% – 85%``) or a CBS symbol (``.``, ``x``, ``-``).
+_NUMERIC_TEXT = re.compile(r"(ca\. )?[<>]?[-\d.,%–() ]*\d[-\d.,%–() ]*|[.x-]")
+
+
+def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a table shows it: a named index as the first column (an unnamed one is dropped), headers flat
+    and Dutch: ``aandeel_geplaatst`` reads ``Aandeel geplaatst``; the name above the columns of a cross table goes.
+    """
+    flat = frame.reset_index(drop=all(name is None for name in frame.index.names)).rename_axis(columns=None)
+    headers = [(" ".join(map(str, c)) if isinstance(c, tuple) else str(c)).replace("_", " ").strip() for c in flat.columns]
+    flat.columns = [h[:1].upper() + h[1:] for h in headers]
+    return flat
+
+
+def _cell(value) -> tuple[str, bool | None]:
+    """A cell as HTML text (through :func:`escape`) and whether it is a number (None: empty or unknown, says nothing)."""
+    if is_missing(value) or value is pd.NaT:
+        return MISSING, None
+    if isinstance(value, (bool, np.bool_)):
+        return ("ja" if value else "nee"), False
+    if isinstance(value, (int, np.integer)):
+        return format_count(value), True
+    if isinstance(value, (float, np.floating)):
+        return format_number(value), True
+    text = str(value).strip()
+    return escape(text), (None if text in ("", MISSING, "onbekend") else bool(_NUMERIC_TEXT.fullmatch(text)))
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """``frame`` as a report table: Dutch headers (:func:`table_frame`), no index, text left, numbers right.
+
+    Every value goes through :func:`~buitenbeeld.common.formatting.escape`; numbers are
+    written the Dutch way. A column is right-aligned when all its cells are numbers.
+    """
+    flat = table_frame(frame)
+    columns = [[_cell(v) for v in flat.iloc[:, i]] for i in range(flat.shape[1])]
+    right = [any(kind for _, kind in cells) and all(kind is not False for _, kind in cells) for cells in columns]
+    align = ['style="text-align:right"' if r else 'style="text-align:left"' for r in right]
+    head = "".join(f'<th scope="col" {a}>{escape(h)}</th>' for h, a in zip(flat.columns, align))
+    rows = "".join("<tr>" + "".join(f"<td {a}>{cells[r][0]}</td>" for cells, a in zip(columns, align)) + "</tr>\n"
+                   for r in range(len(flat)))
+    return f'<table class="bb-tabel">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
+
+
+def show_table(frame: pd.DataFrame) -> None:
+    """Display :func:`table_html` of ``frame`` in a notebook."""
+    from IPython.display import HTML, display  # only in a notebook
+
+    display(HTML(table_html(frame)))
+
+
+def show_part(part) -> None:
+    """Display one part of a section: Markdown text, a table (:func:`show_table`) or a chart."""
+    from IPython.display import Markdown, display  # only in a notebook
+
+    if isinstance(part, str):
+        display(Markdown(part))
+    elif isinstance(part, pd.DataFrame):
+        show_table(part)
+    else:
+        display(part)
 
 
 def published_tables(data: ReportData, comparison) -> dict[str, pd.DataFrame]:
-    """The tables a report publishes beside its HTML, as ``tabellen/<name>.csv``: the ones it shows."""
-    return {"organisaties_per_type": count_by_type(data.organisaties).to_frame(),
-            "organisaties_per_wijk": wijk_type_table(data.organisaties),
-            "profielen": comparison.profile_table(), "roladvies": comparison.advice_table()}
+    """The tables a report publishes beside its HTML (``tabellen/<name>.csv`` and a sheet of ``tabellen.xlsx``).
+
+    The ones it shows, with its Dutch headers; numbers as numbers (the profiles with the
+    low and high value their estimates allow), and the CBS figures with CBS's symbols.
+    """
+    tables = {"organisaties_per_type": count_by_type(data.organisaties).rename("organisaties").to_frame(),
+              "organisaties_per_wijk": wijk_type_table(data.organisaties)}
+    if len(comparison.profiles):
+        profiles = comparison.profiles.round(1)
+        values = {f"{role}{end}": profiles[f"{role}{key}"] for role in ("bereiken", "activeren", "plaatsen", "behouden")
+                  for key, end in (("", ""), ("_min", " laag"), ("_max", " hoog"))}
+        tables["profielen"] = pd.DataFrame({"organisatie": comparison.names.astype(str),
+                                            "type": comparison.organisaties["type"], **values})
+        tables.update(posities=comparison.band_table(), roladvies=comparison.advice_table(),
+                      wensen=comparison.wishes_table())
+    if data.youth is not None and data.youth_row is not None:
+        year = data.youth.peiljaar or data.peiljaar
+        tables[f"cbs_{year}" if year else "cbs_maatwerk"] = report_cbs.youth_figures_values(data)
+    return {name: table_frame(frame) for name, frame in tables.items()}
 
 
 def _json_value(value):
@@ -472,26 +390,131 @@ def _json_value(value):
     return value if isinstance(value, (bool, int, float, str)) else str(value)
 
 
-def report_outputs(data: ReportData, comparison, config, generated: str) -> dict:
+def _json_table(frame: pd.DataFrame) -> dict:
+    flat = table_frame(frame)
+    return {"kolommen": list(flat.columns),
+            "rijen": [[_json_value(v) for v in row] for row in flat.itertuples(index=False, name=None)]}
+
+
+def accountability(data: ReportData, config, parameters: dict, generated: str) -> dict[str, pd.DataFrame | str]:
+    """The technical account: sources with their files, scoring version, parameters, input hashes, package versions."""
+    from importlib.metadata import version
+
+    from buitenbeeld.common.files import hash_file
+    from buitenbeeld.settings import VERSION as __version__
+
+    pilot = pilot_evaluation(data)
+    pilot_names = set(pilot.contacten["bron_bestand"]) if pilot is not None else set()
+    files = [(p, "interviews") for p in data.kaart_sources] + \
+        ([(data.youth.path, "CBS-cijfers")] if data.youth is not None else []) + \
+        [(p, "pilot") for p in data.pilot_files if p.name in pilot_names]
+    inputs = pd.DataFrame([{"bestand": p.name, "soort": kind, "controlegetal (sha256)": hash_file(p)}
+                           for p, kind in files if p.exists()])
+    packages = pd.DataFrame([{"pakket": name, "versie": version(name)}
+                             for name in ("pandas", "numpy", "babel", "papermill", "nbconvert", "openpyxl")]
+                            + [{"pakket": "buitenbeeld", "versie": __version__}])
+    return {
+        "bronnen": pd.DataFrame([
+            *([("Jongeren buiten beeld met en zonder bekende reden", f"{data.youth.title} ({data.youth.path.name})")]
+              if data.youth is not None else []),
+            *(("Jongeren buiten beeld per jaar", text) for text in report_cbs.series_sources(data)),
+            ("Sociale kaart", f"interviews ({', '.join(p.name for p in data.kaart_sources) or 'geen'})"),
+            ("Gemeentecodes en -namen", "CBS, gemeentelijke indeling 2013 en 2026 (CC BY 4.0)"),
+            *([("Pilot jongerenscouts", f"pilotregistratie ({', '.join(sorted(pilot_names))}), gepseudonimiseerd; "
+                "opmerkingen worden nooit gelezen voor een rapport")] if pilot_names else []),
+        ], columns=["bron", "toelichting"]),
+        "scoring": f"{config.path.name}, versie {config.versie}",
+        "parameters": pd.DataFrame([{"parameter": k, "waarde": Path(v).name if isinstance(v, str) and "/" in v else str(v)}
+                                    for k, v in parameters.items()]),
+        "invoer": inputs,
+        "pakketten": packages,
+        "gegenereerd": generated,
+    }
+
+
+def howto_notes(data: ReportData, maps: ReportMaps | None = None) -> list[dict]:
+    """For the maker of the report: how to add what it lacks, and where to read more (``tekst``, ``opdracht``)."""
+    notes = report_cbs_section.cbs_howto(data) + (maps.howto if maps is not None else [])
+    if data.organisaties.empty:
+        notes.append({"tekst": "Er zijn geen interviews voor deze gemeente. Maak een leeg invulbestand en zet de "
+                               "ingevulde bestanden onder raw/ in de datamap:", "opdracht": "buitenbeeld template"})
+    if pilot_evaluation(data) is None:
+        notes.append({"tekst": "Er is geen pilot met jongerenscouts voor deze gemeente. Zet de registratie van de pilot "
+                               "(tabbladen scouts en contacten) onder raw/ in de datamap.", "opdracht": ""})
+    else:
+        notes.append({"tekst": "Meer over de pilot (behoud na 3, 6 en 12 maanden, terugval, de scouts): het notebook "
+                               "pilot_evaluatie, met de parameter pilot.", "opdracht": ""})
+    if len(data.organisaties):
+        notes.append({"tekst": "De plaats van elke organisatie per rol, met de rangen en hun marges, staat in het "
+                               "notebook organisaties_vergelijken (voor onderzoek; niet voor publicatie).", "opdracht": ""})
+    return notes
+
+
+def verantwoording(data: ReportData, config, parameters: dict, generated: str, maps: ReportMaps | None = None) -> dict:
+    """What ``verantwoording.html`` shows (JSON values): the account of :func:`accountability`, rejected rows, how-to."""
+    account = accountability(data, config, parameters, generated)
+    tables = {"Bronnen": account["bronnen"], "Invoerbestanden": account["invoer"],
+              "Instellingen": account["parameters"], "Pakketten": account["pakketten"],
+              "Afgewezen rijen in de interviews": rejects_table(data)}
+    return {"gemeente": data.gemeente.naam, "code": data.gemeente.code, "gegenereerd": generated,
+            "synthetisch": bool(data.synthetic), "scoring": account["scoring"], "drempel": int(data.drempel),
+            "tabellen": [{"titel": title, **_json_table(frame)} for title, frame in tables.items() if len(frame)],
+            "aanwijzingen": howto_notes(data, maps)}
+
+
+#: The sources every report draws on besides its data, credited in its Bronnen (Markdown).
+CREDITS = (
+    "*Handreiking jongeren buiten beeld*: de handreiking voor gemeenten over samenwerken met informele organisaties, "
+    "met de vijf stappen, de typen organisaties, de vier rollen en de jongerenscouts.",
+    "De Impacttool Sociale Kaart (ISK) van IZI Solutions en Movisie: de sociale kaart uit interviews en het idee van "
+    "een profiel per rol. De formule van de ISK is niet openbaar; dit rapport rekent met een eigen, openbare "
+    "rekenwijze (zie de bijlage).",
+    "De pilots met jongerenscouts van het Samenwerkingsverband Marokkaanse Nederlanders (SMN) en de stichting "
+    "Inspraakorgaan Turken in Nederland (IOT), in 2017 met Den Haag, Venlo en Leeuwarden.",
+)
+
+
+def accountability_markdown(data: ReportData, config, generated: str) -> str:
+    """The report's last section in plain Dutch: how it was made, its sources, and the link to the verantwoording."""
+    import datetime as dt
+
+    made = format_date(dt.date.fromisoformat(generated[:10]))
+    pilot = pilot_evaluation(data)
+    sources = [f"Interviews met {_n(len(data.organisaties), 'organisatie', 'organisaties')} in "
+               f"{escape(data.gemeente.naam)} voor de sociale kaart."] if len(data.organisaties) else []
+    sources += report_cbs_section.cbs_sources(data) + list(CREDITS[:1] if pilot is None else [
+        f"De registratie van de pilot met jongerenscouts in {escape(pilot.label)}.", CREDITS[0]]) + list(CREDITS[1:])
+    text = (f"Dit rapport is gemaakt op {made} met de werkbank buitenbeeld. Aantallen jongeren onder {data.drempel} "
+            f"staan als <{data.drempel}, zodat niemand te herkennen is. Contactgegevens van organisaties en gegevens "
+            "van jongeren staan nooit in dit rapport. Organisaties die geen toestemming gaven, staan er onder een "
+            "neutrale naam in (zoals 'Organisatie A'). Hoe de profielen worden berekend (rekenwijze versie "
+            f"{escape(config.versie)}), staat in de bijlage. Welke bestanden, instellingen en programma's zijn gebruikt, "
+            "en hoe ontbrekende gegevens erbij komen, staat in de [verantwoording](verantwoording.html) naast dit "
+            "rapport.")
+    if data.synthetic:
+        text += (" **De gegevens zijn SYNTHETISCH**: verzonnen om de werkbank te laten zien; alleen de landelijke "
+                 "CBS-totalen zijn echt.")
+    return text + "\n\n**Bronnen**\n\n" + "\n".join(f"- {source}" for source in sources)
+
+
+def report_outputs(data: ReportData, comparison, config, generated: str, parameters: dict | None = None,
+                   maps: ReportMaps | None = None) -> dict:
     """What :mod:`~buitenbeeld.publish.render` writes beside the report, as one JSON bundle.
 
-    ``tabellen``: per :func:`published_tables` name, ``kolommen`` (the index
-    first) and ``rijen`` (JSON values), for the Dutch CSV. ``kerncijfers``: the
-    text of ``kerncijfers.json`` (:func:`key_figures`), as text because a
-    notebook file sorts the keys of JSON objects and the file keeps their order.
+    ``tabellen``: per :func:`published_tables` name, ``kolommen`` and ``rijen`` (JSON
+    values), for the Dutch CSV and the workbook. ``kerncijfers``: the text of
+    ``kerncijfers.json`` (:func:`key_figures`), as text because a notebook file sorts the
+    keys of JSON objects and the file keeps their order. ``verantwoording``: :func:`verantwoording`.
     """
-    tables = {}
-    for name, frame in published_tables(data, comparison).items():
-        flat = frame.reset_index()
-        tables[name] = {"kolommen": [" ".join(map(str, c)).strip() if isinstance(c, tuple) else str(c)
-                                     for c in flat.columns],
-                        "rijen": [[_json_value(v) for v in row] for row in flat.itertuples(index=False, name=None)]}
+    tables = {name: _json_table(frame) for name, frame in published_tables(data, comparison).items()}
     figures = json.dumps(key_figures(data, comparison, config, generated), indent=2, ensure_ascii=False)
-    return {"tabellen": tables, "kerncijfers": figures}
+    return {"tabellen": tables, "kerncijfers": figures,
+            "verantwoording": verantwoording(data, config, parameters or {}, generated, maps)}
 
 
-def show_outputs(data: ReportData, comparison, config, generated: str) -> None:
+def show_outputs(data: ReportData, comparison, config, generated: str, parameters: dict | None = None,
+                 maps: ReportMaps | None = None) -> None:
     """Hand :func:`report_outputs` to the renderer: displayed under :data:`OUTPUT_MIMETYPE` only."""
     from IPython.display import display  # only in a notebook
 
-    display({OUTPUT_MIMETYPE: report_outputs(data, comparison, config, generated)}, raw=True)
+    display({OUTPUT_MIMETYPE: report_outputs(data, comparison, config, generated, parameters, maps)}, raw=True)

@@ -36,7 +36,7 @@ __all__ = [
     "TOLERANCE", "SPLIT_YEAR", "SIZE_ONLY", "load_series", "share_of", "margin_of", "compare",
     "Latest", "latest_figures", "map_figures", "series_rows", "series_source", "series_sources", "Change",
     "change_since_start", "shown_rows", "comparable_gemeenten", "comparable_rule", "youth_figures_table", "shares",
-    "layout_note",
+    "layout_note", "key_figures", "youth_figures_values",
 ]
 
 #: Two shares closer than this (0,1 procentpunt) are "ongeveer gelijk", whatever their margins.
@@ -317,8 +317,72 @@ def youth_figures_table(data) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("")
 
 
+def youth_figures_values(data) -> pd.DataFrame:
+    """The maatwerk figures as published (CSV, workbook): counts as numbers, the share in percent (one decimal).
+
+    A count that is hidden stays text as the report shows it (``<10``), and so does CBS's
+    own symbol (``x`` secret, ``.`` unknown); never the number behind it.
+    """
+    national = data.youth.nederland if data.youth is not None else {}
+    row = data.youth_row or {}
+
+    def value(source: dict, key: str, threshold: int | None):
+        number, symbol = source.get(key), source.get(f"{key}_symbool")
+        if is_missing(number) or number != number:
+            return symbol if symbol in ("x", ".", "-") else "."
+        return show_count(number, threshold) if threshold and is_suppressed(number, threshold) else int(number)
+
+    def percent(share):
+        return "." if share is None else round(100 * share, 1)
+
+    rows = [{"": label, data.gemeente.naam: value(row, key, data.drempel), "Nederland": value(national or {}, key, None)}
+            for label, key in [("Jongeren 15 tot 27 jaar", "jongeren_15_27"), ("Jongeren buiten beeld", "buiten_beeld"),
+                               ("waarvan zonder bekende reden", "zonder_bekende_reden")]]
+    rows.append({"": "Aandeel buiten beeld (%)", data.gemeente.naam: percent(share_of(data.youth_row, data.drempel)),
+                 "Nederland": percent(share_of(national))})
+    return pd.DataFrame(rows)
+
+
 def shares(data) -> tuple[float | None, float | None]:
     """The gemeente's and the national share in the maatwerk table (None when suppressed or missing)."""
     if data.youth is None:
         return None, None
     return share_of(data.youth_row, data.drempel), share_of(data.youth.nederland)
+
+
+def key_figures(data, comparison, config, generated: str) -> dict:
+    """The report's key figures for the index of all reports (``kerncijfers.json``): mostly its CBS figures.
+
+    The figures are those of the latest year (:func:`~buitenbeeld.publish.report_cbs.latest_figures`,
+    ``peiljaar`` that year); ``zonder_bekende_reden`` only when that year is the
+    maatwerk table's own, and always as ``maatwerk_zonder_bekende_reden`` of
+    ``maatwerk_peiljaar``. Counts of young people below the threshold are left out
+    (None), never written, and so is a share whose count is.
+    """
+    latest = latest_figures(data)
+    row = latest.row if latest is not None else {}
+    split = data.youth_row if latest is not None and not latest.statline else {}  # the same year only
+
+    def count(key, row=row):
+        value = (row or {}).get(key)
+        if value is None or value != value or (0 < value < data.drempel):
+            return None
+        return int(value)
+
+    files = set(data.organisaties["bron_bestand"]) if len(data.organisaties) else set()
+    rejected = int(data.kaart.rejects["file"].isin(files).sum()) if len(files) else 0  # as report.rejects_table
+    coverage = comparison.coverage.drop(index="(wijk onbekend)", errors="ignore") if len(comparison.coverage) else None
+    return {
+        "gemeentecode": data.gemeente.code, "gemeentenaam": data.gemeente.naam, "peiljaar": latest.jaar if latest else None,
+        "jongeren_15_27": count("jongeren_15_27"), "buiten_beeld": count("buiten_beeld"),
+        "zonder_bekende_reden": count("zonder_bekende_reden", split),
+        "aandeel_buiten_beeld": share_of(row, data.drempel), "aandeel_nederland": share_of(latest.nederland if latest else None),
+        "organisaties": int(len(data.organisaties)), "afgewezen_rijen": rejected,
+        "rollen_gedekt": {role: int((coverage[role] > 0).sum()) for role in coverage.columns} if coverage is not None else {},
+        "wijken": int(len(coverage)) if coverage is not None else 0,
+        "synthetisch": bool(data.synthetic), "gegenereerd_op": generated, "scoring_versie": config.versie,
+        "html": "rapport.html", "pdf": None,
+        "voorlopig": bool(latest is not None and latest.voorlopig), "bron_cijfers": latest.source if latest else None,
+        "maatwerk_peiljaar": (data.youth.peiljaar or data.peiljaar) if data.youth_row is not None else None,
+        "maatwerk_zonder_bekende_reden": count("zonder_bekende_reden", data.youth_row),
+    }

@@ -7,11 +7,21 @@ since the first year of the current way of counting, and how sure that is given
 CBS's rounding (:func:`trend_markdown`); then the 2013 maatwerk table with its
 year said plainly (:func:`maatwerk_caption`), the comparable gemeenten
 (:func:`comparable_markdown`) and the map. Without figures it says which are
-missing and how to get them (:func:`cbs_notes`); never synthetic ones in their
-place. The figures come from :mod:`buitenbeeld.publish.report_cbs`; the wording
-never calls a share higher or lower within CBS's rounding.
+missing (:func:`cbs_notes`), never synthetic ones in their place; how to get
+them (commands, folders) is for the maker of the report, in the verantwoording
+beside it (:func:`cbs_howto`), not for the council that reads it. The figures
+come from :mod:`buitenbeeld.publish.report_cbs`; the wording never calls a share
+higher or lower within CBS's rounding: shares are compared unrounded, with a
+tolerance (:func:`~buitenbeeld.publish.report_cbs.compare`), and two shares that
+round to the same figure are "ongeveer gelijk". :func:`cbs_summary_points` gives
+the section's findings for the summary, :func:`cbs_sources` its sources. The maps of
+the report live here too (:func:`report_maps`): the national one of section 2
+(:func:`land_map`) and the wijken of section 3.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -27,18 +37,25 @@ from buitenbeeld.publish.report_cbs import (
     compare,
     latest_figures,
     layout_note,
+    map_figures,
     margin_of,
     series_rows,
     series_source,
+    series_sources,
     share_of,
     shown_rows,
     youth_figures_table,
 )
 
 __all__ = [
-    "latest_markdown", "comparable_markdown", "trend_markdown", "trend_chart", "maatwerk_caption", "cbs_notes",
-    "cbs_section",
+    "latest_markdown", "comparable_markdown", "trend_markdown", "trend_chart", "maatwerk_caption", "maatwerk_markdown",
+    "cbs_notes", "cbs_howto", "cbs_section", "cbs_summary_points", "cbs_sources", "cbs_quality_notes", "land_map",
+    "HOWTO_LINK", "ReportMaps", "report_maps",
 ]
+
+#: The sentence that sends a reader to the verantwoording for what is missing and how to add it.
+HOWTO_LINK = "Hoe de maker van het rapport ze kan toevoegen, staat in de [verantwoording](verantwoording.html)."
+_VERSUS = {"hoger": "hoger dan", "lager": "lager dan", "ongeveer gelijk": "ongeveer gelijk aan"}
 
 
 def _with_margin(margin: tuple[float, float, float]) -> str:
@@ -70,8 +87,7 @@ def latest_markdown(data) -> str | None:
     text += f": {_with_margin(own)}."
     wording = compare(own, national)
     if wording is not None:
-        versus = {"hoger": "hoger dan", "lager": "lager dan", "ongeveer gelijk": "ongeveer gelijk aan"}[wording]
-        text += f" Dat is {versus} het aandeel in heel Nederland ({format_share(national[0])})"
+        text += f" Dat is {_VERSUS[wording]} het aandeel in heel Nederland ({format_share(national[0])})"
         text += (". Het verschil is kleiner dan de afronding van het CBS." if wording == "ongeveer gelijk"
                  and abs(own[0] - national[0]) > TOLERANCE else ".")
     if latest.statline:
@@ -94,10 +110,12 @@ def comparable_markdown(data, table: pd.DataFrame | None = None) -> str | None:
         wording = {"hoger": "duidelijk hoger dan", "lager": "duidelijk lager dan"}.get(verdict[0], "ongeveer gelijk aan")
         return (f"De gemeente die het meest op {naam} lijkt ({comparable_rule(data)}), {escape(others.iloc[0]['gemeentenaam'])}"
                 f", had een aandeel van {format_share(others.iloc[0]['aandeel'])}: {wording} dat van {naam}.")
+    parts = [text for count, text in ((higher, f"{higher} van hen was het duidelijk hoger dan in {naam}"),
+                                      (lower, f"{lower} {'van hen ' if not higher else ''}duidelijk lager"),
+                                      (rest, f"{rest} is het verschil kleiner dan de afronding van het CBS")) if count]
+    joined = parts[0] if len(parts) == 1 else ", bij ".join(parts[:-1]) + " en bij " + parts[-1]  # no 'bij 0'
     return (f"In de {len(others)} gemeenten die het meest op {naam} lijken ({comparable_rule(data)}) lag het aandeel "
-            f"tussen {format_share(others['aandeel'].min())} en {format_share(others['aandeel'].max())}. Bij {higher} "
-            f"van hen was het duidelijk hoger dan in {naam}, bij {lower} duidelijk lager en bij {rest} is het verschil "
-            "kleiner dan de afronding van het CBS.")
+            f"tussen {format_share(others['aandeel'].min())} en {format_share(others['aandeel'].max())}. Bij {joined}.")
 
 
 def trend_markdown(data) -> str | None:
@@ -155,43 +173,194 @@ def trend_chart(data):
 
 
 def maatwerk_caption(data) -> str:
-    """The caption of the maatwerk table: its year said plainly, and its source."""
+    """The caption of the maatwerk table: its year said plainly, and its source (the table's title, no file name)."""
     year = data.youth.peiljaar or data.peiljaar
     last = ", de laatste keer dat het CBS dit uitsplitste" if year == SPLIT_YEAR else ""
     return (f"**Tabel 1.** Jongeren buiten beeld met en zonder bekende reden, in {year}{last} "
-            f"(peildatum 1 oktober {year}). Bron: {escape(data.youth_source)}.")
+            f"(peildatum 1 oktober {year}). Bron: CBS, {escape(data.youth_source)}.")
+
+
+def maatwerk_markdown(data) -> str | None:
+    """The maatwerk year's share against Nederland in words, compared unrounded (as :func:`latest_markdown` does)."""
+    own, national = margin_of(data.youth_row, data.drempel), margin_of(data.youth.nederland if data.youth else None)
+    wording = compare(own, national)
+    if wording is None:
+        return None
+    year = data.youth.peiljaar or data.peiljaar
+    return (f"In {year} was in {escape(data.gemeente.naam)} {format_share(own[0])} van de jongeren buiten beeld: "
+            f"{_VERSUS[wording]} het aandeel in heel Nederland ({format_share(national[0])}).")
 
 
 def cbs_notes(data) -> list[str]:
-    """Sentences on CBS figures that are missing for this report, and how to get them."""
+    """Sentences on CBS figures that are missing for this report (how to add them: :func:`cbs_howto`)."""
     naam = escape(data.gemeente.naam)
     own, _ = series_rows(data)
-    notes = [data.series_note] if getattr(data, "series_note", None) else []
     series, table = getattr(data, "series", None), data.youth
-    how_series = "haal ze op met `buitenbeeld cbs` (CBS StatLine; de werkbank bewaart ze onder raw/cbs)"
-    how_table = ("zet de CBS-maatwerktabel 'Jongeren buiten beeld 2013' (xlsx) onder raw/ in de datamap")
+    notes = ["De bewaarde CBS-cijfers per jaar waren niet te lezen."] if getattr(data, "series_note", None) else []
     if series is None and table is None:
-        notes.append(f"Er staan geen CBS-cijfers over jongeren buiten beeld in de datamap. De cijfers per jaar: "
-                     f"{how_series}. Het aantal met en zonder bekende reden (2013): {how_table}.")
+        notes.append("Er staan geen CBS-cijfers over jongeren buiten beeld in dit rapport: ze waren er niet toen het "
+                     "rapport werd gemaakt.")
     elif series is None:
-        notes.append(f"De cijfers per jaar tot en met het laatste jaar ontbreken: {how_series}. Dan staan hier ook "
-                     "het laatste jaar en wat er sindsdien veranderde.")
+        notes.append("De CBS-cijfers per jaar ontbreken. Daarom staan hier niet het laatste jaar en wat er sindsdien "
+                     "veranderde.")
     elif table is None:
         notes.append(f"Hoeveel jongeren buiten beeld een bekende reden hebben, telde het CBS alleen in {SPLIT_YEAR}. "
-                     f"Die cijfers ontbreken: {how_table}.")
+                     "Die cijfers ontbreken in dit rapport.")
     if series is not None and own.empty:
         notes.append(f"De cijfers per jaar van CBS StatLine hebben geen rij voor {naam}.")
     if table is not None and data.youth_row is None:
         notes.append(f"De CBS-tabel van {table.peiljaar or data.peiljaar} heeft geen cijfers voor {naam}.")
-    unknown = getattr(data, "unrecognised", None) or []
-    if table is None and unknown:
-        notes.append(f"Onder raw/ staat een bestand dat de werkbank niet herkent ({escape(unknown[0].name)}"
-                     f"{' en meer' if len(unknown) > 1 else ''}). Is dat de CBS-tabel, geef dan met `--kolommen` aan "
-                     "welke kolom wat is (zie config/cbs_kolommen.toml).")
     if latest_figures(data) is None:
         notes.append(f"Zonder CBS-cijfers voor {naam} staan hier geen kaart van Nederland en geen vergelijking met "
                      "andere gemeenten.")
+    if cbs_howto(data):
+        notes.append(HOWTO_LINK)
     return notes
+
+
+def cbs_howto(data) -> list[dict]:
+    """For the verantwoording: how the maker of the report adds the CBS figures it lacks.
+
+    Each item is ``{"tekst": ..., "opdracht": ...}`` (plain text; ``opdracht`` a command, or empty).
+    """
+    series, table = getattr(data, "series", None), data.youth
+    items = []
+    if getattr(data, "series_note", None):
+        items.append({"tekst": f"{data.series_note} Haal ze opnieuw op:", "opdracht": "buitenbeeld cbs"})
+    elif series is None:
+        items.append({"tekst": "De CBS-cijfers per jaar (StatLine) ontbreken. Haal ze op; de werkbank bewaart ze "
+                               "onder raw/cbs in de datamap:", "opdracht": "buitenbeeld cbs"})
+    if table is None:
+        items.append({"tekst": f"Het aantal met en zonder bekende reden ({SPLIT_YEAR}) ontbreekt: zet de "
+                               f"CBS-maatwerktabel 'Jongeren buiten beeld {SPLIT_YEAR}' (xlsx) onder raw/ in de datamap.",
+                      "opdracht": ""})
+    unknown = getattr(data, "unrecognised", None) or []
+    if table is None and unknown:
+        items.append({"tekst": f"Onder raw/ staat een bestand dat de werkbank niet herkent ({unknown[0].name}"
+                               f"{' en meer' if len(unknown) > 1 else ''}). Is dat de CBS-tabel, geef dan aan welke "
+                               "kolom wat is (zie config/cbs_kolommen.toml):",
+                      "opdracht": "buitenbeeld rapporten --kolommen MIJN_KOLOMMEN.toml"})
+    return items
+
+
+def cbs_quality_notes(data) -> list[str]:
+    """For the report's data quality: what the CBS table lacked for this gemeente and what reading it reported."""
+    table, notes = data.youth, []
+    if table is not None and data.youth_row is None:
+        notes.append(f"De CBS-tabel heeft geen cijfers voor {escape(data.gemeente)} in de indeling van het peiljaar "
+                     f"{data.peiljaar}.")
+    if table is not None and table.problems:
+        count, rejected = len(table.problems), len(table.rejected_rows)
+        notes.append(f"Bij het lezen van de CBS-tabel {'was er 1 melding' if count == 1 else f'waren er {count} meldingen'}"
+                     + (f"; {rejected} {'rij' if rejected == 1 else 'rijen'} niet geladen. " if rejected else ". ")
+                     + " ".join(escape(r) for r in sorted({p.reason for p in table.problems})[:3]))
+    return notes
+
+
+def land_map(data, folder) -> tuple[object | None, str | None, list[dict]]:
+    """The national map of the latest year (the gemeente outlined), or a sentence why not and how to add it.
+
+    Returns ``(chart, note, howto)``; all empty without CBS figures (the section says why).
+    """
+    from buitenbeeld.errors import MissingDataError
+    from buitenbeeld.publish.maps import plot_share_map
+    from buitenbeeld.reference.geo import read_boundaries
+
+    figures = map_figures(data)
+    if figures is None:
+        return None, None, []
+    values, year, jaar, source = figures
+    try:
+        boundaries = read_boundaries(year, folder)
+    except MissingDataError:
+        note = (f"Geen kaart van Nederland: de grenzen van de gemeenten van {year} waren er niet toen dit rapport werd "
+                "gemaakt. Hoe de maker van het rapport de kaart kan toevoegen, staat in de "
+                "[verantwoording](verantwoording.html).")
+        return None, note, [{"tekst": f"De gemeentegrenzen van {year} ontbreken in de map met grensbestanden "
+                                      f"({folder.name}). Haal ze op (CBS/Kadaster via PDOK, CC BY 4.0), of geef een andere "
+                                      "map mee met 'buitenbeeld rapporten --grenzen MAP':",
+                             "opdracht": f"buitenbeeld grenzen --jaar {year}"}]
+    return plot_share_map(boundaries, values, data.gemeente.code, data.gemeente.naam, jaar, source, data.synthetic), None, []
+
+
+@dataclass
+class ReportMaps:
+    """The maps a report can draw; for each one it cannot, a sentence saying so, and in ``howto`` how to add it."""
+
+    land: object | None = None
+    wijken: object | None = None
+    land_note: str | None = None
+    wijken_note: str | None = None
+    howto: list = field(default_factory=list)
+
+
+def report_maps(data, grenzen: str | Path | None = None, data_dir: str | Path | None = None) -> ReportMaps:
+    """The national map of shares buiten beeld (the gemeente outlined) and the map of its wijken.
+
+    The boundary files are read from ``grenzen`` (default ``<data>/raw/geo``, where
+    ``buitenbeeld grenzen`` puts them); a share that the disclosure rule hides is
+    drawn as unknown. Without boundary files the report says so in a sentence
+    (no folder, no command: those are in ``howto``, for the verantwoording). The
+    national map shows the latest year (:func:`~buitenbeeld.publish.report_cbs.map_figures`);
+    without CBS figures there is neither a map nor a note (section 2 says why), and
+    without organisations no wijk map.
+    """
+    from buitenbeeld.analysis.sociale_kaart import count_by_wijk
+    from buitenbeeld.publish.maps import plot_wijk_map
+    from buitenbeeld.reference.geo import find_wijk_file, geo_dir, read_wijken
+
+    folder = Path(grenzen) if grenzen else geo_dir(data_dir or None)
+    result = ReportMaps()
+    result.land, result.land_note, result.howto = land_map(data, folder)
+    if data.organisaties.empty:
+        return result
+    wijken = read_wijken(data.gemeente.code, folder)
+    if wijken:
+        result.wijken = plot_wijk_map(wijken, count_by_wijk(data.organisaties).to_dict(), data.gemeente.naam,
+                                      f"interviews sociale kaart {data.gemeente.naam}", data.synthetic)
+    else:
+        where = find_wijk_file(folder)
+        result.wijken_note = (f"Geen wijkkaart: de grenzen van de wijken van {escape(data.gemeente.naam)} waren er niet "
+                              "toen dit rapport werd gemaakt. De tabel per wijk hierboven geeft dezelfde aantallen.")
+        result.howto.append({"tekst": f"Het wijkbestand {where.name} heeft geen wijken van {data.gemeente.naam}." if where
+                             else f"De wijkgrenzen (wijk_<jaar>.geojson of .topojson) ontbreken in de map met "
+                                  f"grensbestanden ({folder.name}). Haal ze op:",
+                             "opdracht": "" if where else "buitenbeeld grenzen --wijken"})
+    return result
+
+
+def cbs_summary_points(data) -> list[str]:
+    """The section's findings for the summary: the latest share against Nederland, the change, no known reason."""
+    naam, points = escape(data.gemeente.naam), []
+    latest = latest_figures(data)
+    if latest is None:
+        return [f"Voor {naam} staan geen CBS-cijfers over jongeren buiten beeld in dit rapport (zie deel 2)."]
+    own, national = margin_of(latest.row, data.drempel), margin_of(latest.nederland)
+    wording = compare(own, national)
+    if wording is not None:
+        points.append(f"In {naam} was op 1 oktober {latest.jaar}{' (voorlopig cijfer)' if latest.voorlopig else ''} "
+                      f"{format_share(own[0])} van de jongeren van 15 tot 27 jaar buiten beeld, {_VERSUS[wording]} "
+                      f"het landelijke aandeel van {format_share(national[0])}.")
+    change = change_since_start(data)
+    if change is not None and change.wording is not None and change.start != change.end:
+        within = ", binnen de afronding van het CBS" if change.wording == "ongeveer gelijk gebleven" else ""
+        points.append(f"Sinds {change.start} is dat aandeel {change.wording}{within} (toen {format_share(change.own[0])}).")
+    reason = (data.youth_row or {}).get("zonder_bekende_reden")
+    if reason is not None and reason == reason and share_of(data.youth_row, data.drempel) is not None:
+        year = data.youth.peiljaar or data.peiljaar  # never beside a hidden count
+        when = (f"In {year}, de laatste keer dat het CBS dit uitsplitste, was" if year == SPLIT_YEAR
+                else f"In {year} was")
+        points.append(f"{when} voor {show_count(reason, data.drempel)} jongeren buiten beeld geen reden bekend; "
+                      "niet al deze jongeren zijn zorgwekkend, en ieder mag onzichtbaar zijn.")
+    return points
+
+
+def cbs_sources(data) -> list[str]:
+    """The CBS sources of this report for its Bronnen (Markdown; file names and hashes are in the verantwoording)."""
+    sources = [f"CBS, {escape(data.youth.title)}: jongeren buiten beeld met en zonder bekende reden."] \
+        if data.youth is not None else []
+    sources += [f"{escape(text)}: jongeren buiten beeld per jaar." for text in series_sources(data)]
+    return sources + ["CBS, gemeentecodes en -namen (gemeentelijke indeling 2013 en 2026), CC BY 4.0."]
 
 
 def cbs_section(data, maps=None) -> list:
@@ -213,7 +382,7 @@ def cbs_section(data, maps=None) -> list:
     items += cbs_notes(data)
     if data.youth is not None and data.youth_row is not None:
         items += [maatwerk_caption(data), youth_figures_table(data)]
-        items += [text for text in [layout_note(data)] if text]
+        items += [text for text in [maatwerk_markdown(data), layout_note(data)] if text]
     if latest is None:
         return items
     table = comparable_gemeenten(data)
