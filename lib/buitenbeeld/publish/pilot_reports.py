@@ -36,7 +36,6 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import nbformat
 import papermill as pm
 
 from buitenbeeld.analysis.evaluatie import select_pilots
@@ -47,7 +46,13 @@ from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD
 from buitenbeeld.privacy.scan import check_report
 from buitenbeeld.publish.engine import ENGINE_NAME
 from buitenbeeld.publish.index import PILOT_FILE, PILOTS_DIR, write_index
-from buitenbeeld.publish.render import export_html, personal_table, remove_stale_staging
+from buitenbeeld.publish.render import (
+    export_html,
+    personal_table,
+    remove_stale_staging,
+    replace_folder,
+    stabilise_notebook,
+)
 from buitenbeeld.settings import NOTEBOOKS_DIR, REPORTS_DIR, data_paths
 
 __all__ = [
@@ -163,38 +168,12 @@ def pilots_in_data(data_dir: Path | None = None, gemeenten: list[str] | None = N
     return [p for p in pilots.values() if not gemeenten or wanted & set(p.codes)]
 
 
-def _tidy(notebook: Path, work: Path, target: Path) -> None:
-    """The executed notebook without timings, with stable cell ids and the final folder instead of the temporary one."""
-    text = notebook.read_text(encoding="utf-8").replace(json.dumps(str(work))[1:-1], json.dumps(str(target))[1:-1])
-    nb = nbformat.reads(text, as_version=4)
-    for key in ("start_time", "end_time", "duration", "exception"):
-        nb.metadata.get("papermill", {}).pop(key, None)
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"cel-{index}"
-        cell.metadata.pop("execution", None)
-        for key in ("start_time", "end_time", "duration", "exception"):
-            cell.metadata.get("papermill", {}).pop(key, None)
-    nbformat.write(nb, notebook)
-
-
 def _details(pilot: Pilot, data_dir: Path | None, now: dt.datetime) -> dict:
     """What the hub shows of an evaluation (``evaluatie.json``): no counts, nothing about a person."""
     evaluation = select_pilots(read_processed_pilots(data_dir), pilot.parameter or pilot.naam)
     return {"pilot": pilot.naam, "gemeenten": list(pilot.gemeenten), "gemeentecodes": list(pilot.codes),
             "periode": evaluation.period, "synthetisch": bool(evaluation.synthetic),
             "gegenereerd_op": now.isoformat(timespec="seconds"), "html": "evaluatie.html", "notebook": "evaluatie.ipynb"}
-
-
-def _replace_dir(source: Path, target: Path) -> None:
-    """Move ``source`` to ``target``, replacing an older evaluation only once the new one is complete."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    source.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def render_pilot_report(pilot: Pilot, data_dir: Path | None = None, output_dir: Path = REPORTS_DIR,
@@ -227,7 +206,7 @@ def render_pilot_report(pilot: Pilot, data_dir: Path | None = None, output_dir: 
             if notebook.exists():
                 shutil.copy2(notebook, folder / FAILED_DIR / f"{pilot.slug}.ipynb")
             raise PilotReportError(pilot.naam, f"{error.ename}: {error.evalue}", error.exec_count) from error
-        _tidy(notebook, work, target)
+        stabilise_notebook(notebook, work, target)
         title = f"Evaluatie jongerenscouts: {', '.join(pilot.gemeenten) or pilot.naam}"
         html = export_html(notebook, work / "evaluatie.html", title)
         try:
@@ -237,7 +216,7 @@ def render_pilot_report(pilot: Pilot, data_dir: Path | None = None, output_dir: 
         details = json.dumps(_details(pilot, data_dir, dt.datetime.now()), indent=2, ensure_ascii=False)
         write_atomic(work / PILOT_FILE, lambda path: path.write_text(details, encoding="utf-8"))
         (work / _OWNER).unlink()
-        _replace_dir(work, target)
+        replace_folder(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target / "evaluatie.html"

@@ -245,10 +245,15 @@ def summary_points(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -
     if evaluation.empty:
         return []
     shown = show_funnel(journeys.count_funnel(evaluation.contacten), threshold).set_index("stap")
+
+    def said(step: str) -> str:  # a hidden count ('x', '<10') reads as words in a sentence, not as a symbol
+        value = str(shown.at[step, "jongeren"])
+        return "enkele" if value == "x" or value.startswith("<") else value
+
     points = [
-        f"Van {evaluation.period} bereikten de jongerenscouts {shown.at['bereikt', 'jongeren']} jongeren; "
-        f"{shown.at['geactiveerd', 'jongeren']} werden geactiveerd, {shown.at['geplaatst', 'jongeren']} geplaatst "
-        f"(op school, werk of stage) en {shown.at['behouden', 'jongeren']} bleven daar bij een latere controle.",
+        f"Van {evaluation.period} bereikten de jongerenscouts {said('bereikt')} jongeren; "
+        f"{said('geactiveerd')} werden geactiveerd, {said('geplaatst')} geplaatst (op school, werk of stage) en "
+        f"bij {said('behouden')} bleek bij een latere controle dat ze hun plek hadden gehouden.",
     ]
     retention = journeys.measure_retention(evaluation.contacten).set_index("maanden")
     if 6 in retention.index and share_is_safe(retention.at[6, "behouden"], retention.at[6, "noemer"], threshold):

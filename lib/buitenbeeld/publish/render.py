@@ -66,6 +66,7 @@ __all__ = [
     "REPORT_NOTEBOOK", "KAART_TAG", "RenderResult", "RenderSummary", "RenderOptions", "default_workers",
     "export_html", "prepare_for_export", "read_outputs", "write_outputs", "write_workbook", "verantwoording_page",
     "exporter", "personal_table", "render_report", "render_reports", "remove_stale_staging", "gemeenten_in_data",
+    "stabilise_notebook", "replace_folder",
 ]
 
 REPORT_NOTEBOOK = NOTEBOOKS_DIR / "gemeente_rapport.ipynb"
@@ -248,7 +249,7 @@ def render_report(
                 shutil.copy2(notebook, failed / f"{gemeente.slug}.ipynb")
             cell, message = _failing_cell(error)
             raise ReportError(str(gemeente), message, cell) from error
-        _stabilise(notebook, work, target)
+        stabilise_notebook(notebook, work, target)
         outputs = read_outputs(notebook)
         if outputs is None:
             raise ReportError(str(gemeente), "het notebook gaf geen tabellen en kerncijfers door "
@@ -268,7 +269,7 @@ def render_report(
                 (work / "pdf-mislukt.txt").write_text(str(error), encoding="utf-8")
         write_outputs(work, outputs, pdf)
         (work / _OWNER).unlink()
-        _replace_dir(work, target)
+        replace_folder(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target / "rapport.html"
@@ -277,7 +278,7 @@ def render_report(
 _OWNER = ".eigenaar"
 
 
-def _stabilise(notebook: Path, work: Path, target: Path) -> None:
+def stabilise_notebook(notebook: Path, work: Path, target: Path) -> None:
     """Make the executed notebook the same for the same inputs: no timings, fixed cell ids, the final folder.
 
     papermill records start and end times per cell, gives its injected cell a
@@ -408,7 +409,7 @@ def verantwoording_page(verantwoording: dict) -> str:
     return _verantwoording_template().render(v=verantwoording)
 
 
-def _replace_dir(source: Path, target: Path) -> None:
+def replace_folder(source: Path, target: Path) -> None:
     """Move ``source`` to ``target``, replacing an older report only once the new one is complete."""
     old = None
     if target.exists():
