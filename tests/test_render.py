@@ -34,7 +34,7 @@ def test_batch_renders_what_works_and_reports_what_failed(rendered):
     assert not summary.ok
     table = summary.table()
     assert "MISLUKT" in table and "Onbekende gemeente 'Nergenshuizen'" in table
-    assert table.splitlines()[-1] == "2 rendered, 1 failed"
+    assert table.splitlines()[-1] == "rapporten: 2 gemaakt, 1 mislukt"
 
 
 def test_each_report_has_notebook_html_and_tables(rendered):

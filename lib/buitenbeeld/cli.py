@@ -126,18 +126,6 @@ def _resolve_gemeenten(names: list[str]):
     return found
 
 
-def _summary(results) -> str:
-    """The gemeente reports of a batch, one line each, in Dutch; failures with their cell and message."""
-    lines = [f"{'gemeente':<40} {'status':<12} detail"]
-    for r in results:
-        detail = str(r.html) if r.ok else (f"cel {r.cell}: " if r.cell is not None else "") + r.message
-        lines.append(f"{r.gemeente:<40} {r.status:<12} {detail}")
-    skipped = sum(r.skipped for r in results)
-    failed = sum(not r.ok and not r.skipped for r in results)
-    return "\n".join(lines + [f"rapporten: {len(results) - failed - skipped} gemaakt, {failed} mislukt"
-                               + (f", {skipped} overgeslagen" if skipped else "")])
-
-
 def _cmd_rapporten(args: argparse.Namespace) -> int:
     output = _output_folder(_absolute(args.uit) or REPORTS_DIR)
     gemeenten = _resolve_gemeenten(args.gemeente or [])  # a misspelt name stops the run before any data is read
@@ -156,7 +144,7 @@ def _cmd_rapporten(args: argparse.Namespace) -> int:
                             cbs_kolommen=str(_absolute(args.kolommen) or ""))
     summary = render_reports(data_dir=_absolute(args.data), output_dir=output, gemeenten=[g.code for g in gemeenten] or None,
                              workers=args.workers, options=options)
-    print(_summary(summary.results))
+    print(summary.table())
     # then the evaluation of every pilot in the data (with --gemeente: of those gemeenten), and the hub again
     pilots = render_pilot_reports(_absolute(args.data), output, [g.code for g in gemeenten] or None, args.drempel)
     if pilots.results:

@@ -115,15 +115,15 @@ class RenderSummary:
         return bool(self.results) and all(r.ok for r in self.results)
 
     def table(self) -> str:
-        """A plain-text summary: one line per gemeente, failures with cell and message, skipped ones with why."""
+        """A plain-text summary in Dutch: one line per gemeente, failures with cell and message, skipped ones with why."""
         lines = [f"{'gemeente':<40} {'status':<12} detail"]
         for r in self.results:
             detail = str(r.html) if r.ok else (f"cel {r.cell}: " if r.cell is not None else "") + r.message
             lines.append(f"{r.gemeente:<40} {r.status:<12} {detail}")
         skipped = sum(r.skipped for r in self.results)
         failed = sum(not r.ok and not r.skipped for r in self.results)
-        lines.append(f"{len(self.results) - failed - skipped} rendered, {failed} failed"
-                     + (f", {skipped} skipped" if skipped else ""))
+        lines.append(f"rapporten: {len(self.results) - failed - skipped} gemaakt, {failed} mislukt"
+                     + (f", {skipped} overgeslagen" if skipped else ""))
         return "\n".join(lines)
 
 
