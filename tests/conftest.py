@@ -89,11 +89,15 @@ def data_dir(tmp_path: Path, interview_file: Path) -> Path:
 #: Test modules that run notebooks through papermill, render reports, build slides or start a
 #: browser: `make test-fast` leaves them out (`-m "not slow"`); `make test` runs everything.
 SLOW_MODULES = frozenset({
-    "test_attack", "test_batch", "test_cli", "test_notebooks", "test_pdf", "test_render", "test_training",
+    "test_attack", "test_batch", "test_cli", "test_engine", "test_evaluatie", "test_notebooks", "test_pdf",
+    "test_render", "test_slides", "test_training",
 })
-#: Single slow tests in otherwise fast modules (a browser, a 2 GiB zip bomb in a subprocess).
+#: Single slow tests in otherwise fast modules (a browser, a render, a 2 GiB zip bomb or 100,000 rows).
 SLOW_TESTS = frozenset({
     "test_index_renders_and_sorts_in_chromium", "test_an_injected_script_does_not_run",
+    "test_a_kaart_of_100_000_rows_reads_within_the_default_limits",
+    "test_valideer_refuses_the_bomb_in_seconds_with_little_memory",
+    "test_render_scans_the_verantwoording_for_personal_data_like_the_report",
 })
 
 
