@@ -11,10 +11,12 @@ from buitenbeeld.errors import DisclosureError
 from buitenbeeld.privacy.disclosure import (
     DEFAULT_THRESHOLD,
     SECONDARY,
+    derivable_small_counts,
     is_suppressed,
     show_count,
     suppress_series,
     suppress_table,
+    suppress_table_given,
 )
 
 SMALL = f"<{DEFAULT_THRESHOLD}"
@@ -162,3 +164,29 @@ def test_reading_back_a_shown_count():
     # 14 of 19: the 5 others would be read off the share; 15 of 30 leaves 15: fine; a whole of 0: no share
     assert not share_is_safe(14, 19, 10) and share_is_safe(15, 30, 10) and share_is_safe(10, 10, 10)
     assert not share_is_safe(5, 30, 10) and not share_is_safe(0, 0, 10) and not share_is_safe(None, 10, 10)
+
+
+def test_suppress_table_given_protects_a_cell_hidden_elsewhere():
+    table = pd.DataFrame({"n": [20, 15, 0, 35]}, index=["ja", "nee", "onbekend", "samen"])
+    hidden = pd.DataFrame({"n": [False, False, False, True]}, index=table.index)
+    assert suppress_table(table, total_row="samen")["n"].tolist() == ["20", "15", "0", "35"]
+    # the total is hidden elsewhere (x): 20 + 15 would give it back, so the smaller part goes too
+    assert suppress_table_given(table, hidden, total_row="samen")["n"].tolist() == ["20", SECONDARY, "0", SECONDARY]
+    nothing = pd.DataFrame(False, index=table.index, columns=table.columns)
+    assert suppress_table_given(table, nothing, total_row="samen").equals(suppress_table(table, total_row="samen"))
+
+
+def test_derivable_small_counts_across_tables():
+    # one table shows ja = 24 and nee = 30 with onbekend hidden, another the total 59: 59 - 24 - 30 = 5
+    tables = {"warm": pd.DataFrame({"n": ["24", "30", SMALL]}, index=["ja", "nee", "onbekend"]),
+              "trechter": pd.DataFrame({"n": ["59"]}, index=["geactiveerd"])}
+    relations = [(("trechter", "geactiveerd", "n"), [("warm", g, "n") for g in ("ja", "nee", "onbekend")])]
+    assert derivable_small_counts(tables, relations) == {("warm", "onbekend", "n"): 5}
+    tables["warm"].at["nee", "n"] = SECONDARY  # complementary suppression: two unknowns, nothing follows
+    assert derivable_small_counts(tables, relations) == {}
+    # chained: a derived cell helps derive the next, and an equality is a relation with one part
+    tables = {"a": pd.DataFrame({"n": ["40", SECONDARY, SMALL]}, index=["samen", "x", "y"]),
+              "b": pd.DataFrame({"n": ["33"]}, index=["x"])}
+    relations = [(("a", "samen", "n"), [("a", "x", "n"), ("a", "y", "n")]), (("b", "x", "n"), [("a", "x", "n")])]
+    assert derivable_small_counts(tables, relations) == {("a", "y", "n"): 7}
+    assert derivable_small_counts(tables, relations, threshold=5) == {}

@@ -17,6 +17,7 @@ from buitenbeeld.analysis.journeys import (
     measure_durations,
 )
 from buitenbeeld.ingest.pilot import read_pilot
+from buitenbeeld.privacy.disclosure import derivable_small_counts
 from buitenbeeld.publish import pilot_tables
 from buitenbeeld.publish.pilot_tables import (
     WARM_HANDOVER_NOTE,
@@ -110,7 +111,8 @@ def test_show_retention_is_an_equation_behouden_plus_uitgevallen():
 
 def test_per_quarter_sums_months_and_suppresses_small_counts(tmp_path):
     quarters = pilot_tables.per_period(evaluatie.select_pilots(read_pilot(pilot_workbook(tmp_path))))
-    assert quarters.to_dict("list") == {"periode": ["2017 K1", "2017 K2"], "nieuw bereikt": ["12", "<10"],
+    # 12 in K1 and the funnel's 15 reached would give the 3 of K2 away: the quarters add up to the funnel
+    assert quarters.to_dict("list") == {"periode": ["2017 K1", "2017 K2"], "nieuw bereikt": ["x", "<10"],
                                         "geplaatst": ["0", "10"]}
 
 
@@ -183,3 +185,81 @@ def test_per_month_for_who_asks_for_it(tmp_path):
                                       "geplaatst": ["0", "0", "0", "0", "10"]}
     with pytest.raises(ValueError, match="kies kwartaal of maand"):
         pilot_tables.per_period(evaluatie.select_pilots(read_pilot(pilot_workbook(tmp_path))), eenheid="week")
+
+
+# --------------------------------------------------------------------------- one document, audited as a whole
+
+
+def _document(ev, threshold=10):
+    """Every table pilot_tables shows for one pilot, as shown, and the sums a reader knows hold between them."""
+    group = evaluatie.GROUP
+    contacten = ev.contacten
+    naam = contacten[group].iloc[0]
+    shown_funnel = show_funnel(count_funnel(contacten, group), threshold)
+    tables = {
+        "trechter": shown_funnel.set_index("stap")[["jongeren"]],
+        "naast": pilot_tables.pilots_side_by_side(ev, threshold),
+        "warm": show_warm_handover(compare_warm_handover(contacten, group), threshold,
+                                   shown_funnel).set_index("warme_overdracht")[["geactiveerd", "geplaatst"]],
+        "organisatie": pilot_tables.per_organisation(ev, threshold).droplevel(0),
+        "periode": pilot_tables.per_period(ev, threshold).set_index("periode"),
+        "terugval": show_relapses(journeys.count_relapses(contacten, group), threshold).set_index(group),
+        "behoud": show_retention(journeys.measure_retention(contacten, group), threshold).set_index("maanden"),
+        "scouts": pilot_tables.scouts_overview(ev, threshold).set_index("profiel"),
+    }
+    relations = []
+    for stap, label in (("bereikt", "jongeren bereikt"), ("geactiveerd", "geactiveerd"), ("geplaatst", "geplaatst"),
+                        ("behouden", "behouden")):
+        relations.append((("trechter", stap, "jongeren"), [("naast", label, naam)]))
+        relations.append((("trechter", stap, "jongeren"), [("organisatie", o, stap) for o in tables["organisatie"].index]))
+    relations.append((("naast", "geactiveerd met warme overdracht", naam), [("warm", "ja", "geactiveerd")]))
+    for column in ("geactiveerd", "geplaatst"):
+        relations.append((("warm", "samen", column), [("warm", g, column) for g in ("ja", "nee", "onbekend")]))
+        relations.append((("trechter", column, "jongeren"), [("warm", "samen", column)]))
+    relations.append((("trechter", "bereikt", "jongeren"), [("periode", p, "nieuw bereikt")
+                                                           for p in tables["periode"].index]))
+    relations.append((("trechter", "bereikt", "jongeren"), [("terugval", naam, "jongeren")]))
+    relations.append((("trechter", "geplaatst", "jongeren"), [("terugval", naam, "geplaatst")]))
+    for column in ("teruggevallen", "heractiveerd"):
+        relations.append((("naast", column, naam), [("terugval", naam, column)]))
+    for maanden in tables["behoud"].index:
+        relations.append((("behoud", maanden, "noemer"), [("behoud", maanden, "behouden"),
+                                                          ("behoud", maanden, "uitgevallen")]))
+    for column, stap in (("jongeren", "bereikt"), ("geplaatst", "geplaatst")):
+        relations.append((("trechter", stap, "jongeren"), [("scouts", p, column) for p in tables["scouts"].index]))
+    return tables, relations
+
+
+def test_the_old_side_by_side_with_warm_handover_ja_gave_the_unknown_group_away():
+    # before: the side by side showed ja = 24 on its own, the warm-handover table nee = 30 and the funnel 59
+    tables = {"naast": pd.DataFrame({"Venlo": ["59", "24"]}, index=["geactiveerd", "geactiveerd met warme overdracht"]),
+              "warm": pd.DataFrame({"geactiveerd": ["x", "30", "<10", "59"]}, index=["ja", "nee", "onbekend", "samen"])}
+    relations = [(("warm", "samen", "geactiveerd"), [("warm", g, "geactiveerd") for g in ("ja", "nee", "onbekend")]),
+                 (("naast", "geactiveerd met warme overdracht", "Venlo"), [("warm", "ja", "geactiveerd")])]
+    assert derivable_small_counts(tables, relations, 10) == {("warm", "onbekend", "geactiveerd"): 5}
+
+
+@pytest.mark.parametrize("pilot", ["Venlo", "Leeuwarden", "Den Haag"])
+def test_no_small_count_of_a_demo_pilot_can_be_derived_across_its_tables(pilot):
+    ev = evaluatie.load_evaluation(DATA, pilot)
+    tables, relations = _document(ev)
+    assert derivable_small_counts(tables, relations, 10) == {}
+    if pilot == "Venlo":
+        warm = tables["warm"]
+        assert list(warm.index) == ["ja", "nee", "onbekend", "samen"]  # onbekend always shown as a group
+        assert warm.at["onbekend", "geactiveerd"] == "<10"
+        assert tables["naast"].at["geactiveerd met warme overdracht", "Venlo"] == warm.at["ja", "geactiveerd"]
+
+
+def test_show_warm_handover_hides_the_total_the_funnel_hides():
+    table = add_rate_columns(pd.DataFrame({"warme_overdracht": ["ja", "nee", "onbekend"], "geactiveerd": [20, 15, 0],
+                                           "geplaatst": [15, 12, 0]}), "aandeel_geplaatst", "geplaatst", "geactiveerd")
+    funnel = pd.DataFrame({"stap": ["bereikt", "geactiveerd", "geplaatst", "behouden"],
+                           "jongeren": ["40", "x", "27", "<10"]})
+    shown = show_warm_handover(table, 10, funnel).set_index("warme_overdracht")
+    assert shown.at["samen", "geactiveerd"] == "x"
+    assert shown["geactiveerd"].tolist().count("x") >= 2  # the hidden total is not the sum of the shown rows
+    assert shown.at["samen", "geplaatst"] == "27"
+    tables = {"trechter": funnel.set_index("stap"), "warm": shown[["geactiveerd", "geplaatst"]]}
+    assert derivable_small_counts(tables, [(("warm", "samen", "geactiveerd"), [("warm", g, "geactiveerd") for g in
+                                                                              ("ja", "nee", "onbekend")])]) == {}

@@ -20,7 +20,7 @@ from buitenbeeld.errors import DisclosureError
 __all__ = [
     "DEFAULT_THRESHOLD", "SECONDARY",
     "is_suppressed", "show_count", "suppress_table", "suppress_series",
-    "shown_value", "is_shown", "share_is_safe",
+    "shown_value", "is_shown", "share_is_safe", "suppress_table_given", "derivable_small_counts",
 ]
 
 #: Counts of young people below this are suppressed.
@@ -161,3 +161,97 @@ def suppress_series(series: pd.Series, threshold: int = DEFAULT_THRESHOLD, total
     frame = series.to_frame("count")
     shown = suppress_table(frame, threshold, total_row=total_label)["count"]
     return shown.rename(series.name)
+
+
+def suppress_table_given(
+    table: pd.DataFrame,
+    hidden: pd.DataFrame,
+    threshold: int = DEFAULT_THRESHOLD,
+    total_row: str | None = None,
+    total_column: str | None = None,
+) -> pd.DataFrame:
+    """:func:`suppress_table` for a table some of whose cells are already hidden elsewhere in the document.
+
+    ``hidden`` (booleans, same labels) marks the cells another table of the same
+    document hides, say a total the funnel shows as ``x``: they are shown as
+    ``x`` here too and count as hidden in the secondary suppression, so that the
+    other cells of their lines cannot give them back.
+    """
+    values = _counts(table)
+    given = hidden.reindex(index=table.index, columns=table.columns).fillna(False).to_numpy(dtype=bool)
+    row_total = _position(table.index, total_row, "total_row")
+    column_total = _position(table.columns, total_column, "total_column")
+    n_rows, n_columns = values.shape
+    primary = (values > 0) & (values < threshold)
+    hide = primary | (given & ~np.isnan(values) & (values > 0))
+    lines: list[tuple[list[tuple[int, int]], tuple[int, int]]] = []
+    if column_total is not None:
+        lines += [([(i, j) for j in range(n_columns)], (i, column_total)) for i in range(n_rows)]
+    if row_total is not None:
+        lines += [([(i, j) for i in range(n_rows)], (row_total, j)) for j in range(n_columns)]
+    changed = True
+    while changed:
+        changed = False
+        for cells, total in lines:
+            if sum(hide[cell] for cell in cells) != 1:
+                continue
+            candidates = [cell for cell in cells if not hide[cell] and values[cell] > 0]
+            if candidates:
+                hide[min(candidates, key=lambda cell: (values[cell], cell == total))] = True
+                changed = True
+    shown = [
+        [f"<{threshold}" if primary[i, j] else SECONDARY if hide[i, j] else format_count(values[i, j])
+         for j in range(n_columns)]
+        for i in range(n_rows)
+    ]
+    return pd.DataFrame(shown, index=table.index, columns=table.columns)
+
+
+def derivable_small_counts(
+    tables: dict[str, pd.DataFrame],
+    relations: list[tuple[tuple, list[tuple]]],
+    threshold: int = DEFAULT_THRESHOLD,
+) -> dict[tuple, float]:
+    """The hidden cells of one document a reader can recompute as a small count by adding and subtracting.
+
+    Parameters
+    ----------
+    tables : dict of str to pandas.DataFrame
+        The tables of one document as shown (strings: ``12``, ``<10``, ``x``, ``.``).
+    relations : list of (total, parts)
+        Declared sums: ``total`` and each part are cells ``(table, row, column)``;
+        ``total = sum(parts)``. An equality (one figure in two tables) is a
+        relation with one part.
+    threshold : int
+        A derived value ``1 .. threshold - 1`` of a hidden cell is a disclosure.
+
+    Returns
+    -------
+    dict
+        Cell -> derived value, for each hidden cell whose value follows from the
+        shown cells through the relations (repeatedly: a derived cell helps
+        derive the next) and is a small count. Empty when the document is safe.
+    """
+    known: dict[tuple, float] = {}
+    for name, frame in tables.items():
+        for row in frame.index:
+            for column in frame.columns:
+                value = shown_value(frame.at[row, column])
+                if not np.isnan(value):
+                    known[(name, row, column)] = value
+    shown = set(known)
+    present = {(name, row, column) for name, frame in tables.items() for row in frame.index for column in frame.columns}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in relations:
+            cells = [total, *parts]
+            unknown = [cell for cell in cells if cell not in known]
+            if len(unknown) != 1:
+                continue
+            cell = unknown[0]
+            rest = sum(known[part] for part in parts if part != cell)
+            known[cell] = rest if cell == total else known[total] - rest
+            changed = True
+    return {cell: value for cell, value in known.items() if cell in present and cell not in shown
+            and is_suppressed(value, threshold)}

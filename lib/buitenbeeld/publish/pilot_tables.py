@@ -30,6 +30,7 @@ from buitenbeeld.privacy.disclosure import (
     show_count,
     shown_value,
     suppress_table,
+    suppress_table_given,
 )
 
 __all__ = [
@@ -49,6 +50,8 @@ CAUTION = ("De pilots verschillen in opzet: andere gemeenten, andere organisatie
            "voor het gesprek, niet als uitslag.")
 #: A group of fewer scouts shows no figures of their young people: it would be one scout's record.
 MIN_SCOUTS = 3
+#: The groups of the warm-handover table, always shown, ``onbekend`` included.
+_WARM_GROUPS = ("ja", "nee", journeys.UNKNOWN)
 #: The columns of :func:`~buitenbeeld.analysis.journeys.measure_retention` after the keys.
 _RETENTION_COLUMNS = ("maanden", "geplaatst", "nog_niet", "venster_voorbij", "behouden", "uitgevallen", "onbekend",
                       "noemer")
@@ -166,22 +169,39 @@ def show_durations(durations: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) 
     return shown
 
 
-def show_warm_handover(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """:func:`~buitenbeeld.analysis.journeys.compare_warm_handover` as a report shows it, with a row ``samen``
-    per group (show it with :data:`WARM_HANDOVER_NOTE`).
+def show_warm_handover(table: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD,
+                       funnel: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`~buitenbeeld.analysis.journeys.compare_warm_handover` as a report shows it: the groups ``ja``,
+    ``nee`` and ``onbekend`` (always all three, a group without young people as ``0``) and a row ``samen``
+    per group of keys (show it with :data:`WARM_HANDOVER_NOTE`).
 
     ``ja``, ``nee`` and ``onbekend`` add up to the funnel's geactiveerd and
-    geplaatst, which are shown elsewhere; so each group is suppressed as a table
-    with that total row (:func:`~buitenbeeld.privacy.disclosure.suppress_table`): a
-    hidden cell cannot be recomputed from the funnel and the other rows.
+    geplaatst, which are shown elsewhere in the same document; so each group is
+    suppressed as a table with that total row
+    (:func:`~buitenbeeld.privacy.disclosure.suppress_table`): a hidden cell
+    cannot be recomputed from the funnel and the other rows. ``funnel`` is the
+    funnel as the document shows it (:func:`show_funnel`, same keys): a total the
+    funnel hides is hidden in ``samen`` too, and protected as such
+    (:func:`~buitenbeeld.privacy.disclosure.suppress_table_given`). Other tables
+    that show a warm-handover count (:func:`pilots_side_by_side`) take it from here.
     """
     keys = [c for c in table.columns if c not in ("warme_overdracht", "geactiveerd", "geplaatst")
             and not c.startswith("aandeel_geplaatst")]
+    funnel_keys = [c for c in (funnel.columns if funnel is not None else []) if c in keys]
     parts = []
     for _, group in (table.groupby(keys, sort=False) if keys else [(None, table)]):
         counts = group.set_index("warme_overdracht")[["geactiveerd", "geplaatst"]]
+        counts = counts.reindex([*_WARM_GROUPS, *[g for g in counts.index if g not in _WARM_GROUPS]], fill_value=0)
         counts.loc["samen"] = counts.sum()
-        shown = suppress_table(counts, threshold, total_row="samen")
+        hidden = pd.DataFrame(False, index=counts.index, columns=counts.columns)
+        if funnel is not None:
+            own = funnel
+            for column in funnel_keys:
+                own = own[own[column] == group[column].iloc[0]]
+            steps = own.set_index("stap")["jongeren"]
+            for column in counts.columns:
+                hidden.at["samen", column] = column in steps.index and not is_shown(steps[column])
+        shown = suppress_table_given(counts, hidden, threshold, total_row="samen")
         rates = journeys.add_rate_columns(counts.reset_index(), "aandeel_geplaatst", "geplaatst",
                                           "geactiveerd").set_index("warme_overdracht")
         shares = [_show_share(rates.at[r, "aandeel_geplaatst"], shown.at[r, "geplaatst"], shown.at[r, "geactiveerd"],
@@ -233,10 +253,14 @@ def per_period(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD, eenhe
     for internal use can ask for months.
     """
     counts = journeys.count_per_month(evaluation.contacten, eenheid=eenheid)
+    # the periods add up to the funnel's bereikt (and about its geplaatst), shown elsewhere: a total row
+    table = counts.set_index(eenheid)[["nieuw_bereikt", "geplaatst"]]
+    table.loc["samen"] = table.sum()
+    shown = suppress_table(table, threshold, total_row="samen").drop(index="samen")
     return pd.DataFrame({
         "periode": counts[eenheid],
-        "nieuw bereikt": [show_count(v, threshold) for v in counts["nieuw_bereikt"]],
-        "geplaatst": [show_count(v, threshold) for v in counts["geplaatst"]],
+        "nieuw bereikt": shown["nieuw_bereikt"].to_numpy(),
+        "geplaatst": shown["geplaatst"].to_numpy(),
     })
 
 
@@ -244,7 +268,8 @@ def summary_points(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -
     """Three to five Dutch sentences on what the pilot reached, every count suppressed where small."""
     if evaluation.empty:
         return []
-    shown = show_funnel(journeys.count_funnel(evaluation.contacten), threshold).set_index("stap")
+    funnel = show_funnel(journeys.count_funnel(evaluation.contacten), threshold)
+    shown = funnel.set_index("stap")
 
     def said(step: str) -> str:  # a hidden count ('x', '<10') reads as words in a sentence, not as a symbol
         value = str(shown.at[step, "jongeren"])
@@ -266,7 +291,7 @@ def summary_points(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) -
         row = relapses.iloc[0]
         points.append(f"{row['teruggevallen']} jongeren vielen terug na een stap vooruit; "
                       f"{row['heractiveerd']} van hen pakten het daarna weer op. Nazorg telt: problemen komen terug.")
-    warm = show_warm_handover(journeys.compare_warm_handover(evaluation.contacten), threshold)
+    warm = show_warm_handover(journeys.compare_warm_handover(evaluation.contacten), threshold, funnel)
     shares = dict(zip(warm["warme_overdracht"], warm["aandeel_geplaatst"]))
     if all(shares.get(k, SECONDARY) not in (SECONDARY, "", MISSING) for k in ("ja", "nee")):
         points.append(f"Met een warme overdracht werd {shares['ja']} van de geactiveerde jongeren geplaatst, "
@@ -299,6 +324,19 @@ def scouts_overview(evaluation: Evaluation, threshold: int = DEFAULT_THRESHOLD) 
                        threshold=threshold, nested={"geplaatst": "jongeren"})
     few = table["scouts"] < MIN_SCOUTS
     shown.loc[few, ["jongeren", "geplaatst", "aandeel_geplaatst"]] = SECONDARY
+    # per gemeente the groups add up to the funnel's bereikt and geplaatst, shown elsewhere: a hidden group
+    # (small, or too few scouts) must not follow from the funnel minus the other group
+    for _, rows in table.groupby("gemeente", sort=False):
+        counts = rows[["jongeren", "geplaatst"]].copy()
+        counts.loc["samen"] = counts.sum()
+        hidden = pd.DataFrame(False, index=counts.index, columns=counts.columns)
+        hidden.loc[rows.index[few[rows.index]], :] = True
+        together = suppress_table_given(counts, hidden, threshold, total_row="samen").drop(index="samen")
+        for i in rows.index:
+            for column in ("jongeren", "geplaatst"):
+                if is_shown(shown.at[i, column]) and not is_shown(together.at[i, column]):
+                    shown.at[i, column] = SECONDARY
+                    shown.at[i, "aandeel_geplaatst"] = SECONDARY
     return shown.rename(columns={"aandeel_geplaatst": "geplaatst van bereikt"})
 
 
@@ -331,6 +369,10 @@ def pilots_side_by_side(evaluation: Evaluation, threshold: int = DEFAULT_THRESHO
     funnel = show_funnel(journeys.count_funnel(evaluation.contacten, GROUP), threshold)
     for stap, part in funnel.groupby("stap"):
         shown.loc[part[GROUP], stap] = part["jongeren"].to_numpy()
+    # the warm handover as its own table shows it: ja, nee, onbekend and the funnel's total are one equation
+    warm = show_warm_handover(journeys.compare_warm_handover(evaluation.contacten, GROUP), threshold, funnel)
+    warm_ja = warm[warm["warme_overdracht"] == "ja"]
+    shown.loc[warm_ja[GROUP], "warme_overdracht_ja"] = warm_ja["geactiveerd"].to_numpy()
     placed = funnel[funnel["stap"] == "geplaatst"].set_index(GROUP)
     hidden = placed["van bereikt"] == SECONDARY
     shown.loc[hidden[hidden].index, ["geplaatst_van_bereikt", "geplaatst_van_bereikt (95%)"]] = SECONDARY
