@@ -30,7 +30,7 @@ def _kaart(scores: dict[str, list[float]], types: list[str]) -> tuple[pd.DataFra
 
 def _bands_by_hand(monkeypatch, organisaties, profiles, low=None, high=None):
     """type_bands with the sensitivity analysis replaced by the point ranks (and optional 5th/95th percentiles)."""
-    from buitenbeeld.analysis import uncertainty
+    from buitenbeeld.analysis import compare
     from buitenbeeld.analysis.uncertainty import competition_ranks
 
     def fake(frame, role, config, group_column="gemeentecode", draws=None, **_):
@@ -40,7 +40,8 @@ def _bands_by_hand(monkeypatch, organisaties, profiles, low=None, high=None):
                              "rang_hoog": high if high is not None else rank, "kans_top_k": np.nan,
                              "groepsgrootte": size.to_numpy()}, index=frame.index)
 
-    monkeypatch.setattr(uncertainty, "sensitivity", fake)
+    monkeypatch.setattr(compare, "sensitivity", fake)
+    monkeypatch.setattr(compare, "_TYPE_RANKS", {})  # no national ranks from an earlier test
     return type_bands(organisaties, profiles, organisaties.index, load_config())
 
 
@@ -164,3 +165,20 @@ def test_the_estimate_beforehand_and_the_interview_are_two_views_not_a_verdict()
     small = reach_gap_views(pd.DataFrame({"inschatting_gemeente": [4.0], "interview": [3.0], "verschil": [1.0]}), 10)
     assert "samen <10 jongeren" in small and "samen <10)" in small  # counts of young people through show_count
     assert reach_gap_views(gap.iloc[:0]) is None
+
+
+def test_the_national_ranks_are_computed_once_per_content(monkeypatch):
+    from buitenbeeld.analysis import compare
+
+    calls = []
+    real = compare.sensitivity
+    monkeypatch.setattr(compare, "_TYPE_RANKS", {})
+    monkeypatch.setattr(compare, "sensitivity", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    organisaties = pd.DataFrame({"type": ["hobby"] * 3, "jongeren_bereik": [10.0, 20.0, 30.0]},
+                                index=pd.Index(["a", "b", "c"]))
+    config = load_config()
+    first = compare._type_ranks(organisaties, "bereiken", config, 50)
+    again = compare._type_ranks(organisaties.copy(), "bereiken", config, 50)
+    assert calls == ["bereiken"] and again is first  # the same content: computed once
+    compare._type_ranks(organisaties.assign(jongeren_bereik=[10.0, 20.0, 31.0]), "bereiken", config, 50)
+    assert calls == ["bereiken", "bereiken"]  # other content: computed again

@@ -17,7 +17,7 @@ import pandas as pd
 
 from buitenbeeld.analysis.scoring import ScoringConfig
 from buitenbeeld.analysis.sociale_kaart import NO_WIJK
-from buitenbeeld.analysis.uncertainty import competition_ranks
+from buitenbeeld.analysis.uncertainty import competition_ranks, sensitivity
 from buitenbeeld.common.formatting import escape, format_count, format_number
 from buitenbeeld.common.vocabulary import ROLES
 from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD, show_count
@@ -67,6 +67,20 @@ def _band(position: float) -> int:
     return 0 if position < 1 / 3 else 2 if position > 2 / 3 else 1
 
 
+#: The national ranks by type, per content of ``alle``: every report of a batch compares against the same
+#: organisations, so a warm kernel computes them once (seeded, so the same as computing them again).
+_TYPE_RANKS: dict[tuple, pd.DataFrame] = {}
+
+
+def _type_ranks(alle: pd.DataFrame, role: str, config: ScoringConfig, draws: int | None) -> pd.DataFrame:
+    key = (role, str(config.path), config.versie, draws, int(pd.util.hash_pandas_object(alle, index=True).sum()))
+    if key not in _TYPE_RANKS:
+        if len(_TYPE_RANKS) >= 16:  # a long-lived kernel that reads other data: keep the cache small
+            _TYPE_RANKS.clear()
+        _TYPE_RANKS[key] = sensitivity(alle, role, config, group_column="type", draws=draws)
+    return _TYPE_RANKS[key]
+
+
 def type_bands(alle: pd.DataFrame, profiles: pd.DataFrame, index: pd.Index, config: ScoringConfig,
                draws: int | None = None) -> pd.DataFrame:
     """Per organisation of ``index`` and role: its band among the organisations of the same type in ``alle``.
@@ -82,12 +96,10 @@ def type_bands(alle: pd.DataFrame, profiles: pd.DataFrame, index: pd.Index, conf
     vergelijken`` when fewer than ``[gevoeligheid] min_vergelijkbaar`` (5) organisations
     of the type have a known one; ``<rol>_vergeleken`` is that number.
     """
-    from buitenbeeld.analysis.uncertainty import sensitivity
-
     minimum = int(config.gevoeligheid.get("min_vergelijkbaar", 5))
     result = pd.DataFrame(index=index)
     for role in ROLES:
-        ranks = sensitivity(alle, role, config, group_column="type", draws=draws).loc[index]
+        ranks = _type_ranks(alle, role, config, draws).loc[index]
         scores = profiles.loc[index, role]
         known_all = profiles[role].dropna()
         ties = known_all.groupby([alle.loc[known_all.index, "type"], known_all.round(9)]).transform("size")
@@ -372,8 +384,6 @@ def compare_organisations(alle: pd.DataFrame, gemeente: str, config: ScoringConf
     from buitenbeeld.analysis.roles import advise_roles
     from buitenbeeld.analysis.scoring import compute_profiles, load_config
     from buitenbeeld.analysis.sociale_kaart import display_names
-    from buitenbeeld.analysis.uncertainty import sensitivity
-
     config = config or load_config()
     if alle.empty or "gemeentecode" not in alle:  # no organisation loaded at all
         empty = pd.DataFrame()
