@@ -124,33 +124,8 @@ def suppress_table(
     deterministic but not guaranteed minimal. Zeros and missing values are never
     hidden and never count as hidden. A line whose total is missing is skipped.
     """
-    values = _counts(table)
-    row_total = _position(table.index, total_row, "total_row")
-    column_total = _position(table.columns, total_column, "total_column")
-    n_rows, n_columns = values.shape
-    primary = (values > 0) & (values < threshold)
-    hidden = primary.copy()
-    lines: list[tuple[list[tuple[int, int]], tuple[int, int]]] = []
-    if column_total is not None:
-        lines += [([(i, j) for j in range(n_columns)], (i, column_total)) for i in range(n_rows)]
-    if row_total is not None:
-        lines += [([(i, j) for i in range(n_rows)], (row_total, j)) for j in range(n_columns)]
-    changed = True
-    while changed:
-        changed = False
-        for cells, total in lines:
-            if np.isnan(values[total]) or sum(hidden[cell] for cell in cells) != 1:
-                continue
-            candidates = [cell for cell in cells if not hidden[cell] and values[cell] > 0]
-            if candidates:
-                hidden[min(candidates, key=lambda cell: (values[cell], cell == total))] = True
-                changed = True
-    shown = [
-        [f"<{threshold}" if primary[i, j] else SECONDARY if hidden[i, j] else format_count(values[i, j])
-         for j in range(n_columns)]
-        for i in range(n_rows)
-    ]
-    return pd.DataFrame(shown, index=table.index, columns=table.columns)
+    nothing_hidden = pd.DataFrame(False, index=table.index, columns=table.columns)
+    return suppress_table_given(table, nothing_hidden, threshold, total_row, total_column)
 
 
 def suppress_series(series: pd.Series, threshold: int = DEFAULT_THRESHOLD, total_label=None) -> pd.Series:
@@ -175,7 +150,8 @@ def suppress_table_given(
     ``hidden`` (booleans, same labels) marks the cells another table of the same
     document hides, say a total the funnel shows as ``x``: they are shown as
     ``x`` here too and count as hidden in the secondary suppression, so that the
-    other cells of their lines cannot give them back.
+    other cells of their lines cannot give them back. With nothing given it is
+    :func:`suppress_table`; see there for the rules.
     """
     values = _counts(table)
     given = hidden.reindex(index=table.index, columns=table.columns).fillna(False).to_numpy(dtype=bool)
@@ -193,7 +169,7 @@ def suppress_table_given(
     while changed:
         changed = False
         for cells, total in lines:
-            if sum(hide[cell] for cell in cells) != 1:
+            if np.isnan(values[total]) or sum(hide[cell] for cell in cells) != 1:
                 continue
             candidates = [cell for cell in cells if not hide[cell] and values[cell] > 0]
             if candidates:
