@@ -98,6 +98,12 @@ SLOW_TESTS = frozenset({
     "test_a_kaart_of_100_000_rows_reads_within_the_default_limits",
     "test_valideer_refuses_the_bomb_in_seconds_with_little_memory",
     "test_render_scans_the_verantwoording_for_personal_data_like_the_report",
+    # test_incremental: each renders the demo reports of three gemeenten
+    "test_an_unchanged_second_run_renders_nothing_and_says_so_in_dutch",
+    "test_the_fingerprint_holds_hashes_and_settings_not_values", "test_a_changed_interview_file_renders_that_gemeente_only",
+    "test_a_deleted_or_damaged_report_file_is_rendered_again", "test_opnieuw_renders_every_report",
+    "test_a_changed_scoring_configuration_renders_every_report",
+    "test_interview_guide_prints_to_pdf_in_chromium",
 })
 
 

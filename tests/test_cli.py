@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from buitenbeeld.cli import build_parser, main
-from buitenbeeld.demo.interviews import demo_contents
 
 
 def test_help_lists_the_subcommands():
@@ -48,9 +47,9 @@ def test_data_option_on_every_subcommand_that_reads_data(subcommand):
 def test_demo_writes_the_demo_files_into_the_chosen_data_folder(tmp_path, capsys):
     assert main(["demo", "--data", str(tmp_path)]) == 0
     written = sorted(p.relative_to(tmp_path / "raw" / "demo").as_posix() for p in (tmp_path / "raw" / "demo").rglob("*.xlsx"))
-    from buitenbeeld.demo.pilots import pilot_contents
+    from buitenbeeld.demo.generate import demo_workbooks
 
-    assert written == sorted([*demo_contents(), *pilot_contents()])
+    assert written == sorted(demo_workbooks())
     assert "synthetische demobestanden" in capsys.readouterr().out
 
 
@@ -139,7 +138,7 @@ def test_help_and_argparse_errors_are_dutch(capsys):
     assert "buitenbeeld rapporten: fout: argument --peiljaar: ongeldige waarde: 'dertien'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         parser.parse_args(["template"])
-    assert "fout: deze argumenten ontbreken: soort, BESTAND" in capsys.readouterr().err
+    assert "fout: deze argumenten ontbreken: BESTAND" in capsys.readouterr().err
 
 
 def test_training_refreshes_the_hub_and_keeps_the_last_failures(tmp_path, capsys, monkeypatch):

@@ -60,11 +60,12 @@ def test_committed_files_match_generator(contents):
         assert read_workbook_values(path) == sheets, f"{relative} differs from the generator"
 
 
-def test_no_stray_workbooks_in_demo_folder(contents):
-    from buitenbeeld.demo.pilots import pilot_contents
+def test_no_stray_workbooks_in_demo_folder():
+    from buitenbeeld.demo.generate import demo_workbooks
 
     found = {p.relative_to(DEMO_DIR).as_posix() for p in DEMO_DIR.rglob("*.xlsx")}
-    assert found == set(contents) | set(pilot_contents())
+    assert found == set(demo_workbooks())
+    assert {"aanpak/aanpak_leeuwarden.xlsx", "cbs/kerncijfers_wijken_buurten_2024.xlsx"} <= found
 
 
 def test_write_demo_data_writes_the_committed_pilots_too(tmp_path):
@@ -81,9 +82,9 @@ def test_generator_is_deterministic(contents):
 def test_round_trip_and_stable_bytes(tmp_path, contents):
     first = write_demo_data(tmp_path / "a")
     second = write_demo_data(tmp_path / "b")
-    from buitenbeeld.demo.pilots import pilot_contents
+    from buitenbeeld.demo.generate import demo_workbooks
 
-    everything = {**contents, **pilot_contents()}
+    everything = demo_workbooks()
     statline = [f"cbs/{p.name}" for p in write_statline_cache(tmp_path / "c")]
     assert [p.relative_to(tmp_path / "a").as_posix() for p in first] == list(everything) + statline
     for a, b in zip(first, second):

@@ -76,7 +76,7 @@ def test_pilot_notebook_and_report_section_render_for_the_demo_pilots(pilot, tmp
     html = render_report(resolve_gemeente(pilot), DATA, tmp_path / "rapport",
                          options=RenderOptions(pdf=False)).read_text(encoding="utf-8")
     start = html.index('id="6.-Jongerenscouts-en-pilot"')  # the heading, not its line in the table of contents
-    section = html[start:html.index('id="7.-Datakwaliteit"')]
+    section = html[start:html.index('id="8.-Datakwaliteit"')]
     assert "Tabel 6.</strong> Trechter van de pilot" in section
     assert "<title>Figuur: Trechter pilot jongerenscouts" in section
     assert "geen gegevens van een pilot" not in section

@@ -106,7 +106,7 @@ def test_demo_data_goes_through_the_same_path(tmp_path):
     build = build_processed(tmp_path)
     files = build.result.files
     assert (files["read"] == files["loaded"] + files["rejected"]).all()
-    assert len(files) == 7 and files["synthetic"].all()
+    assert len(files) == 8 and files["synthetic"].all()  # seven gemeenten, Den Haag in two rounds
     assert files["rejected"].sum() == 3
     assert build.result.organisaties.groupby("gemeentecode").size().min() >= 15
     # the pilot workbooks are recognised as pilots (their contacten sheet is not an interview sheet)

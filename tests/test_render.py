@@ -42,7 +42,8 @@ def test_each_report_has_notebook_html_and_tables(rendered):
     from buitenbeeld.publish.pdf import find_chromium
 
     folder = out / "GM0518-s-gravenhage"
-    expected = ["kerncijfers.json", "rapport.html", "rapport.ipynb", "tabellen", "tabellen.xlsx", "verantwoording.html"]
+    expected = ["kerncijfers.json", "rapport.html", "rapport.ipynb", "tabellen", "tabellen.xlsx", "verantwoording.html",
+                "vingerafdruk.json"]
     if find_chromium():
         expected.insert(1, "rapport.pdf")
         assert (folder / "rapport.pdf").read_bytes().startswith(b"%PDF")

@@ -173,6 +173,7 @@ FILLED = [
         "postcode": ("2525ab", "2525 AB"),
         "type": ("hobby", "interesse/hobby"),
         "datum_interview": (dt.datetime(2024, 3, 5), dt.date(2024, 3, 5)),
+        "ronde": (1, "1"),
         "interviewer": ("Interviewer Een", "Interviewer Een"),
         "contactpersoon": ("Piet Contact", "Piet Contact"),
         "telefoon": ("06-00000001", "06-00000001"),
@@ -207,6 +208,7 @@ FILLED = [
         "postcode": (None, None),
         "type": ("commercieel", "commercieel"),
         "datum_interview": ("12-11-2023", dt.date(2023, 11, 12)),
+        "ronde": (None, "1"),  # no round of its own: its file's round in Den Haag
         "interviewer": ("Interviewer Twee", "Interviewer Twee"),
         "contactpersoon": ("Ali Contact", "Ali Contact"),
         "telefoon": (None, None),
@@ -241,6 +243,7 @@ FILLED = [
         "postcode": ("5911 AA", "5911 AA"),
         "type": ("cultuur/religie", "cultuur/religie"),
         "datum_interview": (None, None),
+        "ronde": ("2024-1", "2024-1"),
         "interviewer": ("Interviewer Twee", "Interviewer Twee"),
         "contactpersoon": ("Omar Contact", "Omar Contact"),
         "telefoon": ("077-0000000", "077-0000000"),

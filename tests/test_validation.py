@@ -96,12 +96,24 @@ def test_duplicate_within_a_file_rejects_the_later_row(tmp_path):
 
 
 def test_three_copies_keep_only_the_newest(tmp_path):
-    copies = [("een.xlsx", "1-3-2023", 40), ("twee.xlsx", "1-3-2024", 50), ("drie.xlsx", "1-3-2025", 60)]
+    # within one interview round (dates at most 183 days apart); a year apart they would be three rounds
+    copies = [("een.xlsx", "1-3-2024", 40), ("twee.xlsx", "1-5-2024", 50), ("drie.xlsx", "1-7-2024", 60)]
     paths = [_book(tmp_path, name, [["a", "Club", "Venlo", "hobby", date, reach, 5, None, None]]) for name, date, reach in copies]
     result = load_interviews(paths)
     assert result.organisaties["jongeren_bereik"].tolist() == [60.0]
     assert sorted(result.rejects["file"]) == ["een.xlsx", "twee.xlsx"]
     assert result.summary_lines()[-1] == "totaal: gelezen 3 = geladen 1 + afgewezen 2"
+
+
+def test_the_same_organisation_a_year_later_is_a_new_round_not_a_duplicate(tmp_path):
+    copies = [("een.xlsx", "1-3-2023", 40), ("twee.xlsx", "1-3-2024", 50), ("drie.xlsx", "1-3-2025", 60)]
+    paths = [_book(tmp_path, name, [["a", "Club", "Venlo", "hobby", date, reach, 5, None, None]]) for name, date, reach in copies]
+    result = load_interviews(paths)
+    assert result.rejects.empty and result.conflicts.empty
+    assert result.organisaties["jongeren_bereik"].tolist() == [60.0]  # the current kaart: the latest round
+    assert result.organisaties["ronde_label"].tolist() == ["ronde 3 (mrt 2025)"]
+    assert result.eerdere_rondes["jongeren_bereik"].tolist() == [40.0, 50.0]
+    assert result.summary_lines()[-1] == "totaal: gelezen 3 = geladen 3 + afgewezen 0"
 
 
 def test_personal_columns_never_make_a_conflict_or_reach_a_reject(tmp_path):

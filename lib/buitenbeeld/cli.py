@@ -143,7 +143,7 @@ def _cmd_rapporten(args: argparse.Namespace) -> int:
                             drempel=args.drempel, pdf=not args.geen_pdf, grenzen=str(_absolute(args.grenzen) or ""),
                             cbs_kolommen=str(_absolute(args.kolommen) or ""))
     summary = render_reports(data_dir=_absolute(args.data), output_dir=output, gemeenten=[g.code for g in gemeenten] or None,
-                             workers=args.workers, options=options)
+                             workers=args.workers, options=options, force=args.opnieuw)
     print(summary.table())
     # then the evaluation of every pilot in the data (with --gemeente: of those gemeenten), and the hub again
     pilots = render_pilot_reports(_absolute(args.data), output, [g.code for g in gemeenten] or None, args.drempel)
@@ -363,10 +363,19 @@ def _json_value(value):
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from buitenbeeld.ingest.template import write_interview_template
-
-    path = write_interview_template(Path(args.bestand), overwrite=args.overschrijven)
-    print(f"leeg interviewbestand geschreven: {path}")
+    """Write the template of one kind; each writer is imported only when its kind is asked for."""
+    if args.soort == "aanpak":
+        from buitenbeeld.ingest.aanpak_template import write_aanpak_template as write
+    elif args.soort == "pilot":
+        from buitenbeeld.ingest.pilot_template import write_pilot_template as write
+    elif args.soort == "privacy":
+        from buitenbeeld.publish.privacy_kit import write_privacy_kit as write
+    else:  # the interview workbook with its guide (gespreksleidraad) beside it
+        from buitenbeeld.publish.interview_guide import write_interview_kit as write
+    written = write(_absolute(args.bestand), overwrite=args.overschrijven)
+    print("\n".join(f"geschreven: {path}" for path in (written if isinstance(written, list) else [written])))
+    if args.soort == "interviews" and written[-1].suffix != ".pdf":
+        print(_NO_CHROMIUM)
     return 0
 
 
@@ -409,6 +418,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grenzen", metavar="MAP", default=None,
                    help="map met CBS-grensbestanden voor de kaarten (standaard: <data>/raw/geo; staan daar geen "
                         "gemeentegrenzen, dan die van 2013 en 2026 die bij de werkbank horen)")
+    p.add_argument("--opnieuw", action="store_true",
+                   help="maak alle rapporten opnieuw (standaard: alleen rapporten waarvan de gegevens, instellingen of "
+                        "bestanden veranderd zijn)")
     p.set_defaults(func=_cmd_rapporten)
 
     p = sub.add_parser("training", help="maak van de trainingsnotebooks slides (reveal.js) en hand-outs "
@@ -477,9 +489,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overschrijven", action="store_true", help="vervang DOEL als dat al bestaat")
     p.set_defaults(func=_cmd_pseudonimiseer)
 
-    p = sub.add_parser("template", help="schrijf een leeg interviewbestand om in te vullen")
-    p.add_argument("soort", choices=["interviews"], help="welk sjabloon")
-    p.add_argument("bestand", metavar="BESTAND", help="waar het komt, bijvoorbeeld kaart.xlsx")
+    p = sub.add_parser("template", help="schrijf een sjabloon om in te vullen: interviews (met gespreksleidraad), "
+                                        "aanpak, pilot of privacy (concepten voor DPIA, toestemming en bewaartermijnen)")
+    p.add_argument("soort", nargs="?", default="interviews", choices=["interviews", "aanpak", "pilot", "privacy"],
+                   help="welk sjabloon (standaard: %(default)s)")
+    p.add_argument("bestand", metavar="BESTAND", help="waar het komt, bijvoorbeeld kaart.xlsx (privacy: .md of een map)")
     p.add_argument("--overschrijven", action="store_true", help="vervang een bestand dat er al is")
     p.set_defaults(func=_cmd_template)
 

@@ -62,11 +62,6 @@ def positions(organisaties: pd.DataFrame, profiles: pd.DataFrame, gemeente: str 
     return result
 
 
-def _band(position: float) -> int:
-    """The band (index into :data:`BANDS`) of a position from 0 (strongest of the type) to 1 (weakest)."""
-    return 0 if position < 1 / 3 else 2 if position > 2 / 3 else 1
-
-
 #: The national ranks by type, per content of ``alle``: every report of a batch compares against the same
 #: organisations, so a warm kernel computes them once (seeded, so the same as computing them again).
 _TYPE_RANKS: dict[tuple, pd.DataFrame] = {}
@@ -103,20 +98,16 @@ def type_bands(alle: pd.DataFrame, profiles: pd.DataFrame, index: pd.Index, conf
         scores = profiles.loc[index, role]
         known_all = profiles[role].dropna()
         ties = known_all.groupby([alle.loc[known_all.index, "type"], known_all.round(9)]).transform("size")
-        bands, others = [], []
-        for key in index:
-            size = ranks.at[key, "groepsgrootte"]
-            if scores[key] != scores[key]:
-                bands.append(UNKNOWN_BAND), others.append(())
-                continue
-            if size < minimum:
-                bands.append(TOO_FEW), others.append(())
-                continue
-            half_tie = (ties[key] - 1) / 2
-            place = [_band((ranks.at[key, column] - 1 + half_tie) / (size - 1))
-                     for column in ("rang", "rang_laag", "rang_hoog")]
-            bands.append(BANDS[place[0]])
-            others.append(tuple(BANDS[i] for i in range(min(place), max(place) + 1) if i != place[0]))
+        size = ranks["groepsgrootte"].to_numpy(dtype=float)
+        half_tie = (ties.reindex(index).to_numpy(dtype=float) - 1) / 2
+        with np.errstate(divide="ignore", invalid="ignore"):  # unknown or too few: decided below, not by the place
+            places = [np.where(positions < 1 / 3, 0, np.where(positions > 2 / 3, 2, 1))
+                      for positions in ((ranks[column].to_numpy(dtype=float) - 1 + half_tie) / (size - 1)
+                                        for column in ("rang", "rang_laag", "rang_hoog"))]
+        unknown, too_few = scores.isna().to_numpy(), size < minimum
+        bands = [UNKNOWN_BAND if u else TOO_FEW if f else BANDS[p] for u, f, p in zip(unknown, too_few, places[0])]
+        others = [() if u or f else tuple(BANDS[i] for i in range(min(p, lo, hi), max(p, lo, hi) + 1) if i != p)
+                  for u, f, p, lo, hi in zip(unknown, too_few, *places)]
         result[f"{role}_band"] = bands
         result[f"{role}_ook"] = others
         result[f"{role}_vergeleken"] = ranks["groepsgrootte"].astype(int)

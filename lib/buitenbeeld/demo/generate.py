@@ -3,11 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from buitenbeeld.demo.aanpak import aanpak_contents
 from buitenbeeld.demo.interviews import DEMO_SEED, demo_contents, write_workbooks
 from buitenbeeld.demo.pilots import pilot_contents
 from buitenbeeld.demo.statline import write_statline_cache
+from buitenbeeld.demo.wijken import wijk_table_contents
 
-__all__ = ["write_demo_data"]
+__all__ = ["demo_workbooks", "write_demo_data"]
+
+
+def demo_workbooks(seed: int = DEMO_SEED) -> dict[str, dict[str, list[list]]]:
+    """Every demo workbook by its path under the demo folder: interviews (both rounds), the CBS maatwerk table,
+    the CBS wijk table, the pilots and the aanpak of Leeuwarden."""
+    return {**demo_contents(seed), **wijk_table_contents(seed), **pilot_contents(seed), **aanpak_contents(seed)}
 
 
 def write_demo_data(target_dir: Path, seed: int = DEMO_SEED) -> list[Path]:
@@ -23,12 +31,10 @@ def write_demo_data(target_dir: Path, seed: int = DEMO_SEED) -> list[Path]:
     Returns
     -------
     list of Path
-        The files written: the interview and CBS workbooks in the order of
-        :func:`demo_contents`, then the pilot workbooks of
-        :mod:`buitenbeeld.demo.pilots`, then the synthetic StatLine cache of
+        The files written: the workbooks of :func:`demo_workbooks`, then the synthetic StatLine cache of
         :mod:`buitenbeeld.demo.statline` (parquet and json per table) in
         ``cbs/``, beside the maatwerk table. Writing twice with the same seed
         gives byte-identical files.
     """
-    workbooks = write_workbooks(target_dir, {**demo_contents(seed), **pilot_contents(seed)})
+    workbooks = write_workbooks(target_dir, demo_workbooks(seed))
     return workbooks + write_statline_cache(Path(target_dir) / "cbs", seed)

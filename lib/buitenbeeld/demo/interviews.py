@@ -22,10 +22,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
+from buitenbeeld.common.values import parse_roles, parse_type
 from buitenbeeld.common.vocabulary import SYNTHETIC_SUBJECT
 from buitenbeeld.demo.cbs import cbs_rows
 
-__all__ = ["DEMO_SEED", "PILOT_GEMEENTEN", "SYNTHETIC_MARKER", "demo_contents", "write_workbooks",
+__all__ = ["DEMO_SEED", "PILOT_GEMEENTEN", "SYNTHETIC_MARKER", "SECOND_ROUND", "demo_contents", "write_workbooks",
            "read_workbook_values", "trim_row"]
 
 DEMO_SEED = 20131001
@@ -359,6 +360,58 @@ def _sheet_lijsten() -> list[list]:
         trim_row([pad(_TYPES, i), i + 1, name, pad(_ROLLEN, i)]) for i, name in enumerate(_ZRM)]
 
 
+#: The one demo gemeente with a second interview round (slug, file inside the demo folder).
+SECOND_ROUND = ("den_haag", "interviews_2025/sociale_kaart_den_haag_2025.xlsx")
+
+
+def _second_round(seed: int, first: list[list]) -> list[list]:
+    """The ``organisaties`` sheet of Den Haag a year later, from the first round's ``first`` (header and rows).
+
+    Three organisations are gone (one formal), three are new, one kept its name but got
+    another id (a match to confirm), and six changed: type, roles now, roles willing,
+    reach up, reach down, reach unknown. Changed reach is picked among exact answers.
+    """
+    rng = random.Random(f"{seed}-den_haag-2025-c")  # "-c": no organisation of a pilot scout is gone
+    header, spec = first[0], _FILES[next(i for i, f in enumerate(_FILES) if f[1] == SECOND_ROUND[0])]
+    col = {c: header.index(_LABELS.get(c) or c.replace("_", " ").capitalize()) for c in _COLUMNS}
+    rows = [list(r) + [None] * (len(header) - len(r)) for r in first[1:]]
+    order = rng.sample(rows, len(rows))
+    formal = next(r for r in order if parse_type(r[col["type"]]) == "formeel")
+    rest = [r for r in order if r is not formal]
+    gone, moved = [formal, *rest[:2]], rest[2]
+    exact = [r for r in rest[3:] if isinstance(r[col["jongeren_bereik"]], int) and r[col["jongeren_bereik"]] >= 30]
+    reach = dict(zip(map(id, exact[:3]), (lambda v: v * 2, lambda v: v // 3, lambda v: "onbekend")))
+    others = [r for r in rest[3:] if id(r) not in reach][:3]
+    for kind, row in zip(("type", "rollen_nu", "rollen_bereid"), others):
+        if kind == "type":
+            row[col["type"]] = "interesse/hobby" if parse_type(row[col["type"]]) == "sociale onderneming" \
+                else "sociale onderneming"
+        else:
+            roles = list(parse_roles(row[col[kind]]))
+            drop = len(roles) == len(_ROLLEN) or (len(roles) > 1 and kind == "rollen_bereid")
+            roles = roles[:-1] if drop else roles + [next(r for r in _ROLLEN if r not in roles)]
+            row[col[kind]] = "; ".join(roles)
+    for row in rows:
+        if id(row) in reach:
+            row[col["jongeren_bereik"]] = reach[id(row)](row[col["jongeren_bereik"]])
+    moved[col["organisatie_id"]] = "DH-104"  # a new id for a known name: the report asks to confirm
+    wijken = [(w.rsplit(" ", 1)[0], *map(int, w.rsplit(" ", 1)[1].split("-"))) for w in spec[11].split("|")]
+    used = {r[col["naam"]] for r in rows}
+    for number, kind in enumerate(("sociale onderneming", "interesse/hobby", "cultuur/religie"), start=101):
+        name = rng.choice([n for n in _NAMES[kind].split("|") if n not in used])
+        new = _organisation(rng, kind, name, wijken, spec[2])
+        new.update(organisatie_id=f"DH-{number}", gemeente="Den Haag", rollen_gemeente=None,
+                   leefgebieden="; ".join(_ZRM[i - 1] for i in new["leefgebieden"]))
+        rows.append([new.get(c) for c in _COLUMNS])
+    day = dt.date(2025, 1, 20)
+    kept = [r for r in rows if not any(r is g for g in gone)]
+    for row in kept:
+        day += dt.timedelta(days=rng.choice((0, 1, 2, 3, 7)))
+        row[col["datum_interview"]] = f"{day.day}-{day.month}-{day.year}" if rng.random() < .9 else None
+        row[col["interviewer"]] = f"Interviewer {rng.choice(spec[9])} (fictief)"
+    return [header] + [trim_row(r) for r in kept]
+
+
 def demo_contents(seed: int = DEMO_SEED) -> dict[str, dict[str, list[list]]]:
     """Return the content of every demo workbook, without writing anything.
 
@@ -380,6 +433,11 @@ def demo_contents(seed: int = DEMO_SEED) -> dict[str, dict[str, list[list]]]:
             "organisaties": _interview_rows(seed, index),
             "lijsten": _sheet_lijsten(),
         }
+    first = contents[f"interviews/sociale_kaart_{SECOND_ROUND[0]}.xlsx"]
+    contents[SECOND_ROUND[1]] = {
+        "toelichting": first["toelichting"] + [["Tweede interviewronde, een jaar later: dezelfde kaart met een paar "
+                                                "nieuwe organisaties en een paar die er niet meer bij zijn."]],
+        "organisaties": _second_round(seed, first["organisaties"]), "lijsten": first["lijsten"]}
     contents["cbs/jongeren_buiten_beeld_2013.xlsx"] = {"Tabel": cbs_rows(seed, PILOT_GEMEENTEN)}
     return contents
 

@@ -29,6 +29,8 @@ from buitenbeeld.common.sheets import CellNote, notes_by_row, with_notes
 from buitenbeeld.common.vocabulary import INTERVIEW_SHEET
 from buitenbeeld.errors import InputError, RowProblem, UnknownGemeenteError
 from buitenbeeld.ingest import wording
+from buitenbeeld.ingest.interview_result import IngestResult
+from buitenbeeld.ingest.rounds import assign_rounds, split_rounds
 from buitenbeeld.ingest.validation import apply_rules, resolve_duplicates
 from buitenbeeld.reference.gemeenten import resolve_gemeente
 
@@ -68,6 +70,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("postcode", "postcode", "Postcode"),
     Column("type", "type", "Type organisatie", True, ("soort", "soort_organisatie")),
     Column("datum_interview", "date", "Datum interview", aliases=("datum", "interviewdatum")),
+    Column("ronde", "text", "Interviewronde", aliases=("ronde_nr", "rondenummer", "interview_ronde")),
     Column("interviewer", "personal", "Interviewer"),
     Column("contactpersoon", "personal", "Contactpersoon"),
     Column("telefoon", "personal", "Telefoon", aliases=("telefoonnummer", "tel")),
@@ -141,40 +144,6 @@ _PARSERS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "wijken": (_cached(values.parse_wijken), "Zet een puntkomma (;) tussen meerdere wijken"),
     "type": (_cached(values.parse_type), "Kies uit: " + ", ".join(values.ORGANISATION_TYPES)),
 }
-
-
-@dataclass
-class IngestResult:
-    """What reading interview workbooks produced.
-
-    ``organisaties`` has one row per loaded organisation and no personal
-    columns; ``personal`` holds those, keyed by ``organisatie_id``;
-    ``problems`` lists every error (row rejected) and warning (row kept, value
-    flagged); ``files`` has per file the rows read, loaded and rejected;
-    ``conflicts`` shows side by side the answers of an organisation that
-    differ between files. A file that could not be used at all is in
-    ``files`` with ``unusable`` True and its reason among the problems.
-    """
-
-    organisaties: pd.DataFrame
-    personal: pd.DataFrame
-    problems: pd.DataFrame
-    files: pd.DataFrame
-    conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
-    synthetic: bool = False
-    sources: list[Path] = field(default_factory=list)
-
-    @property
-    def rejects(self) -> pd.DataFrame:
-        """The problems that rejected a row."""
-        return self.problems[self.problems["severity"] == "error"]
-
-    def summary_lines(self) -> list[str]:
-        """``gelezen N = geladen L + afgewezen R`` (read = loaded + rejected) per file and in total, in Dutch."""
-        lines = [wording.counts_line(row.file, row.read, row.loaded, row.rejected) for row in self.files.itertuples()]
-        total = self.files[["read", "loaded", "rejected"]].sum()
-        lines.append(wording.counts_line("totaal", total["read"], total["loaded"], total["rejected"]))
-        return lines
 
 
 @dataclass
@@ -480,6 +449,7 @@ def _combine(parsed: list[_FileRows]) -> IngestResult:
     frame = _typed([r for f in parsed for r in f.records])
     conflicts = pd.DataFrame()
     if not frame.empty:
+        frame = assign_rounds(frame)  # before the duplicates: one organisation in two rounds is no duplicate
         keep, duplicate_problems, conflicts = resolve_duplicates(frame)
         problems.extend(duplicate_problems)
         frame = frame[keep].reset_index(drop=True)
@@ -504,8 +474,10 @@ def _combine(parsed: list[_FileRows]) -> IngestResult:
     lost = files[files["read"] != files["loaded"] + files["rejected"]]
     if len(lost):  # a row neither loaded nor rejected would be a bug here, never the user's fault
         raise RuntimeError(f"ingest lost rows: {lost.to_dict('records')}")
+    current, earlier = split_rounds(frame)
     return IngestResult(
-        organisaties=frame,
+        organisaties=current,
+        eerdere_rondes=earlier,
         personal=personal,
         problems=pd.DataFrame([p.as_record() for p in problems], columns=list(RowProblem.__dataclass_fields__)),
         files=files,

@@ -15,6 +15,11 @@
   ``pilot_bladen.parquet``: the pilots' steps of young people (pseudonymous codes,
   never the free-text remarks) and scouts; a pilot file that carries direct
   identifiers is refused whole by the privacy gate and listed with the reason;
+- ``aanpak_*.parquet`` (:data:`~buitenbeeld.ingest.aanpak.AANPAK_TABLES`): each
+  gemeente's choices in the five steps of the approach (never the text of a
+  contact person); ``wijken.parquet``: inhabitants and young people per wijk from
+  the CBS wijk tables (:mod:`buitenbeeld.ingest.cbs_wijken`); their rejected rows
+  are in ``afgewezen.csv`` and ``validatie.md`` too;
 - ``persoonlijk/contactgegevens.parquet``: the personal columns, apart; no
   analysis or report code reads this folder;
 - ``manifest.json``: what the tables were built from. When the inputs, the
@@ -33,6 +38,8 @@ import pandas as pd
 from buitenbeeld.common.files import hash_file, private_dir, write_atomic, write_csv
 from buitenbeeld.common.formatting import escape, is_missing
 from buitenbeeld.ingest import wording
+from buitenbeeld.ingest.aanpak import AANPAK_TABLES, AanpakResult, aanpak_tables, load_aanpak, read_aanpak_tables
+from buitenbeeld.ingest.cbs_wijken import WijkResult, load_wijk_tables
 from buitenbeeld.ingest.interviews import IngestResult, load_interviews
 from buitenbeeld.ingest.pilot import PILOT_TABLES, PilotResult, load_pilots
 from buitenbeeld.ingest.sources import KINDS, Inputs, discover_inputs, is_candidate
@@ -48,7 +55,9 @@ __all__ = [
     "PROBLEM_HEADERS",
     "SEVERITIES",
     "BuildResult",
+    "WIJKEN_TABLE",
     "build_processed",
+    "read_processed_wijken",
     "read_processed",
     "read_processed_pilots",
     "validation_markdown",
@@ -59,8 +68,11 @@ TABLES = {
     "problems": "problemen.parquet",
     "files": "bestanden.parquet",
     "conflicts": "conflicten.parquet",
+    "eerdere_rondes": "organisaties_eerdere_rondes.parquet",
 }
 PERSONAL_TABLE = Path("persoonlijk") / "contactgegevens.parquet"
+#: The wijk table of the CBS wijk tables (inhabitants and young people per wijk).
+WIJKEN_TABLE = "wijken.parquet"
 REJECTS_CSV = "afgewezen.csv"
 VALIDATION_REPORT = "validatie.md"
 MANIFEST = "manifest.json"
@@ -91,6 +103,22 @@ class BuildResult:
     inputs: Inputs
     _result: IngestResult | None = None
     _pilots: PilotResult | None = None
+    _aanpak: AanpakResult | None = None
+    _wijken: pd.DataFrame | None = None
+
+    @property
+    def aanpak(self) -> AanpakResult:
+        """Every gemeente's choices in the five steps; read from ``processed/`` on first use when nothing was rebuilt."""
+        if self._aanpak is None:
+            self._aanpak = read_aanpak_tables(self.processed)
+        return self._aanpak
+
+    @property
+    def wijken(self) -> pd.DataFrame:
+        """Inhabitants and young people per wijk (CBS); read from ``processed/`` on first use when nothing was rebuilt."""
+        if self._wijken is None:
+            self._wijken = read_processed_wijken(processed=self.processed)
+        return self._wijken
 
     @property
     def pilots(self) -> PilotResult:
@@ -155,7 +183,8 @@ def _inputs_from(raw: Path, manifest: dict) -> Inputs:
 
 
 def _read_manifest(processed: Path) -> dict | None:
-    files = [processed / MANIFEST, processed / PERSONAL_TABLE, *(processed / name for name in TABLES.values())]
+    files = [processed / MANIFEST, processed / PERSONAL_TABLE, *(processed / name for name in TABLES.values()),
+             *(processed / name for name in AANPAK_TABLES.values()), processed / WIJKEN_TABLE]
     if not all(f.exists() for f in files):
         return None
     try:
@@ -221,20 +250,25 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
     interviews = inputs.interviews
     result = load_interviews(interviews, engine)
     pilots = load_pilots(inputs.pilots, engine)
+    aanpak = load_aanpak(inputs.aanpak, engine)
+    wijken = load_wijk_tables(inputs.wijk_tables)
     for source, tables in ((result, TABLES), (pilots, PILOT_TABLES)):
         for attribute, name in tables.items():
             table = _for_parquet(getattr(source, attribute))
             write_atomic(processed / name, lambda p, t=table: t.to_parquet(p, index=False))
+    for attribute, table in aanpak_tables(aanpak).items():
+        write_atomic(processed / AANPAK_TABLES[attribute], lambda p, t=table: t.to_parquet(p, index=False))
+    write_atomic(processed / WIJKEN_TABLE, lambda p: wijken.wijken.to_parquet(p, index=False))
     private_dir((processed / PERSONAL_TABLE).parent)  # contact details: for the owner only
     write_atomic(processed / PERSONAL_TABLE, lambda p: result.personal.to_parquet(p, index=False), mode=0o600)
-    rejects = pd.concat([frame for frame in (result.rejects, pilots.rejects) if len(frame)] or [result.rejects],
-                        ignore_index=True)
+    rejects = pd.concat([frame for frame in (result.rejects, pilots.rejects, aanpak.rejects, wijken.rejects) if len(frame)]
+                        or [result.rejects], ignore_index=True)
     write_csv(processed / REJECTS_CSV, _rejects_table(rejects))
     write_atomic(processed / VALIDATION_REPORT,
-                  lambda p: p.write_text(validation_markdown(result, pilots), encoding="utf-8"))
+                  lambda p: p.write_text(validation_markdown(result, pilots, aanpak, wijken), encoding="utf-8"))
     write_atomic(processed / MANIFEST,
                   lambda p: p.write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"))
-    return BuildResult(True, processed, inputs, result, pilots)
+    return BuildResult(True, processed, inputs, result, pilots, aanpak, wijken.wijken)
 
 
 def read_processed(data_dir: str | Path | None = None, processed: Path | None = None) -> IngestResult:
@@ -250,6 +284,7 @@ def read_processed(data_dir: str | Path | None = None, processed: Path | None = 
         conflicts=tables["conflicts"],
         synthetic=bool(files["synthetic"].any()) if len(files) else False,
         sources=[],
+        eerdere_rondes=tables["eerdere_rondes"],
     )
 
 
@@ -264,6 +299,14 @@ def read_processed_pilots(data_dir: str | Path | None = None, processed: Path | 
             frame[column] = frame[column].astype("datetime64[s]")
     sheets = tables["sheets"]
     return PilotResult(**tables, synthetic=bool(sheets["synthetic"].any()) if len(sheets) else False)
+
+
+def read_processed_wijken(data_dir: str | Path | None = None, processed: Path | None = None) -> pd.DataFrame:
+    """Read the processed wijk table (an empty table with its columns when the data hold no CBS wijk table)."""
+    processed = processed or data_paths(data_dir).processed
+    if not (processed / WIJKEN_TABLE).exists():
+        return load_wijk_tables([]).wijken
+    return pd.read_parquet(processed / WIJKEN_TABLE)
 
 
 def _rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
@@ -301,8 +344,10 @@ def _rows(count) -> str:
     return f"**{int(count)}** {'rij' if int(count) == 1 else 'rijen'}"
 
 
-def validation_markdown(result: IngestResult, pilots: PilotResult | None = None) -> str:
-    """The validation report: counts, rejected rows, warnings and conflicts, in Dutch; then the pilots."""
+def validation_markdown(result: IngestResult, pilots: PilotResult | None = None, aanpak: AanpakResult | None = None,
+                        wijken: WijkResult | None = None) -> str:
+    """The validation report: counts, rejected rows, warnings and conflicts, in Dutch; then the pilots, the aanpak
+    workbooks and the CBS wijk tables."""
     totals = result.files[["read", "loaded", "rejected"]].sum() if len(result.files) else {"read": 0, "loaded": 0, "rejected": 0}
     problem_headers = {k: v for k, v in PROBLEM_HEADERS.items() if k != "severity"}
     problems = result.problems
@@ -338,4 +383,21 @@ def validation_markdown(result: IngestResult, pilots: PilotResult | None = None)
             "## Meldingen\n",
             _markdown_table(pilot_problems, PROBLEM_HEADERS),
         ]
-    return "\n".join(parts)
+    return "\n".join(parts + _more_inputs(aanpak, wijken))
+
+
+def _more_inputs(aanpak: AanpakResult | None, wijken: WijkResult | None) -> list[str]:
+    """The validation of the aanpak workbooks and the CBS wijk tables (nothing when the data have none)."""
+    parts = []
+    for title, text, source, counts in (
+            ("# Validatie aanpak (vijf stappen)\n", "Per bestand: gelezen = geladen + afgewezen. Een afgewezen rij "
+             "telt niet mee; een lege cel betekent: nog niet ingevuld.\n", aanpak, _COUNT_HEADERS),
+            ("# Validatie wijktabellen CBS\n", "Per bestand: gelezen = geladen + afgewezen + overgeslagen (rijen van "
+             "een gemeente, een buurt of het land: geen wijk).\n", wijken,
+             {**_COUNT_HEADERS, "jaar": "jaar", "skipped": "overgeslagen"})):
+        if source is None or not len(source.files):
+            continue
+        problems = source.problems.assign(severity=source.problems["severity"].map(lambda s: SEVERITIES.get(s, s)))
+        parts += [title, text, _markdown_table(source.files, counts), "## Meldingen\n",
+                  _markdown_table(problems, PROBLEM_HEADERS)]
+    return parts

@@ -1,12 +1,14 @@
 """Finding the input files in a data folder and telling what each one is.
 
 A raw folder holds interview files (a sheet ``organisaties``, or a CSV with the
-interview columns), CBS tables of youth figures and pilot workbooks, in any
-subfolder. Files are classified by their content, not their name, so users can
-name and arrange them as they like.
+interview columns), CBS tables of youth figures, CBS tables of inhabitants per
+wijk, pilot workbooks and aanpak workbooks (the five steps), in any subfolder.
+Files are classified by their content, not their name, so users can name and
+arrange them as they like.
 
 Each input kind is one module that both recognises and reads its files
-(:mod:`~buitenbeeld.ingest.pilot`, :mod:`~buitenbeeld.ingest.interviews`,
+(:mod:`~buitenbeeld.ingest.pilot`, :mod:`~buitenbeeld.ingest.aanpak`,
+:mod:`~buitenbeeld.ingest.interviews`, :mod:`~buitenbeeld.ingest.cbs_wijken`,
 :mod:`~buitenbeeld.ingest.cbs`); :data:`REGISTRY` lists them in the order they
 are asked, so a new kind is one module and one line here.
 """
@@ -18,7 +20,7 @@ from typing import Callable
 
 from buitenbeeld.common.limits import check_limits
 from buitenbeeld.errors import BuitenbeeldError
-from buitenbeeld.ingest import cbs, interviews, pilot
+from buitenbeeld.ingest import aanpak, cbs, cbs_wijken, interviews, pilot
 from buitenbeeld.settings import INPUT_SUFFIXES
 
 __all__ = [
@@ -38,6 +40,8 @@ class Inputs:
     youth_tables: list[Path] = field(default_factory=list)
     pilots: list[Path] = field(default_factory=list)
     pilot_scouts: list[Path] = field(default_factory=list)  # a pilot's scouts CSV beside its contacten CSV
+    aanpak: list[Path] = field(default_factory=list)  # a gemeente's choices in the five steps
+    wijk_tables: list[Path] = field(default_factory=list)  # CBS inhabitants and young people per wijk
     unrecognised: list[Path] = field(default_factory=list)
 
 
@@ -61,12 +65,15 @@ class Kind:
 
 
 #: The input kinds, in the order they are asked. Pilots first (a pilot's contacten
-#: sheet has columns an interview sheet has too), then interviews (an interview
-#: sheet may count young people buiten beeld), then CBS tables.
+#: sheet has columns an interview sheet has too), then aanpak workbooks (their step
+#: tables have a wijk and a soort, as interviews do), then interviews (an interview
+#: sheet may count young people buiten beeld), then CBS wijk tables and CBS tables.
 REGISTRY = (
     Kind("pilot", "pilots", lambda path, mapping: pilot.is_pilot_workbook(path)),
     Kind("pilot-scouts", "pilot_scouts", lambda path, mapping: pilot.is_pilot_companion(path)),
+    Kind("aanpak", "aanpak", lambda path, mapping: aanpak.looks_like_aanpak(path)),
     Kind("interviews", "interviews", lambda path, mapping: interviews.looks_like_interviews(path)),
+    Kind("cbs-wijken", "wijk_tables", lambda path, mapping: cbs_wijken.looks_like_wijk_table(path)),
     Kind("cbs", "youth_tables", cbs.looks_like_youth_table),
 )
 #: What a file that no kind recognises is called.

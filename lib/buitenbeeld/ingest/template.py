@@ -19,12 +19,17 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from buitenbeeld.common import values
+from buitenbeeld.common.files import write_atomic
 from buitenbeeld.common.vocabulary import INTERVIEW_SHEET
 from buitenbeeld.errors import BuitenbeeldError
 from buitenbeeld.ingest.interviews import COLUMNS, Column
 from buitenbeeld.ingest.validation import EARLIEST_INTERVIEW
 
-__all__ = ["TITLE", "SHEETS", "LAST_ROW", "JA_NEE_SOMS", "LEEFGEBIED_UITLEG", "write_interview_template"]
+__all__ = [
+    "TITLE", "SHEETS", "LAST_ROW", "JA_NEE_SOMS", "SCALE", "LEEFGEBIED_UITLEG", "MEANING", "KIND_HINT", "ANSWERS",
+    "BOLD", "REQUIRED_FILL", "HEADER_FILL",
+    "column_hint", "style_header", "write_lists", "check_target", "save_workbook", "write_interview_template",
+]
 
 TITLE = "Sociale kaart: interviews"
 #: The sheets of the template, in order.
@@ -33,7 +38,8 @@ SHEETS = ("toelichting", INTERVIEW_SHEET, "lijsten", "leefgebieden")
 LAST_ROW = 1000
 #: The answers of a ja/nee/soms column (a ja/nee column uses the first two).
 JA_NEE_SOMS = ("ja", "nee", "soms")
-_SCALE = (1, 2, 3, 4, 5, values.MISSING_UNKNOWN)
+#: The answers of a 1-5 scale column.
+SCALE = (1, 2, 3, 4, 5, values.MISSING_UNKNOWN)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 #: One plain-language line per ZRM leefgebied, keyed by the names in ``values.LEEFGEBIEDEN``.
@@ -53,8 +59,8 @@ LEEFGEBIED_UITLEG = {
     "justitie": "Contact met politie of justitie: boetes, strafzaken, reclassering.",
 }
 
-# What a column asks, for columns whose label needs more words (keyed by column name).
-_MEANING = {
+#: What a column asks, for columns whose label needs more words (keyed by column name).
+MEANING = {
     "organisatie_id": "Vaste code van de organisatie. Mag leeg: dan maakt het programma een code uit gemeente en naam.",
     "jongeren_bereik": "Jongeren (15-27 jaar) met wie de organisatie per maand contact heeft.",
     "jongeren_buiten_beeld": "Hoeveel van hen naar schatting buiten beeld zijn "
@@ -71,16 +77,18 @@ _MEANING = {
     "terugval_opgevangen_12m": "Jongeren die terugvielen en weer opgevangen zijn, afgelopen 12 maanden.",
     "rollen_nu": "Rollen die de organisatie nu vervult.",
     "rollen_bereid": "Rollen die de organisatie samen met de gemeente wil oppakken.",
+    "rollen_gemeente": "Rollen die de gemeente voor de organisatie ziet. Dit vult de gemeente zelf in.",
     "inschatting_gemeente_buiten_beeld": "Schatting van de gemeente, van vóór het interview, van het aantal "
                                          "jongeren buiten beeld dat de organisatie bereikt.",
     "samenwerking_gemeente": "Hoe de samenwerking met de gemeente nu gaat (1 = slecht, 5 = goed).",
+    "behoeften": "Wat de organisatie nodig heeft om jongeren (beter) te helpen: kennis, geld, ruimte of contacten.",
     "risicos": "Risico's die de organisatie ziet bij samenwerking.",
     "toestemming_publicatie": "Mag de naam in rapporten staan? Leeg betekent nee: dan staat de organisatie "
                               "er zonder naam in, bijvoorbeeld 'Organisatie C, interesse/hobby'.",
 }
 
-# What to fill in, per kind of column.
-_KIND_HINT = {
+#: What to fill in, per kind of column.
+KIND_HINT = {
     "text": "Vrije tekst.",
     "gemeente": "Naam of code, bijvoorbeeld Den Haag, 's-Gravenhage of GM0518.",
     "wijken": "Naam van de wijk; meer wijken scheiden met ; (Schilderswijk; Transvaal).",
@@ -100,10 +108,10 @@ _KIND_HINT = {
 # Kinds whose cells are stored as text, so that '1-5', '2,5' or '0612...' stay as typed.
 _TEXT_KINDS = ("number", "leefgebieden", "personal", "postcode", "wijken")
 
-_BOLD = Font(bold=True)
-_REQUIRED_FILL = PatternFill("solid", fgColor="FFD966")
+BOLD = Font(bold=True)
+REQUIRED_FILL = PatternFill("solid", fgColor="FFD966")
 _PERSONAL_FILL = PatternFill("solid", fgColor="BDD7EE")
-_HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
+HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 
 # The explanation above the column table; lines ending in '?' are headings.
 _INTRO = (
@@ -128,14 +136,14 @@ _INTRO = (
 )
 
 
-def _kind_hint(column: Column) -> str:
-    meaning = _MEANING.get(column.name, "")
-    return f"{meaning} {_KIND_HINT[column.kind]}".strip()
+def column_hint(column: Column) -> str:
+    meaning = MEANING.get(column.name, "")
+    return f"{meaning} {KIND_HINT[column.kind]}".strip()
 
 
-def _header(row) -> None:
+def style_header(row) -> None:
     for cell in row:
-        cell.font, cell.fill = _BOLD, _HEADER_FILL
+        cell.font, cell.fill = BOLD, HEADER_FILL
 
 
 def _explanation_sheet(sheet) -> None:
@@ -145,11 +153,11 @@ def _explanation_sheet(sheet) -> None:
         sheet.append([text])
         sheet.cell(sheet.max_row, 1).font = Font(bold=text.endswith("?"))
     sheet.append(["Kolom", "Technische naam", "Verplicht", "Wat vul je in?"])
-    _header(sheet[sheet.max_row])
+    style_header(sheet[sheet.max_row])
     for column in COLUMNS:
-        sheet.append([column.label, column.name, "ja" if column.required else "nee", _kind_hint(column)])
+        sheet.append([column.label, column.name, "ja" if column.required else "nee", column_hint(column)])
         row = sheet[sheet.max_row]
-        fill = _REQUIRED_FILL if column.required else _PERSONAL_FILL if column.kind == "personal" else None
+        fill = REQUIRED_FILL if column.required else _PERSONAL_FILL if column.kind == "personal" else None
         if fill:
             row[0].fill = fill
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
@@ -157,16 +165,26 @@ def _explanation_sheet(sheet) -> None:
         sheet.column_dimensions[letter].width = width
 
 
-def _lists_sheet(workbook: Workbook, sheet) -> None:
-    """Write the value lists in named columns and define a workbook name for each."""
-    lists = (("lijst_types", "type organisatie", values.ORGANISATION_TYPES),
-             ("lijst_rollen", "rollen", values.ROLES),
-             ("lijst_janee", "ja/nee", JA_NEE_SOMS[:2]),
-             ("lijst_janeesoms", "ja/nee/soms", JA_NEE_SOMS),
-             ("lijst_schaal", "schaal 1-5", _SCALE),
-             ("lijst_leefgebied_nummers", "nummer", tuple(range(1, len(values.LEEFGEBIEDEN) + 1))),
-             ("lijst_leefgebieden", "leefgebied", values.LEEFGEBIEDEN))
-    for index, (name, header, items) in enumerate(lists, start=1):
+#: The workbook names of the value lists (sheet ``lijsten``): name -> (header, items).
+_LISTS = {"lijst_types": ("type organisatie", values.ORGANISATION_TYPES),
+          "lijst_rollen": ("rollen", values.ROLES),
+          "lijst_janee": ("ja/nee", JA_NEE_SOMS[:2]),
+          "lijst_janeesoms": ("ja/nee/soms", JA_NEE_SOMS),
+          "lijst_schaal": ("schaal 1-5", SCALE),
+          "lijst_leefgebied_nummers": ("nummer", tuple(range(1, len(values.LEEFGEBIEDEN) + 1))),
+          "lijst_leefgebieden": ("leefgebied", values.LEEFGEBIEDEN)}
+#: The answers offered for a closed kind of column (the interview guide prints them, the drop-downs list them).
+ANSWERS = {"type": values.ORGANISATION_TYPES, "scale": SCALE, "bool": JA_NEE_SOMS[:2], "consent": JA_NEE_SOMS[:2],
+           "janeesoms": JA_NEE_SOMS, "roles": values.ROLES, "leefgebieden": values.LEEFGEBIEDEN}
+
+
+def write_lists(workbook: Workbook, sheet, lists: dict[str, tuple[str, tuple]]) -> None:
+    """Write value lists (workbook name -> (header, items)) in columns of ``sheet``, each under a workbook name.
+
+    A drop-down refers to the name (``formula1="lijst_types"``); the sheet is
+    protected without a password, only against accidental edits.
+    """
+    for index, (name, (header, items)) in enumerate(lists.items(), start=1):
         letter = get_column_letter(index)
         sheet.cell(1, index, header)
         for row, item in enumerate(items, start=2):
@@ -174,14 +192,33 @@ def _lists_sheet(workbook: Workbook, sheet) -> None:
         sheet.column_dimensions[letter].width = max(12, *(len(str(i)) + 2 for i in (header, *items)))
         cells = f"{quote_sheetname(sheet.title)}!${letter}$2:${letter}${len(items) + 1}"
         workbook.defined_names[name] = DefinedName(name, attr_text=cells)
-    _header(sheet[1])
+    style_header(sheet[1])
     sheet.freeze_panes = "A2"
     sheet.protection.sheet = True  # no password: only against accidental edits
 
 
+def check_target(path: Path, overwrite: bool, suffix: str = ".xlsx") -> Path:
+    """``path`` when a template may be written there; else BuitenbeeldError (wrong suffix, or it exists)."""
+    path = Path(path)
+    if path.suffix.lower() != suffix:
+        raise BuitenbeeldError(f"Het sjabloon kan niet naar '{path}': de naam moet eindigen op {suffix}.")
+    if path.exists() and not overwrite:
+        raise BuitenbeeldError(f"'{path}' bestaat al. Kies een andere naam, of vervang het bestand met "
+                               "--overschrijven (in Python: overwrite=True).")
+    return path
+
+
+def save_workbook(workbook: Workbook, path: Path, title: str) -> Path:
+    """Save a template workbook atomically, with its title and the first sheet active."""
+    workbook.properties.title = title
+    workbook.properties.creator = "buitenbeeld"
+    workbook.active = 0
+    return write_atomic(path, workbook.save)
+
+
 def _leefgebieden_sheet(sheet) -> None:
     sheet.append(["Nummer", "Leefgebied", "Uitleg"])
-    _header(sheet[1])
+    style_header(sheet[1])
     for number, name in enumerate(values.LEEFGEBIEDEN, start=1):
         sheet.append([number, name, LEEFGEBIED_UITLEG.get(name, "")])
     sheet.append([])
@@ -198,7 +235,7 @@ def _validation(kind: str) -> DataValidation | None:
     if kind in lists:
         strict = kind not in ("roles", "leefgebieden")  # several values separated by ';' must stay possible
         dv = DataValidation(type="list", formula1=lists[kind], allow_blank=True, showErrorMessage=strict)
-        dv.errorTitle, dv.error = "Kies uit de lijst", _KIND_HINT[kind]
+        dv.errorTitle, dv.error = "Kies uit de lijst", KIND_HINT[kind]
     elif kind == "date":
         # the same bounds as the reader's checks: not before EARLIEST_INTERVIEW, not in the future
         first = (EARLIEST_INTERVIEW - _EXCEL_EPOCH).days
@@ -211,7 +248,7 @@ def _validation(kind: str) -> DataValidation | None:
     else:
         return None
     dv.showInputMessage = True
-    dv.promptTitle, dv.prompt = "Invullen", _KIND_HINT[kind]
+    dv.promptTitle, dv.prompt = "Invullen", KIND_HINT[kind]
     return dv
 
 
@@ -220,14 +257,14 @@ def _interview_sheet(sheet) -> None:
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         cell = sheet.cell(1, index, column.label)
-        cell.font = _BOLD
+        cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.fill = _REQUIRED_FILL if column.required else _PERSONAL_FILL if column.kind == "personal" else _HEADER_FILL
+        cell.fill = REQUIRED_FILL if column.required else _PERSONAL_FILL if column.kind == "personal" else HEADER_FILL
         if column.required:
             cell.comment = Comment(f"Verplicht: zonder {column.label.lower()} telt de rij niet mee. "
-                                   + _KIND_HINT[column.kind], "buitenbeeld", width=260, height=110)
+                                   + KIND_HINT[column.kind], "buitenbeeld", width=260, height=110)
         elif column.kind == "personal":
-            cell.comment = Comment(_KIND_HINT["personal"], "buitenbeeld", width=260, height=80)
+            cell.comment = Comment(KIND_HINT["personal"], "buitenbeeld", width=260, height=80)
         dimension = sheet.column_dimensions[letter]
         wide = column.kind == "text" and not column.required  # free answers
         dimension.width = 34 if wide else max(14, min(len(column.label) + 4, 30))
@@ -273,22 +310,12 @@ def write_interview_template(path: Path, *, overwrite: bool = False) -> Path:
     BuitenbeeldError
         When ``path`` exists and ``overwrite`` is False, or does not end in ``.xlsx``.
     """
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise BuitenbeeldError(f"Het invulbestand kan niet naar '{path}': de naam moet eindigen op .xlsx.")
-    if path.exists() and not overwrite:
-        raise BuitenbeeldError(f"'{path}' bestaat al. Kies een andere naam, of vervang het bestand met "
-                               "--overschrijven (in Python: overwrite=True).")
+    path = check_target(path, overwrite)
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheets = {name: workbook.create_sheet(name) for name in SHEETS}
     _explanation_sheet(sheets["toelichting"])
     _interview_sheet(sheets[INTERVIEW_SHEET])
-    _lists_sheet(workbook, sheets["lijsten"])
+    write_lists(workbook, sheets["lijsten"], _LISTS)
     _leefgebieden_sheet(sheets["leefgebieden"])
-    workbook.properties.title = TITLE
-    workbook.properties.creator = "buitenbeeld"
-    workbook.active = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
+    return save_workbook(workbook, path, TITLE)

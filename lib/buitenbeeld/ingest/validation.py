@@ -76,7 +76,7 @@ RULES: tuple[Rule, ...] = (
 
 #: Columns that say where a row came from or hold free text; two rows about the same
 #: organisation are compared without them.
-IGNORED_IN_COMPARISON = ("bron_bestand", "bron_blad", "bron_rij", "waarschuwingen",
+IGNORED_IN_COMPARISON = ("bron_bestand", "bron_blad", "bron_rij", "waarschuwingen", "ronde", "ronde_nr", "ronde_label",
                          "behoeften", "risicos", "opmerkingen",
                          # personal columns: never compared, never shown in a conflict or a reject
                          "interviewer", "contactpersoon", "telefoon", "email")
@@ -128,7 +128,9 @@ def resolve_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, list[RowProblem]
     answers that differ (``organisatie_id``, ``kolom``, ``bron_a``, ``waarde_a``,
     ``bron_b``, ``waarde_b``, ``besluit``).
 
-    Within one file the later row is rejected. Across files, identical answers
+    Copies are looked for within one interview round (column ``ronde``, when the
+    frame has it): the same organisation in two rounds is the kaart over time, not a
+    duplicate. Within one file the later row is rejected. Across files, identical answers
     keep the first; different answers are a conflict: the more recent interview
     is kept when both are dated and the dates differ, otherwise every row of the
     organisation is rejected until someone resolves it.
@@ -138,8 +140,10 @@ def resolve_duplicates(frame: pd.DataFrame) -> tuple[pd.Series, list[RowProblem]
     sides: list[dict] = []
     if frame.empty:
         return keep, problems, pd.DataFrame(sides)
-    repeated = frame[frame["organisatie_id"].duplicated(keep=False)]
-    for org_id, group in repeated.groupby("organisatie_id", sort=True):
+    key = ["organisatie_id", *(["ronde"] if "ronde" in frame else [])]
+    repeated = frame[frame.duplicated(key, keep=False)]
+    for group_key, group in repeated.groupby(key, sort=True):
+        org_id = group_key[0]
         # within one file: the first row stands, later rows are duplicates
         per_file = []
         for _, rows in group.groupby("bron_bestand", sort=False):

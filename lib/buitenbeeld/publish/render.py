@@ -24,6 +24,10 @@ renumbered. A gemeente asked for by name of which nothing is known gets no
 report: its result is *overgeslagen* (``skipped``), with a Dutch message, listed
 in the summary and in the index under "Niet gelukt"; like a failure it makes
 ``buitenbeeld rapporten`` exit 1.
+
+A batch leaves a report as it is when what it is made from is unchanged and its files
+are intact (:mod:`buitenbeeld.publish.fingerprint`, recorded in ``vingerafdruk.json``);
+the summary counts those as *ongewijzigd*, and ``force`` renders every report again.
 """
 from __future__ import annotations
 
@@ -42,22 +46,20 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import papermill as pm
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
 from nbconvert import HTMLExporter
 from tqdm.auto import tqdm
 
-from buitenbeeld.common.files import neutralise_formula, write_atomic, write_csv
-from buitenbeeld.common.formatting import escape
 from buitenbeeld.errors import BuitenbeeldError, PersonalDataFoundError, ReportError
 from buitenbeeld.ingest.interviews import PERSONAL_COLUMNS
 from buitenbeeld.ingest.pipeline import PERSONAL_TABLE, build_processed
 from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD
 from buitenbeeld.privacy.scan import check_report
 from buitenbeeld.publish.engine import ENGINE_NAME
-from buitenbeeld.publish.index import KEY_FIGURES_FILE, write_index
+from buitenbeeld.publish.fingerprint import batch_fingerprints, plan_batch, write_fingerprint
+from buitenbeeld.publish.index import write_index
+from buitenbeeld.publish.outputs import read_outputs, verantwoording_page, write_outputs, write_workbook
 from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
-from buitenbeeld.publish.report import OUTPUT_MIMETYPE, VERANTWOORDING_FILE, load_report_data, nothing_known
+from buitenbeeld.publish.report import OUTPUT_MIMETYPE, load_report_data, nothing_known
 from buitenbeeld.publish.webpage import with_policy
 from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
 from buitenbeeld.settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, data_paths
@@ -88,11 +90,13 @@ class RenderResult:
     message: str = ""
     public: str = ""  # what index.html may show; empty: the first line of ``message``
     skipped: bool = False
+    unchanged: bool = False  # not rendered: same fingerprint, files intact (the report is ok)
+    reason: str = ""  # why it was rendered (again), in Dutch: "nieuw", "veranderd: tabel organisaties", ...
 
     @property
     def status(self) -> str:
-        """``ok``, ``OVERGESLAGEN`` or ``MISLUKT``, as the summary shows it."""
-        return "ok" if self.ok else "OVERGESLAGEN" if self.skipped else "MISLUKT"
+        """``ok``, ``ongewijzigd``, ``OVERGESLAGEN`` or ``MISLUKT``, as the summary shows it."""
+        return ("ongewijzigd" if self.unchanged else "ok") if self.ok else "OVERGESLAGEN" if self.skipped else "MISLUKT"
 
     @property
     def index_message(self) -> str:
@@ -115,15 +119,22 @@ class RenderSummary:
         return bool(self.results) and all(r.ok for r in self.results)
 
     def table(self) -> str:
-        """A plain-text summary in Dutch: one line per gemeente, failures with cell and message, skipped ones with why."""
+        """A plain-text summary in Dutch: one line per gemeente, failures with cell and message, skipped ones with why.
+
+        The last line counts: ``rapporten: 2 gemaakt, 0 mislukt``; when reports were left as they were,
+        ``rapporten: 7 ongewijzigd, 1 opnieuw gemaakt, 0 mislukt``.
+        """
         lines = [f"{'gemeente':<40} {'status':<12} detail"]
         for r in self.results:
-            detail = str(r.html) if r.ok else (f"cel {r.cell}: " if r.cell is not None else "") + r.message
+            detail = (f"{r.html}" + (f" ({r.reason})" if r.reason else "") if r.ok
+                      else (f"cel {r.cell}: " if r.cell is not None else "") + r.message)
             lines.append(f"{r.gemeente:<40} {r.status:<12} {detail}")
         skipped = sum(r.skipped for r in self.results)
         failed = sum(not r.ok and not r.skipped for r in self.results)
-        lines.append(f"rapporten: {len(self.results) - failed - skipped} gemaakt, {failed} mislukt"
-                     + (f", {skipped} overgeslagen" if skipped else ""))
+        unchanged = sum(r.ok and r.unchanged for r in self.results)
+        made = len(self.results) - failed - skipped - unchanged
+        counts = f"{unchanged} ongewijzigd, {made} opnieuw gemaakt" if unchanged else f"{made} gemaakt"
+        lines.append(f"rapporten: {counts}, {failed} mislukt" + (f", {skipped} overgeslagen" if skipped else ""))
         return "\n".join(lines)
 
 
@@ -201,8 +212,13 @@ def render_report(
     output_dir: Path = REPORTS_DIR,
     peiljaar: int = DEFAULT_PEILJAAR,
     options: RenderOptions | None = None,
+    fingerprint: dict | None = None,
 ) -> Path:
     """Render the report of one gemeente; returns the path of its HTML file.
+
+    ``fingerprint`` (:meth:`buitenbeeld.publish.fingerprint.BatchFingerprints.record`) is
+    recorded in the report folder with the hashes of its files, so that a later batch can
+    leave the report as it is when nothing changed; without it none is recorded.
 
     Raises
     ------
@@ -269,6 +285,8 @@ def render_report(
                 (work / "pdf-mislukt.txt").write_text(str(error), encoding="utf-8")
         write_outputs(work, outputs, pdf)
         (work / _OWNER).unlink()
+        if fingerprint is not None:
+            write_fingerprint(work, fingerprint)
         replace_folder(work, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -327,88 +345,6 @@ def personal_table(processed: Path) -> pd.DataFrame:
     return pd.read_parquet(path, columns=["organisatie_id", *PERSONAL_COLUMNS])
 
 
-def read_outputs(notebook_path: Path) -> dict | None:
-    """The tables and key figures an executed report notebook handed over, or None when it handed none.
-
-    The notebook displays them once under :data:`OUTPUT_MIMETYPE`
-    (:func:`buitenbeeld.publish.report.show_outputs`); a later display wins.
-    """
-    nb = nbformat.read(notebook_path, as_version=4)
-    found = [o["data"][OUTPUT_MIMETYPE] for cell in nb.cells if cell.cell_type == "code"
-             for o in cell.get("outputs", []) if OUTPUT_MIMETYPE in o.get("data", {})]
-    return found[-1] if found else None
-
-
-_TABLE_NAME = re.compile(r"[a-z0-9_]+")
-
-
-def write_outputs(folder: Path, outputs: dict, pdf: str | None = None) -> list[Path]:
-    """Write what the report handed over: ``tabellen/<name>.csv`` (Dutch CSV), the same tables as
-    ``tabellen.xlsx`` (:func:`write_workbook`), ``verantwoording.html`` (:func:`verantwoording_page`)
-    and ``kerncijfers.json``.
-
-    ``outputs`` is :func:`buitenbeeld.publish.report.report_outputs` as :func:`read_outputs`
-    returns it; ``pdf`` the name of the report's PDF when one was made, recorded in
-    ``kerncijfers.json``. Every file is written atomically. Returns the written files.
-    """
-    folder = Path(folder)
-    written = []
-    for name, table in outputs["tabellen"].items():
-        if not _TABLE_NAME.fullmatch(name):
-            raise BuitenbeeldError(f"geen bruikbare naam voor een tabelbestand: {name!r}")
-        frame = pd.DataFrame(table["rijen"], columns=table["kolommen"], dtype=object)
-        written.append(write_csv(folder / "tabellen" / f"{name}.csv", frame))
-    if outputs["tabellen"]:
-        written.append(write_workbook(folder / "tabellen.xlsx", outputs["tabellen"]))
-    if outputs.get("verantwoording"):
-        page = with_policy(verantwoording_page(outputs["verantwoording"]))
-        written.append(write_atomic(folder / VERANTWOORDING_FILE, lambda path: path.write_text(page, encoding="utf-8")))
-    figures = json.loads(outputs["kerncijfers"])
-    figures["pdf"] = pdf
-    text = json.dumps(figures, indent=2, ensure_ascii=False)
-    written.append(write_atomic(folder / KEY_FIGURES_FILE, lambda path: path.write_text(text, encoding="utf-8")))
-    return written
-
-
-def write_workbook(path: Path, tables: dict) -> Path:
-    """The tables as one Excel workbook, a sheet per table (``kolommen``, ``rijen`` as :func:`read_outputs` gives them).
-
-    Numbers stay numbers; text (a CBS symbol such as ``x``, ``-`` or ``<10`` too) stays text, and
-    a text that a spreadsheet would run as a formula gets a leading ``'``, as in the CSV
-    (:func:`~buitenbeeld.common.files.neutralise_formula`).
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for name, table in tables.items():
-        sheet = book.create_sheet(name[:31])
-        sheet.append([neutralise_formula(str(c)) for c in table["kolommen"]])
-        for row in table["rijen"]:
-            sheet.append([v if v == "-" else neutralise_formula(v) for v in row])  # '-' alone: CBS's nil, not a formula
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for column in sheet.columns:
-            width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))
-        sheet.freeze_panes = "A2"
-    return write_atomic(path, lambda temporary: book.save(temporary))
-
-
-@lru_cache(maxsize=1)
-def _verantwoording_template():
-    environment = Environment(loader=FileSystemLoader(str(_TEMPLATES / "verantwoording")), autoescape=True,
-                              finalize=lambda v: v if isinstance(v, Markup) else Markup(escape(v)),
-                              undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return environment.get_template("index.html.j2")
-
-
-def verantwoording_page(verantwoording: dict) -> str:
-    """``verantwoording.html`` from :func:`buitenbeeld.publish.report.verantwoording`; every value through ``escape``."""
-    return _verantwoording_template().render(v=verantwoording)
-
-
 def replace_folder(source: Path, target: Path) -> None:
     """Move ``source`` to ``target``, replacing an older report only once the new one is complete."""
     old = None
@@ -430,11 +366,12 @@ def gemeenten_in_data(data_dir: Path | None = None) -> list[Gemeente]:
     return [resolve_gemeente(code) for code in codes]
 
 
-def _render_one(gemeente: Gemeente, data_dir: Path | None, output_dir: Path, options: RenderOptions) -> RenderResult:
+def _render_one(gemeente: Gemeente, data_dir: Path | None, output_dir: Path, options: RenderOptions,
+                fingerprint: dict | None = None, reason: str = "") -> RenderResult:
     """Render one gemeente and say how it went; never raises (a batch goes on)."""
     try:
-        html = render_report(gemeente, data_dir, output_dir, options.peiljaar, options)
-        return RenderResult(str(gemeente), True, html=html)
+        html = render_report(gemeente, data_dir, output_dir, options.peiljaar, options, fingerprint)
+        return RenderResult(str(gemeente), True, html=html, reason=reason)
     except ReportError as error:
         return RenderResult(str(gemeente), False, cell=error.cell, message=str(error), public=error.public or "")
     except Exception as error:  # noqa: BLE001 - one gemeente's failure must not stop the batch
@@ -451,6 +388,16 @@ def _nothing_to_report(gemeente: Gemeente, data_dir: Path | None, options: Rende
     return nothing_known(data)
 
 
+def _plan(targets: list[Gemeente], data_dir: Path | None, output_dir: Path, options: RenderOptions,
+          force: bool) -> dict[str, tuple[dict | None, str | None]]:
+    """Per gemeentecode the fingerprint to record and why to render (None: leave the report as it is)."""
+    try:
+        batch = batch_fingerprints(data_dir, options, REPORT_NOTEBOOK)
+        return plan_batch({g.code: output_dir / g.slug for g in targets}, batch, force) if targets else {}
+    except Exception as error:  # noqa: BLE001 - without fingerprints every report is rendered, and none recorded
+        return {g.code: (None, f"geen vingerafdruk: {type(error).__name__}: {error}") for g in targets}
+
+
 def default_workers() -> int:
     """One worker per available core."""
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
@@ -464,12 +411,18 @@ def render_reports(
     workers: int | None = None,
     options: RenderOptions | None = None,
     progress: bool = True,
+    force: bool = False,
 ) -> RenderSummary:
     """Render the reports of ``gemeenten`` (default: every gemeente in the data) and the index.
 
     Runs ``workers`` processes in parallel (default: one per core), each with a
     warm kernel. One gemeente failing does not stop the others: each outcome is
     in the returned summary, and the index lists the failures.
+
+    A report whose fingerprint (:mod:`buitenbeeld.publish.fingerprint`: what it is made
+    from) is unchanged and whose files are intact is left as it is (``unchanged`` in the
+    summary); ``force`` renders every one. The index is written from the key figures of
+    every report folder either way.
     """
     options = options or RenderOptions(peiljaar=peiljaar)
     output_dir = Path(output_dir)
@@ -500,16 +453,21 @@ def render_reports(
             if reason:
                 targets.remove(gemeente)
                 summary.results.append(RenderResult(str(gemeente), False, message=reason, skipped=True))
+    plan = _plan(targets, data_dir, output_dir, options, force)
+    for gemeente in [g for g in targets if plan[g.code][1] is None]:
+        targets.remove(gemeente)
+        summary.results.append(RenderResult(str(gemeente), True, html=output_dir / gemeente.slug / "rapport.html",
+                                            unchanged=True))
     workers = max(1, min(workers or default_workers(), len(targets) or 1))
     bar = tqdm(total=len(targets), desc="rapporten", unit="gemeente", disable=not progress)
     if workers == 1:
         for gemeente in targets:
-            summary.results.append(_render_one(gemeente, data_dir, output_dir, options))
+            summary.results.append(_render_one(gemeente, data_dir, output_dir, options, *plan[gemeente.code]))
             bar.update()
     else:
         context = multiprocessing.get_context("spawn")  # clean workers: no inherited threads or sockets
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_render_one, g, data_dir, output_dir, options) for g in targets]
+            futures = [pool.submit(_render_one, g, data_dir, output_dir, options, *plan[g.code]) for g in targets]
             for future in as_completed(futures):
                 summary.results.append(future.result())
                 bar.update()

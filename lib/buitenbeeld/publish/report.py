@@ -21,19 +21,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from buitenbeeld.analysis.sociale_kaart import count_by_type, wijk_type_table
-from buitenbeeld.common.formatting import MISSING, escape, format_count, format_date, format_number, is_missing
+from buitenbeeld.common.formatting import MISSING, escape, format_count, format_date, is_missing
 from buitenbeeld.ingest.cbs import YouthTable, in_current_layout, select_youth_table
 from buitenbeeld.ingest.interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult
 from buitenbeeld.ingest.pipeline import build_processed
 from buitenbeeld.ingest.sources import classify_input
 from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD
-from buitenbeeld.publish import report_cbs, report_cbs_section
+from buitenbeeld.publish import report_cbs, report_cbs_section, report_changes
 from buitenbeeld.publish.report_cbs import comparable_gemeenten, comparable_rule, key_figures, layout_note, shares
 from buitenbeeld.publish.report_cbs_section import ReportMaps, cbs_section, report_maps
+from buitenbeeld.publish.report_tables import show_part, show_table, table_frame, table_html
 from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
 
 __all__ = [
@@ -60,6 +60,7 @@ class ReportData:
     ``youth`` is the CBS maatwerk table (None when the data folder has none),
     ``series`` the cached StatLine series (``YouthSeries``, None when nothing is
     cached) and ``series_note`` a sentence when the cache could not be read.
+    ``aanpak`` and ``wijken`` are for :mod:`~buitenbeeld.publish.report_aanpak`.
     """
 
     gemeente: Gemeente
@@ -75,12 +76,15 @@ class ReportData:
     series: object | None = None
     series_note: str | None = None
     unrecognised: list = field(default_factory=list)  # input files of no known kind (a CBS table with odd headers?)
+    aanpak: object | None = None  # this gemeente's AanpakResult (its five steps); None when read without it
+    wijken: pd.DataFrame | None = None  # this gemeente's rows of the CBS wijk tables (inhabitants, young people)
 
     @property
     def synthetic(self) -> bool:
         """True when any input of the report is synthetic demo data."""
         return bool(self.kaart.synthetic or (self.youth is not None and self.youth.synthetic)
                     or (self.series is not None and self.series.synthetic)
+                    or (self.aanpak is not None and self.aanpak.synthetic)
                     or (self.pilots is not None and self.pilots.synthetic
                         and self.gemeente.code in set(self.pilots.contacten["gemeentecode"])))
 
@@ -137,8 +141,10 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
     youth_row = rows.iloc[0].to_dict() if len(rows) else None
     series, series_note = report_cbs.load_series(data_dir)
     unrecognised = [p for p in build.inputs.unrecognised if p not in tables]
+    wijken = build.wijken[build.wijken["gemeentecode"] == resolved.code].reset_index(drop=True)
     return ReportData(resolved, peiljaar, kaart, organisaties, youth, youth_row, list(build.inputs.interviews), drempel,
-                      build.pilots, list(build.inputs.pilots), series, series_note, unrecognised)
+                      build.pilots, list(build.inputs.pilots), series, series_note, unrecognised,
+                      build.aanpak.select(resolved.code), wijken)
 
 
 def nothing_known(data: ReportData) -> str | None:
@@ -292,70 +298,6 @@ def pilot_points(pilot, drempel: int = DEFAULT_THRESHOLD) -> list[str]:
 OUTPUT_MIMETYPE = "application/vnd.buitenbeeld.uitvoer+json"
 #: The page beside ``rapport.html`` with how the report was made (:func:`verantwoording`).
 VERANTWOORDING_FILE = "verantwoording.html"
-#: A text cell that right-aligns: a number as a report writes it (``1.234``, ``5,4%``, ``ca. 6,1 (5,0-7,2)``,
-#: ``<10``, ``66% – 85%``) or a CBS symbol (``.``, ``x``, ``-``).
-_NUMERIC_TEXT = re.compile(r"(ca\. )?[<>]?[-\d.,%–() ]*\d[-\d.,%–() ]*|[.x-]")
-
-
-def table_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` as a table shows it: a named index as the first column (an unnamed one is dropped), headers flat
-    and Dutch: ``aandeel_geplaatst`` reads ``Aandeel geplaatst``; the name above the columns of a cross table goes.
-    """
-    flat = frame.reset_index(drop=all(name is None for name in frame.index.names)).rename_axis(columns=None)
-    headers = [(" ".join(map(str, c)) if isinstance(c, tuple) else str(c)).replace("_", " ").strip() for c in flat.columns]
-    flat.columns = [h[:1].upper() + h[1:] for h in headers]
-    return flat
-
-
-def _cell(value) -> tuple[str, bool | None]:
-    """A cell as HTML text (through :func:`escape`) and whether it is a number (None: empty or unknown, says nothing)."""
-    if is_missing(value) or value is pd.NaT:
-        return MISSING, None
-    if isinstance(value, (bool, np.bool_)):
-        return ("ja" if value else "nee"), False
-    if isinstance(value, (int, np.integer)):
-        return format_count(value), True
-    if isinstance(value, (float, np.floating)):
-        return format_number(value), True
-    text = str(value).strip()
-    return escape(text), (None if text in ("", MISSING, "onbekend") else bool(_NUMERIC_TEXT.fullmatch(text)))
-
-
-def table_html(frame: pd.DataFrame) -> str:
-    """``frame`` as a report table: Dutch headers (:func:`table_frame`), no index, text left, numbers right.
-
-    Every value goes through :func:`~buitenbeeld.common.formatting.escape`; numbers are
-    written the Dutch way. A column is right-aligned when all its cells are numbers.
-    """
-    flat = table_frame(frame)
-    columns = [[_cell(v) for v in flat.iloc[:, i]] for i in range(flat.shape[1])]
-    right = [any(kind for _, kind in cells) and all(kind is not False for _, kind in cells) for cells in columns]
-    align = ['style="text-align:right"' if r else 'style="text-align:left"' for r in right]
-    head = "".join(f'<th scope="col" {a}>{escape(h)}</th>' for h, a in zip(flat.columns, align))
-    rows = "".join("<tr>" + "".join(f"<td {a}>{cells[r][0]}</td>" for cells, a in zip(columns, align)) + "</tr>\n"
-                   for r in range(len(flat)))
-    return f'<table class="bb-tabel">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>'
-
-
-def show_table(frame: pd.DataFrame) -> None:
-    """Display :func:`table_html` of ``frame`` in a notebook."""
-    from IPython.display import HTML, display  # only in a notebook
-
-    display(HTML(table_html(frame)))
-
-
-def show_part(part) -> None:
-    """Display one part of a section: Markdown text, a table (:func:`show_table`) or a chart."""
-    from IPython.display import Markdown, display  # only in a notebook
-
-    if isinstance(part, str):
-        display(Markdown(part))
-    elif isinstance(part, pd.DataFrame):
-        show_table(part)
-    else:
-        display(part)
-
-
 def published_tables(data: ReportData, comparison) -> dict[str, pd.DataFrame]:
     """The tables a report publishes beside its HTML (``tabellen/<name>.csv`` and a sheet of ``tabellen.xlsx``).
 
@@ -375,6 +317,7 @@ def published_tables(data: ReportData, comparison) -> dict[str, pd.DataFrame]:
     if data.youth is not None and data.youth_row is not None:
         year = data.youth.peiljaar or data.peiljaar
         tables[f"cbs_{year}" if year else "cbs_maatwerk"] = report_cbs.youth_figures_values(data)
+    tables.update(report_changes.changes_tables(data, comparison.config))  # empty with one interview round
     return {name: table_frame(frame) for name, frame in tables.items()}
 
 
@@ -437,7 +380,12 @@ def howto_notes(data: ReportData, maps: ReportMaps | None = None) -> list[dict]:
     notes = report_cbs_section.cbs_howto(data) + (maps.howto if maps is not None else [])
     if data.organisaties.empty:
         notes.append({"tekst": "Er zijn geen interviews voor deze gemeente. Maak een leeg invulbestand en zet de "
-                               "ingevulde bestanden onder raw/ in de datamap:", "opdracht": "buitenbeeld template"})
+                               "ingevulde bestanden onder raw/ in de datamap:",
+                      "opdracht": "buitenbeeld template interviews kaart.xlsx"})
+    if data.aanpak is not None and data.aanpak.gemeenten.empty:
+        notes.append({"tekst": "Er is geen aanpak (de vijf stappen) voor deze gemeente. Maak een leeg invulbestand en "
+                               "zet het ingevuld onder raw/ in de datamap:",
+                      "opdracht": "buitenbeeld template aanpak aanpak.xlsx"})
     if pilot_evaluation(data) is None:
         notes.append({"tekst": "Er is geen pilot met jongerenscouts voor deze gemeente. Zet de registratie van de pilot "
                                "(tabbladen scouts en contacten) onder raw/ in de datamap.", "opdracht": ""})
