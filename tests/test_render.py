@@ -72,7 +72,7 @@ def test_html_is_dutch_standalone_without_code_and_with_images(rendered):
     assert "<img src=\"data:image/png" not in html  # no raster figures left
     assert not re.search(r'<(script|img|link)[^>]+(src|href)="https?://', html)  # opens offline
     assert "load_report_data" not in html and "import " not in html  # no code cells
-    code_cells = re.findall(r'<div class="jp-Cell jp-CodeCell[^"]*"', html)
+    code_cells = re.findall(r'<div [^>]*\bclass="jp-Cell jp-CodeCell[^"]*"', html)
     assert code_cells and all("jp-mod-noInput" in c for c in code_cells)
     assert 'class="highlight' not in html
     assert "SYNTHETISCH" not in html  # the fixture data is not marked synthetic
@@ -304,3 +304,17 @@ def test_a_workbook_keeps_cbs_symbols_as_text_and_neutralises_formulas(tmp_path)
     assert rows[0] == ["Jongeren buiten beeld", "<10", 134430] and rows[1][1] == "x"
     assert rows[2][0].startswith("'=") and rows[2][1] == "-" and rows[2][2] == -3  # text neutralised, symbols and numbers kept
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_the_export_adds_focus_and_alt_text_as_nbconvert_does_without_a_second_parse():
+    from buitenbeeld.publish.exporter import NO_ALT_TEXT, add_focus_and_alt
+
+    page = ('<div class="jp-Cell-inputWrapper"><div class="jp-RenderedSVG jp-OutputArea-output x" data-mime-type="a">'
+            '<img src="a.png"><img alt="kaart" src="b.png"/><div class="jp-OutputArea-output" tabindex="-1">'
+            '<div class="jp-OutputArea-child">')
+    done = add_focus_and_alt(page)
+    assert done.count('tabindex="0"') == 2  # the input wrapper and the first output; one with its own stays as it is
+    assert '<div class="jp-Cell-inputWrapper" tabindex="0">' in done
+    assert 'data-mime-type="a" tabindex="0">' in done and 'tabindex="-1">' in done
+    assert f'<img src="a.png" alt="{NO_ALT_TEXT}">' in done and '<img alt="kaart" src="b.png"/>' in done
+    assert '<div class="jp-OutputArea-child">' in done  # not an output area

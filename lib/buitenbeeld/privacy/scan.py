@@ -352,16 +352,17 @@ def scan_html(html: str, values: dict[str, str]) -> list[Finding]:
     return list(findings.values())
 
 
-def check_report(html_path: Path, personal: pd.DataFrame) -> None:
+def check_report(html_path: Path, personal: pd.DataFrame | dict[str, str]) -> None:
     """Fail when the rendered report at ``html_path`` contains personal data.
 
     Parameters
     ----------
     html_path : pathlib.Path
         The rendered HTML report.
-    personal : pandas.DataFrame
-        The personal table of the inputs (see :func:`personal_values`); may be
-        empty, then only e-mail addresses and phone numbers are looked for.
+    personal : pandas.DataFrame or dict
+        The personal table of the inputs, or the values made from it by
+        :func:`personal_values` (a batch makes them once); may be empty, then
+        only e-mail addresses and phone numbers are looked for.
 
     Raises
     ------
@@ -370,6 +371,6 @@ def check_report(html_path: Path, personal: pd.DataFrame) -> None:
         publish the file.
     """
     html = Path(html_path).read_text(encoding="utf-8", errors="replace")
-    findings = scan_html(html, personal_values(personal))
+    findings = scan_html(html, personal if isinstance(personal, dict) else personal_values(personal))
     if findings:
         raise PersonalDataFoundError(findings, report=html_path)

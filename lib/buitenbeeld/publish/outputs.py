@@ -26,7 +26,7 @@ from buitenbeeld.publish.report import OUTPUT_MIMETYPE, VERANTWOORDING_FILE
 from buitenbeeld.publish.webpage import with_policy
 from buitenbeeld.settings import TEMPLATES_DIR
 
-__all__ = ["read_outputs", "write_outputs", "write_workbook", "verantwoording_page"]
+__all__ = ["read_outputs", "write_outputs", "write_key_figures", "write_workbook", "verantwoording_page"]
 
 _TEMPLATES = TEMPLATES_DIR
 
@@ -67,11 +67,16 @@ def write_outputs(folder: Path, outputs: dict, pdf: str | None = None) -> list[P
     if outputs.get("verantwoording"):
         page = with_policy(verantwoording_page(outputs["verantwoording"]))
         written.append(write_atomic(folder / VERANTWOORDING_FILE, lambda path: path.write_text(page, encoding="utf-8")))
+    written.append(write_key_figures(folder, outputs, pdf))
+    return written
+
+
+def write_key_figures(folder: Path, outputs: dict, pdf: str | None = None) -> Path:
+    """``kerncijfers.json``: the key figures the report handed over, with the name of its PDF (None: no PDF)."""
     figures = json.loads(outputs["kerncijfers"])
     figures["pdf"] = pdf
     text = json.dumps(figures, indent=2, ensure_ascii=False)
-    written.append(write_atomic(folder / KEY_FIGURES_FILE, lambda path: path.write_text(text, encoding="utf-8")))
-    return written
+    return write_atomic(Path(folder) / KEY_FIGURES_FILE, lambda path: path.write_text(text, encoding="utf-8"))
 
 
 def write_workbook(path: Path, tables: dict) -> Path:

@@ -46,33 +46,32 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import papermill as pm
-from nbconvert import HTMLExporter
 from tqdm.auto import tqdm
 
 from buitenbeeld.errors import BuitenbeeldError, PersonalDataFoundError, ReportError
 from buitenbeeld.ingest.interviews import PERSONAL_COLUMNS
 from buitenbeeld.ingest.pipeline import PERSONAL_TABLE, build_processed
 from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD
-from buitenbeeld.privacy.scan import check_report
+from buitenbeeld.privacy.scan import check_report, personal_values
 from buitenbeeld.publish.engine import ENGINE_NAME
+from buitenbeeld.publish.exporter import exporter
 from buitenbeeld.publish.fingerprint import batch_fingerprints, plan_batch, write_fingerprint
 from buitenbeeld.publish.index import write_index
-from buitenbeeld.publish.outputs import read_outputs, verantwoording_page, write_outputs, write_workbook
+from buitenbeeld.publish.outputs import read_outputs, verantwoording_page, write_key_figures, write_outputs, write_workbook
 from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
 from buitenbeeld.publish.report import OUTPUT_MIMETYPE, load_report_data, nothing_known
 from buitenbeeld.publish.webpage import with_policy
 from buitenbeeld.reference.gemeenten import Gemeente, resolve_gemeente
-from buitenbeeld.settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, TEMPLATES_DIR, data_paths
+from buitenbeeld.settings import DEFAULT_PEILJAAR, NOTEBOOKS_DIR, REPORTS_DIR, data_paths
 
 __all__ = [
     "REPORT_NOTEBOOK", "KAART_TAG", "RenderResult", "RenderSummary", "RenderOptions", "default_workers",
     "export_html", "prepare_for_export", "read_outputs", "write_outputs", "write_workbook", "verantwoording_page",
-    "exporter", "personal_table", "render_report", "render_reports", "remove_stale_staging", "gemeenten_in_data",
-    "stabilise_notebook", "replace_folder",
+    "exporter", "personal_table", "personal_search_values", "render_report", "render_reports", "remove_stale_staging",
+    "gemeenten_in_data", "stabilise_notebook", "replace_folder",
 ]
 
 REPORT_NOTEBOOK = NOTEBOOKS_DIR / "gemeente_rapport.ipynb"
-_TEMPLATES = TEMPLATES_DIR
 FAILED_DIR = "_mislukt"
 #: Cells of the report notebook about the sociale kaart: left out of the HTML of a gemeente without organisations.
 KAART_TAG = "sociale-kaart"
@@ -136,23 +135,6 @@ class RenderSummary:
         counts = f"{unchanged} ongewijzigd, {made} opnieuw gemaakt" if unchanged else f"{made} gemaakt"
         lines.append(f"rapporten: {counts}, {failed} mislukt" + (f", {skipped} overgeslagen" if skipped else ""))
         return "\n".join(lines)
-
-
-@lru_cache(maxsize=4)
-def exporter(kind: type = HTMLExporter, template: str = "rapport"):
-    """The nbconvert exporter of ``kind`` with one of the package's templates: no code, Dutch.
-
-    One per process and kind: loading the templates costs more than using them.
-    """
-    made = kind(
-        template_name=template,
-        extra_template_basedirs=[str(_TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    made.language_code = "nl"
-    return made
 
 
 def prepare_for_export(notebook_path: Path, title: str) -> nbformat.NotebookNode:
@@ -274,7 +256,7 @@ def render_report(
         pages = [html, *[p for p in write_outputs(work, outputs) if p.suffix == ".html"]]  # the verantwoording
         try:
             for page in pages:
-                check_report(page, personal_table(paths.processed))
+                check_report(page, personal_search_values(paths.processed))
         except PersonalDataFoundError as error:
             raise ReportError(str(gemeente), str(error), public=error.public) from error
         pdf = None
@@ -283,7 +265,8 @@ def render_report(
                 pdf = html_to_pdf(html, work / "rapport.pdf").name
             except BuitenbeeldError as error:  # the HTML report is complete without its PDF
                 (work / "pdf-mislukt.txt").write_text(str(error), encoding="utf-8")
-        write_outputs(work, outputs, pdf)
+        if pdf is not None:  # kerncijfers.json records the PDF; the tables and pages are written already
+            write_key_figures(work, outputs, pdf)
         (work / _OWNER).unlink()
         if fingerprint is not None:
             write_fingerprint(work, fingerprint)
@@ -343,6 +326,23 @@ def personal_table(processed: Path) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame()
     return pd.read_parquet(path, columns=["organisatie_id", *PERSONAL_COLUMNS])
+
+
+def personal_search_values(processed: Path) -> dict[str, str]:
+    """The values the scan looks for (:func:`~buitenbeeld.privacy.scan.personal_values` of :func:`personal_table`).
+
+    Computed once per process and version of the personal table (its size and time):
+    every report of a batch is scanned for the same values, and making them from the
+    table of all gemeenten costs more than the scan of a page.
+    """
+    path = processed / PERSONAL_TABLE
+    stat = path.stat() if path.exists() else None
+    return _personal_values(str(processed), (stat.st_mtime_ns, stat.st_size) if stat else None)
+
+
+@lru_cache(maxsize=2)
+def _personal_values(processed: str, version: tuple | None) -> dict[str, str]:
+    return personal_values(personal_table(Path(processed)))
 
 
 def replace_folder(source: Path, target: Path) -> None:
