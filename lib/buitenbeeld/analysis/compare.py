@@ -62,13 +62,30 @@ def positions(organisaties: pd.DataFrame, profiles: pd.DataFrame, gemeente: str 
     return result
 
 
-#: The national ranks by type, per content of ``alle``: every report of a batch compares against the same
-#: organisations, so a warm kernel computes them once (seeded, so the same as computing them again).
+#: The national profiles and ranks by type, per content of ``alle``: every report of a batch compares against
+#: the same organisations, so a warm kernel computes them once (seeded, so the same as computing them again).
 _TYPE_RANKS: dict[tuple, pd.DataFrame] = {}
+_PROFILES: dict[tuple, pd.DataFrame] = {}
 
 
-def _type_ranks(alle: pd.DataFrame, role: str, config: ScoringConfig, draws: int | None) -> pd.DataFrame:
-    key = (role, str(config.path), config.versie, draws, int(pd.util.hash_pandas_object(alle, index=True).sum()))
+def _content(alle: pd.DataFrame) -> int:
+    """What the national caches are keyed by: the content of every organisation (about 20 ms for 7,000)."""
+    return int(pd.util.hash_pandas_object(alle, index=True).sum())
+
+
+def _national_profiles(alle: pd.DataFrame, config: ScoringConfig, content: int) -> pd.DataFrame:
+    from buitenbeeld.analysis.scoring import compute_profiles
+    key = (str(config.path), config.versie, content)
+    if key not in _PROFILES:
+        if len(_PROFILES) >= 4:
+            _PROFILES.clear()
+        _PROFILES[key] = compute_profiles(alle, config)
+    return _PROFILES[key].copy()
+
+
+def _type_ranks(alle: pd.DataFrame, role: str, config: ScoringConfig, draws: int | None,
+                content: int | None = None) -> pd.DataFrame:
+    key = (role, str(config.path), config.versie, draws, _content(alle) if content is None else content)
     if key not in _TYPE_RANKS:
         if len(_TYPE_RANKS) >= 16:  # a long-lived kernel that reads other data: keep the cache small
             _TYPE_RANKS.clear()
@@ -77,7 +94,7 @@ def _type_ranks(alle: pd.DataFrame, role: str, config: ScoringConfig, draws: int
 
 
 def type_bands(alle: pd.DataFrame, profiles: pd.DataFrame, index: pd.Index, config: ScoringConfig,
-               draws: int | None = None) -> pd.DataFrame:
+               draws: int | None = None, content: int | None = None) -> pd.DataFrame:
     """Per organisation of ``index`` and role: its band among the organisations of the same type in ``alle``.
 
     The position runs from 0 (the highest sub-score of the type) to 1 (the lowest);
@@ -89,12 +106,14 @@ def type_bands(alle: pd.DataFrame, profiles: pd.DataFrame, index: pd.Index, conf
     ``<rol>_ook`` holds the other bands within it (empty: the band is firm).
     ``<rol>_band`` is ``onbekend`` when the sub-score is unknown, and ``te weinig om te
     vergelijken`` when fewer than ``[gevoeligheid] min_vergelijkbaar`` (5) organisations
-    of the type have a known one; ``<rol>_vergeleken`` is that number.
+    of the type have a known one; ``<rol>_vergeleken`` is that number. ``content`` is the
+    key of ``alle`` for the national cache when the caller has it already.
     """
     minimum = int(config.gevoeligheid.get("min_vergelijkbaar", 5))
+    content = _content(alle) if content is None else content
     result = pd.DataFrame(index=index)
     for role in ROLES:
-        ranks = _type_ranks(alle, role, config, draws).loc[index]
+        ranks = _type_ranks(alle, role, config, draws, content).loc[index]
         scores = profiles.loc[index, role]
         known_all = profiles[role].dropna()
         ties = known_all.groupby([alle.loc[known_all.index, "type"], known_all.round(9)]).transform("size")
@@ -373,7 +392,7 @@ def compare_organisations(alle: pd.DataFrame, gemeente: str, config: ScoringConf
     same type); ``gemeente`` a CBS code; ``types`` an optional filter.
     """
     from buitenbeeld.analysis.roles import advise_roles
-    from buitenbeeld.analysis.scoring import compute_profiles, load_config
+    from buitenbeeld.analysis.scoring import load_config
     from buitenbeeld.analysis.sociale_kaart import display_names
     config = config or load_config()
     if alle.empty or "gemeentecode" not in alle:  # no organisation loaded at all
@@ -381,7 +400,8 @@ def compare_organisations(alle: pd.DataFrame, gemeente: str, config: ScoringConf
         return Comparison(config, empty, pd.Series(dtype=str), empty, empty, empty, {},
                           pd.DataFrame(columns=list(ROLES)), empty)
     alle = alle.reset_index(drop=True)
-    all_profiles = compute_profiles(alle, config)
+    content = _content(alle)
+    all_profiles = _national_profiles(alle, config, content)
     own_positions = positions(alle, all_profiles, gemeente)
     mask = alle["gemeentecode"] == gemeente
     if types:
@@ -399,5 +419,5 @@ def compare_organisations(alle: pd.DataFrame, gemeente: str, config: ScoringConf
         sensitivity={role: sensitivity(own, role, config, draws=draws) for role in ROLES} if len(own) else {},
         coverage=wijk_role_coverage(own, advice) if len(own) else pd.DataFrame(columns=list(ROLES)),
         gap=reach_gap(own),
-        bands=type_bands(alle, all_profiles, own.index, config, draws) if len(own) else pd.DataFrame(),
+        bands=type_bands(alle, all_profiles, own.index, config, draws, content) if len(own) else pd.DataFrame(),
     )

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -59,6 +60,7 @@ __all__ = [
     "build_processed",
     "read_processed_wijken",
     "read_processed",
+    "read_table",
     "read_processed_pilots",
     "validation_markdown",
 ]
@@ -215,6 +217,22 @@ def _from_parquet(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def read_table(path: Path) -> pd.DataFrame:
+    """A processed table, its list columns as tuples; a fresh copy on every call.
+
+    Read once per process and version of the file (its inode, time and size: the
+    pipeline replaces a table, never changes it in place): a warm kernel renders
+    report after report from the same tables.
+    """
+    stat = Path(path).stat()
+    return _read_table(str(path), (stat.st_ino, stat.st_mtime_ns, stat.st_size)).copy()
+
+
+@lru_cache(maxsize=64)
+def _read_table(path: str, version: tuple) -> pd.DataFrame:
+    return _from_parquet(pd.read_parquet(path))
+
+
 def build_processed(data_dir: str | Path | None = None, engine: str = "calamine", force: bool = False) -> BuildResult:
     """Rebuild the processed tables of ``data_dir`` from its ``raw/`` folder.
 
@@ -274,7 +292,7 @@ def build_processed(data_dir: str | Path | None = None, engine: str = "calamine"
 def read_processed(data_dir: str | Path | None = None, processed: Path | None = None) -> IngestResult:
     """Read the processed tables (never the personal ones; ``personal`` is left empty)."""
     processed = processed or data_paths(data_dir).processed
-    tables = {attribute: _from_parquet(pd.read_parquet(processed / name)) for attribute, name in TABLES.items()}
+    tables = {attribute: read_table(processed / name) for attribute, name in TABLES.items()}
     files = tables["files"]
     return IngestResult(
         organisaties=tables["organisaties"],
@@ -293,7 +311,7 @@ def read_processed_pilots(data_dir: str | Path | None = None, processed: Path | 
     processed = processed or data_paths(data_dir).processed
     if not all((processed / name).exists() for name in PILOT_TABLES.values()):
         return load_pilots([])
-    tables = {attribute: _from_parquet(pd.read_parquet(processed / name)) for attribute, name in PILOT_TABLES.items()}
+    tables = {attribute: read_table(processed / name) for attribute, name in PILOT_TABLES.items()}
     for frame in tables.values():  # parquet keeps milliseconds; the reader makes dates in seconds
         for column in frame.select_dtypes("datetime").columns:
             frame[column] = frame[column].astype("datetime64[s]")
@@ -306,7 +324,7 @@ def read_processed_wijken(data_dir: str | Path | None = None, processed: Path | 
     processed = processed or data_paths(data_dir).processed
     if not (processed / WIJKEN_TABLE).exists():
         return load_wijk_tables([]).wijken
-    return pd.read_parquet(processed / WIJKEN_TABLE)
+    return read_table(processed / WIJKEN_TABLE)
 
 
 def _rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:

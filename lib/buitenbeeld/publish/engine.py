@@ -49,6 +49,9 @@ _state.cwd = _os.getcwd()
 _state.plotting = {{k: _pd.get_option(k) for k in ("plotting.backend", "plotting.matplotlib.register_converters")}}
 _sys.modules["_buitenbeeld_warm"] = _state
 del _sys, _os, _types, _pd, _state
+import gc as _gc
+_gc.freeze()  # the preloaded modules live as long as the kernel: the collections of every reset skip them
+del _gc
 """
 
 #: A kernel in which a notebook drew with matplotlib (or chose another pandas plotting backend) is not
@@ -83,7 +86,9 @@ class _WarmKernel:
         # has no reason to warn about unencrypted TCP
         self._sockets = tempfile.mkdtemp(prefix="buitenbeeld-kernel-")
         self.km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(self._sockets, "k"))
-        run_sync(self.km.start_kernel)(cwd=cwd)
+        # the input history in memory, not in the profile's SQLite file: a reset starts a new history session,
+        # which on disk costs a tenth of a second per report, and a report's history is of no use afterwards
+        run_sync(self.km.start_kernel)(cwd=cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
         self.kc = self.km.client()
         self.kc.start_channels()
         run_sync(self.kc.wait_for_ready)(timeout=120)

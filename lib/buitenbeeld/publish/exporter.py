@@ -39,7 +39,15 @@ def add_focus_and_alt(html: str) -> str:
 
 
 class ReportHTMLExporter(HTMLExporter):
-    """:class:`~nbconvert.HTMLExporter` without the BeautifulSoup pass over the finished page (see the module)."""
+    """:class:`~nbconvert.HTMLExporter` without the BeautifulSoup pass over the finished page (see the module).
+
+    Nor does it validate the notebook against the schema again after each of its
+    preprocessors (a dozen passes): papermill validated it when it wrote it, and the
+    preprocessors of a report only leave parts out.
+    """
+
+    def _validate_preprocessor(self, nbc, preprocessor):
+        return None
 
     def from_notebook_node(self, nb, resources: dict[str, Any] | None = None, **kw: Any):
         langinfo = nb.metadata.get("language_info", {})
