@@ -26,18 +26,31 @@ from buitenbeeld.publish.report import OUTPUT_MIMETYPE, VERANTWOORDING_FILE
 from buitenbeeld.publish.webpage import with_policy
 from buitenbeeld.settings import TEMPLATES_DIR
 
-__all__ = ["read_outputs", "write_outputs", "write_key_figures", "write_workbook", "verantwoording_page"]
+__all__ = ["write_notebook", "read_outputs", "write_outputs", "write_key_figures", "write_workbook",
+           "verantwoording_page"]
 
 _TEMPLATES = TEMPLATES_DIR
 
 
-def read_outputs(notebook_path: Path) -> dict | None:
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> Path:
+    """Write ``nb`` as :func:`nbformat.write` does (the same bytes), without validating it again.
+
+    For a notebook papermill has just written and validated: checking a report notebook
+    against the schema costs twenty times reading or writing it.
+    """
+    text = nbformat.v4.nbjson.writes(nb)
+    Path(path).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    return Path(path)
+
+
+def read_outputs(notebook: Path | nbformat.NotebookNode) -> dict | None:
     """The tables and key figures an executed report notebook handed over, or None when it handed none.
 
     The notebook displays them once under :data:`OUTPUT_MIMETYPE`
     (:func:`buitenbeeld.publish.report.show_outputs`); a later display wins.
+    ``notebook`` is its path or the notebook itself.
     """
-    nb = nbformat.read(notebook_path, as_version=4)
+    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(notebook, as_version=4)
     found = [o["data"][OUTPUT_MIMETYPE] for cell in nb.cells if cell.cell_type == "code"
              for o in cell.get("outputs", []) if OUTPUT_MIMETYPE in o.get("data", {})]
     return found[-1] if found else None

@@ -48,7 +48,7 @@ from buitenbeeld.publish.engine import ENGINE_NAME
 from buitenbeeld.publish.index import PILOT_FILE, PILOTS_DIR, write_index
 from buitenbeeld.publish.render import (
     export_html,
-    personal_table,
+    personal_search_values,
     remove_stale_staging,
     replace_folder,
     stabilise_notebook,
@@ -206,11 +206,11 @@ def render_pilot_report(pilot: Pilot, data_dir: Path | None = None, output_dir: 
             if notebook.exists():
                 shutil.copy2(notebook, folder / FAILED_DIR / f"{pilot.slug}.ipynb")
             raise PilotReportError(pilot.naam, f"{error.ename}: {error.evalue}", error.exec_count) from error
-        stabilise_notebook(notebook, work, target)
+        executed = stabilise_notebook(notebook, work, target)
         title = f"Evaluatie jongerenscouts: {', '.join(pilot.gemeenten) or pilot.naam}"
-        html = export_html(notebook, work / "evaluatie.html", title)
+        html = export_html(executed, work / "evaluatie.html", title)
         try:
-            check_report(html, personal_table(paths.processed))
+            check_report(html, personal_search_values(paths.processed))
         except PersonalDataFoundError as error:
             raise PilotReportError(pilot.naam, str(error), public=error.public) from error
         details = json.dumps(_details(pilot, data_dir, dt.datetime.now()), indent=2, ensure_ascii=False)

@@ -31,6 +31,7 @@ the summary counts those as *ongewijzigd*, and ``force`` renders every report ag
 """
 from __future__ import annotations
 
+import copy
 import json
 import multiprocessing
 import os
@@ -57,7 +58,14 @@ from buitenbeeld.publish.engine import ENGINE_NAME
 from buitenbeeld.publish.exporter import exporter
 from buitenbeeld.publish.fingerprint import batch_fingerprints, plan_batch, write_fingerprint
 from buitenbeeld.publish.index import write_index
-from buitenbeeld.publish.outputs import read_outputs, verantwoording_page, write_key_figures, write_outputs, write_workbook
+from buitenbeeld.publish.outputs import (
+    read_outputs,
+    verantwoording_page,
+    write_key_figures,
+    write_notebook,
+    write_outputs,
+    write_workbook,
+)
 from buitenbeeld.publish.pdf import find_chromium, html_to_pdf
 from buitenbeeld.publish.report import OUTPUT_MIMETYPE, load_report_data, nothing_known
 from buitenbeeld.publish.webpage import with_policy
@@ -137,7 +145,7 @@ class RenderSummary:
         return "\n".join(lines)
 
 
-def prepare_for_export(notebook_path: Path, title: str) -> nbformat.NotebookNode:
+def prepare_for_export(notebook_path: Path | nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
     """Read an executed notebook for export: its title set, stable cell ids, no stderr output.
 
     The tables and key figures the report hands to render (:data:`OUTPUT_MIMETYPE`)
@@ -145,7 +153,8 @@ def prepare_for_export(notebook_path: Path, title: str) -> nbformat.NotebookNode
     report has no organisations (its key figures say 0), the cells tagged
     :data:`KAART_TAG` are left out and the sections (``## N.``) renumbered.
     """
-    nb = nbformat.read(notebook_path, as_version=4)
+    nb = copy.deepcopy(notebook_path) if isinstance(notebook_path, nbformat.NotebookNode) \
+        else nbformat.read(notebook_path, as_version=4)
     nb.metadata["title"] = title
     handed = [o["data"][OUTPUT_MIMETYPE] for cell in nb.cells if cell.cell_type == "code"
               for o in cell.get("outputs", []) if OUTPUT_MIMETYPE in o.get("data", {})]
@@ -163,7 +172,7 @@ def prepare_for_export(notebook_path: Path, title: str) -> nbformat.NotebookNode
     return nb
 
 
-def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
+def export_html(notebook_path: Path | nbformat.NotebookNode, html_path: Path, title: str) -> Path:
     """Write the executed notebook as a standalone Dutch HTML page without code cells."""
     body, _ = exporter().from_notebook_node(prepare_for_export(notebook_path, title))
     html_path.write_text(with_policy(body), encoding="utf-8")
@@ -247,12 +256,12 @@ def render_report(
                 shutil.copy2(notebook, failed / f"{gemeente.slug}.ipynb")
             cell, message = _failing_cell(error)
             raise ReportError(str(gemeente), message, cell) from error
-        stabilise_notebook(notebook, work, target)
-        outputs = read_outputs(notebook)
+        executed = stabilise_notebook(notebook, work, target)
+        outputs = read_outputs(executed)
         if outputs is None:
             raise ReportError(str(gemeente), "het notebook gaf geen tabellen en kerncijfers door "
                               f"({OUTPUT_MIMETYPE}); staat report.show_outputs nog in de laatste cel?")
-        html = export_html(notebook, work / "rapport.html", f"Jongeren buiten beeld en de sociale kaart: {gemeente.naam}")
+        html = export_html(executed, work / "rapport.html", f"Jongeren buiten beeld en de sociale kaart: {gemeente.naam}")
         pages = [html, *[p for p in write_outputs(work, outputs) if p.suffix == ".html"]]  # the verantwoording
         try:
             for page in pages:
@@ -279,7 +288,7 @@ def render_report(
 _OWNER = ".eigenaar"
 
 
-def stabilise_notebook(notebook: Path, work: Path, target: Path) -> None:
+def stabilise_notebook(notebook: Path, work: Path, target: Path) -> nbformat.NotebookNode:
     """Make the executed notebook the same for the same inputs: no timings, fixed cell ids, the final folder.
 
     papermill records start and end times per cell, gives its injected cell a
@@ -288,7 +297,7 @@ def stabilise_notebook(notebook: Path, work: Path, target: Path) -> None:
     identical runs differ.
     """
     text = notebook.read_text(encoding="utf-8").replace(json.dumps(str(work))[1:-1], json.dumps(str(target))[1:-1])
-    nb = nbformat.reads(text, as_version=4)
+    nb = nbformat.v4.nbjson.reads(text)  # papermill validated it as it wrote it
     run = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "exception"):
         run.pop(key, None)
@@ -297,7 +306,8 @@ def stabilise_notebook(notebook: Path, work: Path, target: Path) -> None:
         cell.metadata.pop("execution", None)
         for key in ("start_time", "end_time", "duration", "exception"):
             cell.metadata.get("papermill", {}).pop(key, None)
-    nbformat.write(nb, notebook)
+    write_notebook(nb, notebook)
+    return nb
 
 
 def remove_stale_staging(output_dir: Path) -> list[Path]:
