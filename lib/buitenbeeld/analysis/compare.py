@@ -310,15 +310,14 @@ class Comparison:
         """
         if self.bands.empty:
             return pd.DataFrame(columns=["Organisatie", "Type", *[r.capitalize() for r in ROLES], COMPARED_WITH])
-        rows = []
-        for index in self.bands.index:
-            row = {"Organisatie": str(self.names[index]), "Type": self.organisaties.at[index, "type"]}
-            for role in ROLES:
-                band, others = self.bands.at[index, f"{role}_band"], self.bands.at[index, f"{role}_ook"]
-                row[role.capitalize()] = band + (f" (kan ook {' of '.join(others)} zijn)" if others else "")
-            row[COMPARED_WITH] = int(self.bands.loc[index, [f"{r}_vergeleken" for r in ROLES]].max())
-            rows.append(row)
-        return pd.DataFrame(rows)
+        bands = self.bands
+        table = pd.DataFrame({"Organisatie": self.names[bands.index].astype(str).to_numpy(),
+                              "Type": self.organisaties.loc[bands.index, "type"].to_numpy()})
+        for role in ROLES:
+            table[role.capitalize()] = [band + (f" (kan ook {' of '.join(others)} zijn)" if others else "")
+                                        for band, others in zip(bands[f"{role}_band"], bands[f"{role}_ook"])]
+        table[COMPARED_WITH] = bands[[f"{r}_vergeleken" for r in ROLES]].max(axis=1).astype(int).to_numpy()
+        return table
 
     def wishes_table(self) -> pd.DataFrame:
         """What each organisation asked for itself: its needs, the risks it sees, and how it rates working with the gemeente.

@@ -2,7 +2,10 @@
 
 Every file the workbench writes goes through :func:`write_atomic`; every CSV
 through :func:`write_csv`; every folder that holds personal data is made with
-:func:`private_dir`.
+:func:`private_dir`. The workbench's own tables and the hashes of inputs are
+read once per version of a file (:func:`read_parquet`; the workbench replaces
+those, never edits them in place): a warm kernel renders report after report
+from the same tables.
 """
 from __future__ import annotations
 
@@ -11,13 +14,15 @@ import hashlib
 import math
 import os
 import tempfile
+from functools import lru_cache
 from numbers import Number
 from pathlib import Path
 from typing import Callable, Iterable
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "hash_file", "write_atomic", "write_csv", "write_csv_rows", "neutralise_formula", "private_dir"]
+__all__ = ["FORMULA_PREFIXES", "file_version", "hash_file", "read_parquet", "write_atomic", "write_csv", "write_csv_rows",
+           "neutralise_formula", "private_dir"]
 
 #: A text cell starting with one of these is a formula to Excel and LibreOffice
 #: (OWASP, "CSV injection"): it gets a leading ``'`` so it stays text.
@@ -110,7 +115,35 @@ def write_csv(path: str | os.PathLike, frame: pd.DataFrame, index: bool = False,
     return write_csv_rows(path, rows, decimal, mode)
 
 
+def file_version(path: str | os.PathLike) -> tuple[int, int, int]:
+    """What tells one version of a file from the next: its inode, modification time (ns) and size.
+
+    The workbench replaces a file it writes (:func:`write_atomic`: a new inode), and a
+    user's edit changes its time; either gives a new version.
+    """
+    stat = Path(path).stat()
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
 def hash_file(path: Path) -> str:
-    """SHA-256 of a file, for the report's account of its inputs (read in blocks: any size)."""
-    with path.open("rb") as handle:
+    """SHA-256 of a file, for the report's account of its inputs (read in blocks: any size).
+
+    Never cached: a user's file edited in place within the same clock tick keeps its
+    version (:func:`file_version`), and a hash is what proves a file unchanged.
+    """
+    with Path(path).open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def read_parquet(path: str | os.PathLike, convert: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> pd.DataFrame:
+    """A parquet table the workbench wrote, after ``convert`` (e.g. list columns to tuples); a fresh copy each call.
+
+    Read and converted once per process, :func:`file_version` and ``convert``.
+    """
+    return _read_parquet(str(path), file_version(path), convert).copy()
+
+
+@lru_cache(maxsize=64)
+def _read_parquet(path: str, version: tuple, convert) -> pd.DataFrame:
+    frame = pd.read_parquet(path)
+    return convert(frame) if convert is not None else frame

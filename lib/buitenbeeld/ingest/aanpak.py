@@ -26,6 +26,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from buitenbeeld.common import values
+from buitenbeeld.common.files import read_parquet
 from buitenbeeld.common.rawcells import fold
 from buitenbeeld.common.readers import is_synthetic, list_sheets, read_sheet
 from buitenbeeld.common.sheets import notes_by_row, with_notes
@@ -505,7 +506,7 @@ def read_aanpak_tables(processed: Path) -> AanpakResult:
     """Read the tables :func:`aanpak_tables` wrote; an empty result when they are not there."""
     if not all((Path(processed) / name).exists() for name in AANPAK_TABLES.values()):
         return load_aanpak([])
-    tables = {name: pd.read_parquet(Path(processed) / file) for name, file in AANPAK_TABLES.items()}
+    tables = {name: read_parquet(Path(processed) / file) for name, file in AANPAK_TABLES.items()}
     for column in _LISTS:
         tables["stap2"][column] = tables["stap2"][column].map(lambda v: tuple(v) if v is not None else ())
     for name, column in (("stap1", "datum_raadsbesluit"), ("inzet", "startdatum"), ("kaders", "evaluatiedatum")):

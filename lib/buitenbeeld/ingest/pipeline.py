@@ -31,12 +31,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from buitenbeeld.common.files import hash_file, private_dir, write_atomic, write_csv
+from buitenbeeld.common.files import hash_file, private_dir, read_parquet, write_atomic, write_csv
 from buitenbeeld.common.formatting import escape, is_missing
 from buitenbeeld.ingest import wording
 from buitenbeeld.ingest.aanpak import AANPAK_TABLES, AanpakResult, aanpak_tables, load_aanpak, read_aanpak_tables
@@ -218,19 +217,8 @@ def _from_parquet(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """A processed table, its list columns as tuples; a fresh copy on every call.
-
-    Read once per process and version of the file (its inode, time and size: the
-    pipeline replaces a table, never changes it in place): a warm kernel renders
-    report after report from the same tables.
-    """
-    stat = Path(path).stat()
-    return _read_table(str(path), (stat.st_ino, stat.st_mtime_ns, stat.st_size)).copy()
-
-
-@lru_cache(maxsize=64)
-def _read_table(path: str, version: tuple) -> pd.DataFrame:
-    return _from_parquet(pd.read_parquet(path))
+    """A processed table, its list columns as tuples; a fresh copy on every call, read once per file version."""
+    return read_parquet(path, _from_parquet)
 
 
 def build_processed(data_dir: str | Path | None = None, engine: str = "calamine", force: bool = False) -> BuildResult:

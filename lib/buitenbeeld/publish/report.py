@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from buitenbeeld.analysis.sociale_kaart import count_by_type, wijk_type_table
+from buitenbeeld.common.files import file_version
 from buitenbeeld.common.formatting import MISSING, escape, format_count, format_date, is_missing
 from buitenbeeld.ingest.cbs import YouthTable, in_current_layout, select_youth_table
 from buitenbeeld.ingest.interviews import COLUMN_ABSENT, NUMBER_COLUMNS, IngestResult
@@ -149,12 +150,11 @@ def load_report_data(gemeente: str, peiljaar: int, data_dir: str | Path | None =
 
 
 def _version(path: str | Path | None) -> tuple | None:
-    """What tells one version of a file from another: its inode, time and size (None: no such file)."""
+    """:func:`~buitenbeeld.common.files.file_version`, None for no file."""
     try:
-        stat = Path(path).stat()
+        return file_version(path)
     except (TypeError, OSError):
         return None
-    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def current_youth_table(tables: list[Path], peiljaar: int, mapping: str | Path | None = None):
