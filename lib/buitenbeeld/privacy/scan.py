@@ -282,16 +282,30 @@ _ASCII_RUN = re.compile(r"[a-z0-9]{3,}")
 _FOLD = str.maketrans({"\u0131": "i", "\u017f": "s"})
 
 
-def _could_match(value: str, lowered: str, joined_digits: str) -> bool:
-    """A cheap necessary condition for ``_value_pattern(value)`` to match the text.
+def _needles(value: str) -> tuple[bool, tuple[str, ...]]:
+    """What :func:`_could_match` looks for: (is a phone number, its digits) or (not, its ASCII runs in lower case)."""
+    if _is_phone(value):
+        return True, (re.sub(r"\D", "", value),)
+    return False, tuple(_ASCII_RUN.findall(value.lower()))
+
+
+@lru_cache(maxsize=4)
+def _prepared(values: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, bool, tuple[str, ...]], ...]:
+    """The values with their needles, made once per set of values (a batch scans every page for the same ones)."""
+    return tuple((value, column, *_needles(value)) for value, column in values)
+
+
+def _could_match(needles: tuple[bool, tuple[str, ...]], lowered: str, joined_digits: str) -> bool:
+    """A cheap necessary condition for ``_value_pattern(value)`` to match the text (``needles``: :func:`_needles`).
 
     ``lowered`` is the text in lower case (see ``_FOLD``), ``joined_digits`` the
     text without phone separators. Most personal values are not in a report, and
     a substring test is far cheaper than a regular expression over the whole text.
     """
-    if _is_phone(value):
-        return re.sub(r"\D", "", value) in joined_digits
-    return all(run in lowered for run in _ASCII_RUN.findall(value.lower()))
+    phone, parts = needles
+    if phone:
+        return parts[0] in joined_digits
+    return all(run in lowered for run in parts)
 
 
 def _phone_ok(candidate: str) -> bool:
@@ -330,8 +344,8 @@ def scan_html(html: str, values: dict[str, str]) -> list[Finding]:
     text, places = _searchable_lines(html)
     matches: list[tuple[int, int, int, str, str | None]] = []  # start, end, priority, kind, column
     lowered, joined_digits = text.lower().translate(_FOLD), _PHONE_SEPARATORS.sub("", text)
-    for value, column in values.items():
-        if _could_match(value, lowered, joined_digits):
+    for value, column, *needles in _prepared(tuple(values.items())):
+        if _could_match(needles, lowered, joined_digits):
             matches += [(m.start(), m.end(), 0, PERSONAL, column) for m in _value_pattern(value).finditer(text)]
     matches += [(m.start(), m.end(), 1, EMAIL, None) for m in EMAIL_PATTERN.finditer(text)]
     matches += [(a, b, 1, PHONE, None) for a, b in phone_spans(text)]
