@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 import pandas as pd
 from babel.dates import format_date as _babel_date
@@ -68,25 +69,35 @@ def format_letters(index: int) -> str:
     return text
 
 
+# babel parses the pattern and looks up the locale on every call; a report formats the same few thousand
+# numbers (the national map's tooltips, the tables) again and again: one result per number and pattern.
+@lru_cache(maxsize=65536)
+def _decimal(value: float, pattern: str) -> str:
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+@lru_cache(maxsize=65536)
+def _percent(value: float, pattern: str) -> str:
+    return format_percent(value, format=pattern, locale=LOCALE)
+
+
 def format_count(value) -> str:
     """``134430`` -> ``134.430``; missing -> ``.``."""
-    return MISSING if is_missing(value) else format_decimal(round(float(value)), format="#,##0", locale=LOCALE)
+    return MISSING if is_missing(value) else _decimal(round(float(value)), "#,##0")
 
 
 def format_number(value, decimals: int = 1) -> str:
     """``2.5`` -> ``2,5``; missing -> ``.``."""
     if is_missing(value):
         return MISSING
-    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
-    return format_decimal(float(value), format=pattern, locale=LOCALE)
+    return _decimal(float(value), "#,##0." + "0" * decimals if decimals else "#,##0")
 
 
 def format_share(value, decimals: int = 1) -> str:
     """A fraction as a Dutch percentage: ``0.054`` -> ``5,4%``; missing -> ``.``."""
     if is_missing(value):
         return MISSING
-    pattern = "#,##0." + "0" * decimals + "%" if decimals else "#,##0%"
-    return format_percent(float(value), format=pattern, locale=LOCALE)
+    return _percent(float(value), "#,##0." + "0" * decimals + "%" if decimals else "#,##0%")
 
 
 def format_date(value: dt.date | None) -> str:
