@@ -264,3 +264,12 @@ def test_demo_reports_read_as_a_profile_in_plain_dutch_without_internals(tmp_pat
         page = (result.html.parent / "verantwoording.html").read_text(encoding="utf-8")
         assert re.search(r"\b[0-9a-f]{64}\b", page) and version("pandas") in page and "scoring.toml" in page
         assert 'href="verantwoording.html"' in html
+    texts = {result.html.parent.name.split("-", 1)[1]: " ".join(_visible_text(result.html.read_text(encoding="utf-8"))
+                                                                 .split()) for result in summary.results}
+    # issue 16 in the rendered reports: what changed only where there are two rounds, the aanpak beside the data
+    assert "Wat is er veranderd" in texts["s-gravenhage"] and "3 organisaties zijn nieuw in de kaart" in texts["s-gravenhage"]
+    assert not any("Wat is er veranderd" in text for naam, text in texts.items() if naam != "s-gravenhage")
+    assert "De aanpak van Leeuwarden." in texts["leeuwarden"]
+    assert re.search(r"Gewenst: minimaal \d voor \w+ in [\w-]+, gevonden 0\.", texts["leeuwarden"])
+    assert "die datum is voorbij" in texts["leeuwarden"] and "Jongeren (CBS)" in texts["leeuwarden"]
+    assert "De aanpak van Venlo is nog niet ingevuld" in texts["venlo"]
