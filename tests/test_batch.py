@@ -272,4 +272,5 @@ def test_demo_reports_read_as_a_profile_in_plain_dutch_without_internals(tmp_pat
     assert "De aanpak van Leeuwarden." in texts["leeuwarden"]
     assert re.search(r"Gewenst: minimaal \d voor \w+ in [\w-]+, gevonden 0\.", texts["leeuwarden"])
     assert "die datum is voorbij" in texts["leeuwarden"] and "Jongeren (CBS)" in texts["leeuwarden"]
+    assert "Binnenstad 755" in texts["leeuwarden"]  # the CBS wijk figure itself (demo table), not only its header
     assert "De aanpak van Venlo is nog niet ingevuld" in texts["venlo"]

@@ -36,17 +36,40 @@ def test_the_cbs_table_is_converted_once_and_handed_out_as_a_copy():
     assert (current_youth_table([DEMO_CBS], 2013).gemeenten["peiljaar"] == 2013).all()
 
 
-def test_the_national_comparison_is_cached_by_content_not_by_object():
+def test_the_national_comparison_is_cached_by_content_not_by_object(monkeypatch):
+    import dataclasses
+
+    from buitenbeeld.analysis import scoring
     from buitenbeeld.ingest.pipeline import read_processed
 
+    calls = []
+    original = scoring.compute_profiles
+    monkeypatch.setattr(scoring, "compute_profiles", lambda frame, config: calls.append(len(frame)) or original(frame, config))
+    monkeypatch.setattr(compare, "_PROFILES", {})
     alle = read_processed(PROJECT_ROOT / "data").organisaties
     code = alle["gemeentecode"].iloc[0]
     once = compare.compare_organisations(alle, code)
-    again = compare.compare_organisations(alle.copy(), code)
+    again = compare.compare_organisations(alle.copy(), code)  # another object, the same content: from the cache
+    assert calls == [len(alle)]
     pd.testing.assert_frame_equal(once.bands, again.bands)
     pd.testing.assert_frame_equal(once.profiles, again.profiles)
     changed = alle.copy()
     mine = changed["gemeentecode"] == code
     changed.loc[mine, "jongeren_bereik"] = changed.loc[mine, "jongeren_bereik"] * 10  # other content, other profiles
     other = compare.compare_organisations(changed, code)
-    assert not other.profiles["bereiken"].equals(once.profiles["bereiken"])
+    assert len(calls) == 2 and not other.profiles["bereiken"].equals(once.profiles["bereiken"])
+    config = scoring.load_config()
+    edited = dataclasses.replace(config, schaal=config.schaal * 2)  # the same name and versie, other content
+    doubled = compare.compare_organisations(alle, code, edited)
+    assert len(calls) == 3
+    assert (doubled.profiles["bereiken"].dropna() == 2 * once.profiles["bereiken"].dropna()).all()
+
+
+def test_the_wijk_table_reads_back_from_processed_with_its_names_and_counts():
+    from buitenbeeld.ingest.pipeline import build_processed, read_processed_wijken
+
+    build_processed(PROJECT_ROOT / "data")
+    wijken = read_processed_wijken(PROJECT_ROOT / "data")  # from disk, as a warm kernel reads it
+    binnenstad = wijken[(wijken["gemeentecode"] == "GM0080") & (wijken["wijk"] == "Binnenstad")]
+    assert len(binnenstad) == 1 and binnenstad["jongeren_15_24"].iloc[0] == 755  # the demo table, by hand
+    assert all(isinstance(name, str) for name in wijken["wijk"])  # a name, not a tuple of its letters

@@ -45,3 +45,12 @@ def test_letters_and_missing_are_one_helper_each():
     assert [format_letters(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
     assert all(is_missing(v) for v in (None, float("nan"), pd.NA)) and not is_missing(0)
     assert format_count(pd.NA) == "."
+
+
+def test_cached_formatting_gives_one_text_per_value_whatever_came_first():
+    from buitenbeeld.common.formatting import format_count, format_number, format_share
+
+    assert format_number(-0.0) == format_number(0.0) == "0,0"  # -0.0 and 0.0 share a cache entry: one text
+    assert format_share(-0.0) == format_share(0.0) == "0,0%"
+    assert format_count(-0.2) == format_count(0.2) == "0"
+    assert format_number(1) == format_number(1.0) == "1,0" and format_number(2.25, 2) == "2,25"

@@ -202,3 +202,31 @@ def test_check_report_says_why(tmp_path):
     assert check_report(folder, other, recorded) == "veranderd: de vergelijking met hetzelfde type"
     (folder / "rapport.html").write_text("<html>anders</html>", encoding="utf-8")
     assert check_report(folder, record, recorded) == "bestand veranderd of beschadigd: rapport.html"
+
+
+def test_without_fingerprints_every_report_is_made_and_the_reason_repeats_no_input_text(monkeypatch, tmp_path):
+    from buitenbeeld.publish import render
+    from buitenbeeld.reference.gemeenten import resolve_gemeente
+
+    def broken(*args, **kwargs):
+        raise ValueError("cel B7: Jan Jansen 06-12345678")  # an error whose text quotes an input cell
+
+    monkeypatch.setattr(render, "batch_fingerprints", broken)
+    plan = render._plan([resolve_gemeente("Venlo")], tmp_path, tmp_path / "uit", render.RenderOptions(), False)
+    record, reason = plan["GM0983"]
+    assert record is None and reason == "geen vingerafdruk (ValueError): alles opnieuw gemaakt"
+
+
+def test_a_review_date_that_passes_makes_that_report_again_and_no_other():
+    from buitenbeeld.publish.fingerprint import batch_fingerprints
+    from buitenbeeld.publish.render import REPORT_NOTEBOOK, RenderOptions
+    from buitenbeeld.settings import PROJECT_ROOT
+
+    def evaluaties(day: str, code: str) -> str:
+        batch = batch_fingerprints(PROJECT_ROOT / "data", RenderOptions(pdf=False, gegenereerd_op=day), REPORT_NOTEBOOK)
+        return batch.parts(code, {"banden_basis": batch.bands_basis, "onderdelen": {"banden": "-"}})["evaluaties"]
+
+    # the demo aanpak of Leeuwarden (GM0080) has review dates 1-3-2025, 1-12-2026, 15-1-2027 and 1-6-2027
+    assert evaluaties("2025-06-01T10:00:00", "GM0080") == evaluaties("2026-11-30T10:00:00", "GM0080")  # none passed between
+    assert evaluaties("2026-11-30T10:00:00", "GM0080") != evaluaties("2026-12-02T10:00:00", "GM0080")  # 1-12-2026 passed
+    assert evaluaties("2025-06-01T10:00:00", "GM0983") == evaluaties("2027-12-31T10:00:00", "GM0983") == "-"  # no aanpak

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import HEADER as INTERVIEW_HEADER
 from conftest import ROWS as INTERVIEW_ROWS
@@ -110,7 +111,7 @@ def test_a_failing_pilot_stops_neither_the_others_nor_leaves_a_half_page(data, t
     original = pilot_reports.check_report
 
     def check(path, personal):  # Venlo's contact person is named like a heading that every evaluation shows
-        assert isinstance(personal, dict)  # the values of the personal table, made once per batch
+        assert not isinstance(personal, pd.DataFrame)  # the values of the personal table, made once per batch
         return original(path, {**personal, "Warme overdracht": "contactpersoon"} if ".pilot-venlo-" in str(path)
                         else personal)
 

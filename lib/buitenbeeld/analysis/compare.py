@@ -73,9 +73,16 @@ def _content(alle: pd.DataFrame) -> int:
     return int(pd.util.hash_pandas_object(alle, index=True).sum())
 
 
+def _config_key(config: ScoringConfig) -> str:
+    """The content of a scoring configuration that profiles and ranks depend on (not its name or version:
+    a file edited without a new ``versie`` gives other profiles)."""
+    return repr((config.schaal, config.min_beantwoord_gewicht, config.min_beantwoord_vragen, config.rollen,
+                 sorted(config.gevoeligheid.items())))
+
+
 def _national_profiles(alle: pd.DataFrame, config: ScoringConfig, content: int) -> pd.DataFrame:
     from buitenbeeld.analysis.scoring import compute_profiles
-    key = (str(config.path), config.versie, content)
+    key = (_config_key(config), content)
     if key not in _PROFILES:
         if len(_PROFILES) >= 4:
             _PROFILES.clear()
@@ -85,7 +92,7 @@ def _national_profiles(alle: pd.DataFrame, config: ScoringConfig, content: int) 
 
 def _type_ranks(alle: pd.DataFrame, role: str, config: ScoringConfig, draws: int | None,
                 content: int | None = None) -> pd.DataFrame:
-    key = (role, str(config.path), config.versie, draws, _content(alle) if content is None else content)
+    key = (role, _config_key(config), draws, _content(alle) if content is None else content)
     if key not in _TYPE_RANKS:
         if len(_TYPE_RANKS) >= 16:  # a long-lived kernel that reads other data: keep the cache small
             _TYPE_RANKS.clear()

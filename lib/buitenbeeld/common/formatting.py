@@ -83,21 +83,21 @@ def _percent(value: float, pattern: str) -> str:
 
 def format_count(value) -> str:
     """``134430`` -> ``134.430``; missing -> ``.``."""
-    return MISSING if is_missing(value) else _decimal(round(float(value)), "#,##0")
+    return MISSING if is_missing(value) else _decimal(round(float(value)) + 0, "#,##0")
 
 
 def format_number(value, decimals: int = 1) -> str:
     """``2.5`` -> ``2,5``; missing -> ``.``."""
     if is_missing(value):
         return MISSING
-    return _decimal(float(value), "#,##0." + "0" * decimals if decimals else "#,##0")
+    return _decimal(float(value) + 0.0, "#,##0." + "0" * decimals if decimals else "#,##0")  # -0.0 is 0.0
 
 
 def format_share(value, decimals: int = 1) -> str:
     """A fraction as a Dutch percentage: ``0.054`` -> ``5,4%``; missing -> ``.``."""
     if is_missing(value):
         return MISSING
-    return _percent(float(value), "#,##0." + "0" * decimals + "%" if decimals else "#,##0%")
+    return _percent(float(value) + 0.0, "#,##0." + "0" * decimals + "%" if decimals else "#,##0%")
 
 
 def format_date(value: dt.date | None) -> str:

@@ -33,6 +33,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from buitenbeeld.common.files import hash_file, private_dir, read_parquet, write_atomic, write_csv
@@ -210,9 +211,11 @@ def _for_parquet(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _from_parquet(frame: pd.DataFrame) -> pd.DataFrame:
+    """The list columns (arrays in parquet) as tuples, None as (); a column of that name holding text stays text."""
     for column in _LIST_COLUMNS:
         if column in frame:
-            frame[column] = frame[column].map(lambda v: tuple(v) if v is not None else ())
+            frame[column] = frame[column].map(lambda v: tuple(v) if isinstance(v, (list, tuple, np.ndarray))
+                                              else () if v is None else v)
     return frame
 
 
@@ -312,7 +315,7 @@ def read_processed_wijken(data_dir: str | Path | None = None, processed: Path | 
     processed = processed or data_paths(data_dir).processed
     if not (processed / WIJKEN_TABLE).exists():
         return load_wijk_tables([]).wijken
-    return read_table(processed / WIJKEN_TABLE)
+    return read_parquet(processed / WIJKEN_TABLE)  # its `wijk` is one name per row, not a list column
 
 
 def _rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Mapping
 from urllib.parse import unquote
 
 import pandas as pd
@@ -332,7 +333,7 @@ def phone_spans(text: str):
             position = start + end
 
 
-def scan_html(html: str, values: dict[str, str]) -> list[Finding]:
+def scan_html(html: str, values: Mapping[str, str]) -> list[Finding]:
     """Personal data in ``html``: the ``values`` (from :func:`personal_values`), e-mail addresses, phone numbers.
 
     Values match case-insensitively on word boundaries, with any whitespace
@@ -366,7 +367,7 @@ def scan_html(html: str, values: dict[str, str]) -> list[Finding]:
     return list(findings.values())
 
 
-def check_report(html_path: Path, personal: pd.DataFrame | dict[str, str]) -> None:
+def check_report(html_path: Path, personal: pd.DataFrame | Mapping[str, str]) -> None:
     """Fail when the rendered report at ``html_path`` contains personal data.
 
     Parameters
@@ -385,6 +386,6 @@ def check_report(html_path: Path, personal: pd.DataFrame | dict[str, str]) -> No
         publish the file.
     """
     html = Path(html_path).read_text(encoding="utf-8", errors="replace")
-    findings = scan_html(html, personal if isinstance(personal, dict) else personal_values(personal))
+    findings = scan_html(html, personal_values(personal) if isinstance(personal, pd.DataFrame) else personal)
     if findings:
         raise PersonalDataFoundError(findings, report=html_path)

@@ -33,6 +33,7 @@ recorded its bands (``banden_basis``).
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import sys
@@ -43,6 +44,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from buitenbeeld.analysis.aanpak import passed_reviews
 from buitenbeeld.analysis.compare import type_bands
 from buitenbeeld.analysis.scoring import DEFAULT_CONFIG, compute_profiles, load_config
 from buitenbeeld.common.files import hash_file, write_atomic
@@ -73,7 +75,7 @@ _LABELS = {
     "notebook": "het notebook", "rekenwijze": "de rekenwijze (scoring)", "kolomindeling": "de kolomindeling CBS",
     "cbs": "de CBS-tabellen", "statline": "de StatLine-cijfers", "grenzen": "de grensbestanden",
     "instellingen": "de instellingen", "invoerbestanden": "de invoerbestanden",
-    "banden": "de vergelijking met hetzelfde type",
+    "banden": "de vergelijking met hetzelfde type", "evaluaties": "een evaluatiedatum die voorbij is",
 }
 
 
@@ -166,6 +168,7 @@ class BatchFingerprints:
     sources: dict[str, set[str]]
     raw_hashes: dict[str, str]
     bands_basis: str
+    reviews: dict[str, str] = field(default_factory=dict)
     _bands: dict[str, str] | None = field(default=None, repr=False)
     _alle: pd.DataFrame | None = field(default=None, repr=False)
     _config: object | None = field(default=None, repr=False)
@@ -185,6 +188,7 @@ class BatchFingerprints:
             parts[f"tabel:{name}"] = whole if by_code is None else by_code.get(code, "-")
         parts["invoerbestanden"] = _digest(sorted((n, self.raw_hashes.get(n, "-")) for n in self.sources.get(code, ())))
         parts["banden"] = self.bands(code, recorded)
+        parts["evaluaties"] = self.reviews.get(code, "-")
         return parts
 
     def record(self, code: str, recorded: dict | None = None) -> dict:
@@ -251,8 +255,22 @@ def batch_fingerprints(data_dir: Path | None, options, notebook: Path) -> BatchF
     organisaties = per_table.get("organisaties", ("-", None))[0]
     basis = _digest(organisaties, shared["rekenwijze"], shared["code"])
     config = load_config(options.configuratie or None)
-    return BatchFingerprints(shared, per_table, sources, raw_hashes, basis,
+    return BatchFingerprints(shared, per_table, sources, raw_hashes, basis, _passed_reviews(build.aanpak, options),
                              _alle=build.result.organisaties, _config=config)
+
+
+def _passed_reviews(aanpak, options) -> dict[str, str]:
+    """Per gemeentecode the hash of the aanpak's review dates that have passed on the report's day.
+
+    The report lists them (section 7) as of the day it is made (``gegenereerd_op``, else
+    today): when another one passes, the report is made again, although no input changed.
+    """
+    kaders = aanpak.kaders
+    if kaders.empty or "gemeentecode" not in kaders:
+        return {}
+    day = dt.date.fromisoformat(options.gegenereerd_op[:10]) if options.gegenereerd_op else dt.date.today()
+    return {str(code): _digest([str(d) for d in passed_reviews(rows, day)["evaluatiedatum"]])
+            for code, rows in kaders.groupby("gemeentecode")}
 
 
 def read_fingerprint(folder: Path) -> dict | None:

@@ -43,12 +43,15 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 import nbformat
 import pandas as pd
 import papermill as pm
 from tqdm.auto import tqdm
 
+from buitenbeeld.common.files import file_version
 from buitenbeeld.errors import BuitenbeeldError, PersonalDataFoundError, ReportError
 from buitenbeeld.ingest.interviews import PERSONAL_COLUMNS
 from buitenbeeld.ingest.pipeline import PERSONAL_TABLE, build_processed
@@ -338,21 +341,20 @@ def personal_table(processed: Path) -> pd.DataFrame:
     return pd.read_parquet(path, columns=["organisatie_id", *PERSONAL_COLUMNS])
 
 
-def personal_search_values(processed: Path) -> dict[str, str]:
+def personal_search_values(processed: Path) -> Mapping[str, str]:
     """The values the scan looks for (:func:`~buitenbeeld.privacy.scan.personal_values` of :func:`personal_table`).
 
-    Computed once per process and version of the personal table (its size and time):
-    every report of a batch is scanned for the same values, and making them from the
-    table of all gemeenten costs more than the scan of a page.
+    Made once per process and :func:`~buitenbeeld.common.files.file_version` of the
+    personal table (every report of a batch is scanned for the same values, and making
+    them from the table of all gemeenten costs more than the scan of a page); read-only.
     """
     path = processed / PERSONAL_TABLE
-    stat = path.stat() if path.exists() else None
-    return _personal_values(str(processed), (stat.st_mtime_ns, stat.st_size) if stat else None)
+    return _personal_values(str(processed), file_version(path) if path.exists() else None)
 
 
 @lru_cache(maxsize=2)
-def _personal_values(processed: str, version: tuple | None) -> dict[str, str]:
-    return personal_values(personal_table(Path(processed)))
+def _personal_values(processed: str, version: tuple | None) -> Mapping[str, str]:
+    return MappingProxyType(personal_values(personal_table(Path(processed))))
 
 
 def replace_folder(source: Path, target: Path) -> None:
@@ -405,7 +407,8 @@ def _plan(targets: list[Gemeente], data_dir: Path | None, output_dir: Path, opti
         batch = batch_fingerprints(data_dir, options, REPORT_NOTEBOOK)
         return plan_batch({g.code: output_dir / g.slug for g in targets}, batch, force) if targets else {}
     except Exception as error:  # noqa: BLE001 - without fingerprints every report is rendered, and none recorded
-        return {g.code: (None, f"geen vingerafdruk: {type(error).__name__}: {error}") for g in targets}
+        # the kind of error only: its text may quote a cell of an input file, and the summary is shown and logged
+        return {g.code: (None, f"geen vingerafdruk ({type(error).__name__}): alles opnieuw gemaakt") for g in targets}
 
 
 def default_workers() -> int:
