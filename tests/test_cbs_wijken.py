@@ -287,3 +287,15 @@ def test_demo_table_says_it_is_synthetic_and_is_stable():
 
 def test_row_problem_shape_matches_the_other_readers(kwb):
     assert list(load_wijk_tables([kwb]).problems.columns) == list(RowProblem.__dataclass_fields__)
+
+
+def test_a_count_without_a_computed_value_is_unknown_and_said(tmp_path):
+    rows = [list(r) for r in KWB_ROWS]
+    rows[3][11] = "=H4*0.15"  # Schilderswijk's a_15_24 as a formula: openpyxl stores no computed value
+    path = tmp_path / "kwb-2024.xlsx"
+    write_workbook(path, {"kwb-2024": rows})
+    result = load_wijk_tables([path])
+    schilderswijk = result.wijken.set_index("wijkcode").loc["WK051828"]
+    assert pd.isna(schilderswijk["jongeren_15_24"]) and schilderswijk["inwoners"] == 33005  # loaded, count unknown
+    said = result.problems[(result.problems["row"] == 4) & (result.problems["column"] == "a_15_24")]
+    assert len(said) == 1 and said["severity"].iloc[0] == "warning" and "formule" in said["reason"].iloc[0]

@@ -67,9 +67,10 @@ import pandas as pd
 from buitenbeeld.common import values
 from buitenbeeld.common.rawcells import fold, is_missing
 from buitenbeeld.common.readers import is_synthetic, list_sheets, read_sheet
-from buitenbeeld.common.sheets import Sheet
+from buitenbeeld.common.sheets import Sheet, notes_by_row, with_notes
 from buitenbeeld.errors import InputError, RowProblem, UnknownGemeenteError
 from buitenbeeld.ingest import wording
+from buitenbeeld.ingest.interviews import file_labels
 from buitenbeeld.reference.gemeenten import AVAILABLE_YEARS, resolve_gemeente
 
 __all__ = [
@@ -417,6 +418,8 @@ def _parse_file(path: Path, file: str) -> _FileRows:
                                     "de tabel heeft namen van wijken, maar geen kolom met hun code (Codering)",
                                     "Download de tabel opnieuw met het onderwerp 'Codering' erbij"))
     whole_rows = {note.row for note in sheet.notes if note.column is None}
+    counted = {position: layout.headers[position] for position in (layout.inwoners, layout.youth) if position is not None}
+    noted = notes_by_row(sheet.notes, counted)  # a count the reader could not read: said, not silently unknown
     seen: dict[str, int] = {}
     for index in range(layout.header + 1, end):
         row, number = sheet.rows[index], index + 1
@@ -446,17 +449,11 @@ def _parse_file(path: Path, file: str) -> _FileRows:
             continue
         seen[record["wijkcode"]] = number
         rows.records.append(record)
+        rows.problems.extend(with_notes([], noted.get(number), file, sheet_name))
     return rows
 
 
 # --------------------------------------------------------------------------- several files
-
-
-def _file_labels(paths: list[Path]) -> list[str]:
-    names = [p.name for p in paths]
-    if len(set(names)) == len(names):
-        return names
-    return [p.as_posix() for p in paths]
 
 
 def _typed(records: list[dict]) -> pd.DataFrame:
@@ -476,7 +473,7 @@ def load_wijk_tables(paths: list[Path]) -> WijkResult:
     """
     paths = [Path(p) for p in paths]
     parsed: list[_FileRows] = []
-    for path, label in zip(paths, _file_labels(paths)):
+    for path, label in zip(paths, file_labels(paths) if paths else []):
         try:
             parsed.append(_parse_file(path, label))
         except InputError as error:
