@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO
 
 from buitenbeeld.publish import fingerprint
-from buitenbeeld.publish.fingerprint import FINGERPRINT_FILE, check_report, read_fingerprint, table_digests
+from buitenbeeld.publish.fingerprint import FINGERPRINT_FILE, read_fingerprint, table_digests, why_render
 from buitenbeeld.publish.render import RenderOptions, render_reports
 
 DEMO = REPO / "data" / "raw" / "demo"
@@ -191,17 +191,17 @@ def test_a_table_is_hashed_per_gemeente_when_it_has_a_gemeentecode_and_whole_oth
 def test_check_report_says_why(tmp_path):
     folder = tmp_path / "GM0034-almere"
     record = {"vingerafdruk": "a", "onderdelen": {"banden": "1", "tabel:organisaties": "2"}}
-    assert check_report(folder, record, None) == "nieuw"
+    assert why_render(folder, record, None) == "nieuw"
     folder.mkdir()
     (folder / "rapport.html").write_text("<html></html>", encoding="utf-8")
     fingerprint.write_fingerprint(folder, {"formaat": 1, **record})
     recorded = read_fingerprint(folder)
-    assert check_report(folder, record, recorded) is None
+    assert why_render(folder, record, recorded) is None
     assert json.loads((folder / FINGERPRINT_FILE).read_text(encoding="utf-8"))["bestanden"] == recorded["bestanden"]
     other = {"vingerafdruk": "b", "onderdelen": {"banden": "9", "tabel:organisaties": "2"}}
-    assert check_report(folder, other, recorded) == "veranderd: de vergelijking met hetzelfde type"
+    assert why_render(folder, other, recorded) == "veranderd: de vergelijking met hetzelfde type"
     (folder / "rapport.html").write_text("<html>anders</html>", encoding="utf-8")
-    assert check_report(folder, record, recorded) == "bestand veranderd of beschadigd: rapport.html"
+    assert why_render(folder, record, recorded) == "bestand veranderd of beschadigd: rapport.html"
 
 
 def test_without_fingerprints_every_report_is_made_and_the_reason_repeats_no_input_text(monkeypatch, tmp_path):

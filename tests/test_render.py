@@ -318,3 +318,4 @@ def test_the_export_adds_focus_and_alt_text_as_nbconvert_does_without_a_second_p
     assert 'data-mime-type="a" tabindex="0">' in done and 'tabindex="-1">' in done
     assert f'<img src="a.png" alt="{NO_ALT_TEXT}">' in done and '<img alt="kaart" src="b.png"/>' in done
     assert '<div class="jp-OutputArea-child">' in done  # not an output area
+    assert add_focus_and_alt('<img data-alt="x" src="c.png">') == f'<img data-alt="x" src="c.png" alt="{NO_ALT_TEXT}">'

@@ -28,7 +28,7 @@ __all__ = ["ReportHTMLExporter", "exporter", "NO_ALT_TEXT", "add_focus_and_alt"]
 #: What an image without its own ``alt`` says (nbconvert writes the same in English).
 NO_ALT_TEXT = "Er is geen beschrijving bij deze afbeelding."
 _FOCUSABLE = re.compile(r'<div class="(?:jp-Cell-inputWrapper|[^"]*\bjp-OutputArea-output\b[^"]*)"[^>]*?(?=/?>)')
-_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)[^>]*?(?=/?>)")
+_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\salt=)[^>]*?(?=/?>)")  # data-alt= is not an alt
 
 
 def add_focus_and_alt(html: str) -> str:

@@ -28,7 +28,7 @@ hashed once per batch. The bands need the national comparison; it is computed on
 when the organisations of all gemeenten, the scoring or the code changed since a report
 recorded its bands (``banden_basis``).
 
-:func:`check_report` says whether a report is unchanged and intact, and if not why
+:func:`why_render` says whether a report is unchanged and intact, and if not why
 (in Dutch); :func:`write_fingerprint` records the fingerprint and the written files.
 """
 from __future__ import annotations
@@ -58,7 +58,7 @@ from buitenbeeld.settings import VERSION, data_paths, resource
 
 __all__ = [
     "FINGERPRINT_FILE", "PER_GEMEENTE_KINDS", "PACKAGES", "BatchFingerprints", "batch_fingerprints", "plan_batch",
-    "package_digest", "check_report", "write_fingerprint", "read_fingerprint", "table_digests",
+    "package_digest", "why_render", "write_fingerprint", "read_fingerprint", "table_digests",
 ]
 
 FINGERPRINT_FILE = "vingerafdruk.json"
@@ -286,7 +286,7 @@ def _label(part: str) -> str:
     return f"tabel {part.split(':', 1)[1]}" if part.startswith("tabel:") else _LABELS.get(part, part)
 
 
-def check_report(folder: Path, record: dict, recorded: dict | None) -> str | None:
+def why_render(folder: Path, record: dict, recorded: dict | None) -> str | None:
     """None when the report in ``folder`` was made from the same inputs and its files are intact; else why not (Dutch).
 
     ``record`` is the fingerprint now (:meth:`BatchFingerprints.record`), ``recorded``
@@ -330,5 +330,5 @@ def plan_batch(folders: dict[str, Path], batch: BatchFingerprints, force: bool =
     for code, folder in folders.items():
         recorded = read_fingerprint(folder)
         record = batch.record(code, recorded)
-        plan[code] = (record, "opnieuw gevraagd" if force else check_report(folder, record, recorded))
+        plan[code] = (record, "opnieuw gevraagd" if force else why_render(folder, record, recorded))
     return plan
