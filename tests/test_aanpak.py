@@ -106,6 +106,37 @@ def test_a_second_workbook_of_the_same_gemeente_and_an_unknown_gemeente_are_reje
     assert bool(files.loc["c.xlsx", "unusable"]) and len(result.gemeenten) == 1
 
 
+def test_an_answer_without_its_question_is_rejected_and_counted_without_its_text(tmp_path):
+    name = "Jan Jansen"  # a stray answer may be a name: it never goes into the reason
+    rows = {"toelichting": [["Aanpak"], [], ["Gemeente", "Leeuwarden"]],
+            "stap1": [["Vraag", "Antwoord"], ["Missie: waarom doet de gemeente dit?", "Iedereen doet mee"]],
+            "stap2": [["Vraag", "Antwoord"], ["Leeftijd vanaf", 16], [None, name], *([[None, None]] * 20),
+                      [None, "nog iets"]]}
+    result = read_aanpak(write_workbook(tmp_path / "aanpak.xlsx", rows))
+    stray = result.rejects[result.rejects["sheet"] == "stap2"]
+    assert stray["row"].tolist() == [3, 24] and (stray["column"] == "B").all() and (stray["file"] == "aanpak.xlsx").all()
+    assert stray["reason"].str.contains("geen vraag").all() and stray["hint"].str.len().gt(10).all()
+    assert not stray["reason"].str.contains("Jan").any() and not stray["hint"].str.contains("Jan").any()
+    assert result.stap2.iloc[0]["leeftijd_van"] == 16  # the answer beside its question still counts
+    files = result.files.iloc[0]
+    assert (files["read"], files["loaded"], files["rejected"]) == (5, 3, 2)  # gemeente, missie, leeftijd + 2 stray
+
+
+def test_every_row_of_a_table_sheet_without_its_header_row_is_rejected_with_its_row_number(tmp_path):
+    rows = {"toelichting": [["Aanpak"], [], ["Gemeente", "Leeuwarden"]],
+            "stap3": [["Binnenstad", "plaatsen", 2], [], ["Huizum", "bereiken", 1]],
+            "stap4": [["Soort", "Aantal"], ["jongerenscout", 2]]}
+    result = read_aanpak(write_workbook(tmp_path / "aanpak.xlsx", rows))
+    rejected = result.rejects[result.rejects["sheet"] == "stap3"]
+    assert rejected["row"].tolist() == [1, 3] and (rejected["file"] == "aanpak.xlsx").all()
+    assert rejected["reason"].str.contains("kolomnamen").all() and rejected["hint"].str.contains("rij 1").all()
+    assert not rejected["reason"].str.contains("Binnenstad|Huizum").any()
+    assert result.rollen.empty and len(result.inzet) == 1
+    files = result.files.iloc[0]
+    assert (files["read"], files["loaded"], files["rejected"]) == (4, 2, 2)
+    assert files["read"] == files["loaded"] + files["rejected"]
+
+
 # --------------------------------------------------------------------------- analysis, by hand
 
 
@@ -173,6 +204,29 @@ def test_the_leeuwarden_demo_section_names_a_role_gap_a_passed_review_and_the_cb
     assert "Volgens het CBS waren in" in text and "geen reden bekend" in text
     assert "andere leeftijdsgroep" in text  # the demo chose 16 to 23
     assert text.startswith("**De aanpak van Leeuwarden.**")
+
+
+def test_no_reason_known_leaves_out_the_numbers_when_the_rest_is_a_small_count(demo):
+    from buitenbeeld.common.formatting import format_count
+
+    data = load_report_data("Leeuwarden", 2013, demo)
+    total = int(data.youth_row["buiten_beeld"])
+    assert total > 20
+    safe = aanpak_markdown(data, TODAY)
+    assert f"van de {format_count(total)} jongeren buiten beeld geen reden bekend" in safe
+    data.youth_row = {**data.youth_row, "zonder_bekende_reden": total - 4}  # the rest, 4, is below the threshold
+    text = aanpak_markdown(data, TODAY)
+    assert "geen reden bekend" in text and "om kleine aantallen te beschermen" in text
+    assert f"van de {format_count(total)}" not in text and f"voor {format_count(total - 4)}" not in text
+
+
+def test_counts_in_sentences_are_formatted_and_a_hidden_intended_number_reads_as_minder_dan(demo):
+    data = load_report_data("Leeuwarden", 2013, demo)
+    data.aanpak.rollen = data.aanpak.rollen.assign(minimaal_aantal=1200)
+    data.aanpak.stap2 = data.aanpak.stap2.assign(beoogd_aantal=5.0, beoogd_aantal_geschat=True)
+    text = aanpak_markdown(data, TODAY)
+    assert "Gewenst: minimaal 1.200 voor" in text and "minimaal 1200" not in text
+    assert "Het beoogde aantal is minder dan 10 jongeren." in text and "Het beoogde aantal is ongeveer" not in text
 
 
 def test_a_gemeente_without_workbook_gets_one_line_on_how_to_start(demo):

@@ -193,6 +193,12 @@ def test_the_notebook_shows_the_rounds_of_den_haag(demo_dir, tmp_path):
     text = str(nbformat.read(out, as_version=4).cells)
     assert "waarvan 1 met meer dan" in text and "van ronde 1 (jan-mrt 2024) naar ronde 2 (jan-mrt 2025)" in text
     assert "image/png" in text  # the plot
+    # every table through the report's escaping table (show_table), never pandas' own HTML; names with consent only
+    assert "bb-tabel" in text and "dataframe" not in text
+    from buitenbeeld.publish.report import load_report_data
+
+    hidden = _without_consent(load_report_data("Den Haag", 2013, demo_dir))
+    assert "Stichting Geld op Orde" in text and not any(name in text for name in hidden)
 
 
 def test_the_notebook_runs_with_one_round_only(data_dir, tmp_path):
@@ -205,3 +211,111 @@ def test_the_notebook_runs_with_one_round_only(data_dir, tmp_path):
     pm.execute_notebook(str(NOTEBOOKS_DIR / "sociale_kaart_door_de_tijd.ipynb"), str(out), cwd=str(NOTEBOOKS_DIR),
                         parameters={"data_map": str(data_dir)}, progress_bar=False)
     assert "Geen twee rondes om te vergelijken" in str(nbformat.read(out, as_version=4).cells)
+
+
+# --------------------------------------------------------------------------- consent on both sides of a possible match
+
+def _flip(earlier_consent: bool, later_consent: bool):
+    earlier = pd.DataFrame([_org("a", "Club A"), _org("d", "Buurthuis Zon", "leefgebieden", ("Laak",),
+                                                       consent=earlier_consent)])
+    later = pd.DataFrame([_org("a", "Club A"), _org("q", "Geheim Q", consent=False),
+                          _org("x", "Buurthuis Zon", "leefgebieden", ("Laak",), consent=later_consent)])
+    return compare_rounds(earlier, later)
+
+
+@pytest.mark.parametrize("earlier_consent, later_consent", [(True, False), (False, True), (False, False)])
+def test_a_possible_match_is_named_only_when_both_rounds_gave_consent(earlier_consent, later_consent):
+    from buitenbeeld.publish.report_changes import changes_frame, matches_frame
+
+    result = _flip(earlier_consent, later_consent)
+    shown = matches_frame(result)
+    assert shown.values.tolist() == [[result.names["d"], result.names["x"], "naam, type en wijk"]]
+    assert "Buurthuis Zon" not in str(shown.values.tolist()) + str(changes_frame(result).values.tolist())
+    assert all(str(result.names[i]).startswith("Organisatie ") for i in ("d", "x", "q"))
+    assert result.names["a"] == "Club A" and result.names["q"] == "Organisatie A (interesse/hobby)"  # report lettering
+    assert len(set(result.names)) == len(result.names)  # no two organisations share a label
+
+
+def test_a_possible_match_with_consent_in_both_rounds_is_named():
+    from buitenbeeld.publish.report_changes import matches_frame
+
+    assert matches_frame(_flip(True, True)).values.tolist() == [["Buurthuis Zon", "Buurthuis Zon", "naam, type en wijk"]]
+
+
+def test_a_gone_organisation_follows_its_consent_in_its_last_round():
+    earlier = pd.DataFrame([_org("a", "Club A"), _org("g", "Weg G", consent=False), _org("h", "Weg H")])
+    later = pd.DataFrame([_org("a", "Club A", consent=False)])
+    result = compare_rounds(earlier, later)
+    assert result.names["g"].startswith("Organisatie ") and result.names["h"] == "Weg H"
+    assert result.names["a"] == "Organisatie A (interesse/hobby)"  # named as the later round allows
+
+
+def _all_text(data) -> str:
+    from buitenbeeld.publish.report_changes import changes_markdown, changes_tables
+
+    tables = changes_tables(data)
+    return changes_markdown(data) + "".join(f.to_csv() for f in tables.values())
+
+
+def _without_consent(data) -> set[str]:
+    alle = pd.concat([data.kaart.organisaties, data.kaart.eerdere_rondes])
+    alle = alle[alle["gemeentecode"] == data.gemeente.code]
+    return set(alle.loc[~alle["toestemming_publicatie"].astype(bool), "naam"])
+
+
+def test_den_haag_names_no_organisation_without_consent_in_markdown_or_tables(demo_dir):
+    from buitenbeeld.publish.report import load_report_data
+
+    data = load_report_data("Den Haag", 2013, demo_dir)
+    hidden, text = _without_consent(data), _all_text(data)
+    assert hidden and not any(name in text for name in hidden)
+    assert "Stichting Geld op Orde" in text and "Dansstudio Urban Moves" in text  # named with consent
+
+
+@pytest.mark.parametrize("side", ["eerder", "nu"])
+def test_den_haag_consent_flip_of_the_possible_match_names_no_one(demo_dir, side):
+    from buitenbeeld.publish.report import load_report_data
+
+    data = load_report_data("Den Haag", 2013, demo_dir)
+    if side == "eerder":  # Kapsalon Fade (DH-001) consented in round 1, not in round 2 (DH-104)
+        frame = data.kaart.eerdere_rondes.copy()
+        frame.loc[frame["organisatie_id"] == "DH-001", "toestemming_publicatie"] = True
+        data.kaart.eerdere_rondes = frame
+    else:  # the reverse: only round 2 consented
+        frame = data.organisaties.copy()
+        frame.loc[frame["organisatie_id"] == "DH-104", "toestemming_publicatie"] = True
+        data.organisaties = frame
+    text = _all_text(data)
+    assert "Kapsalon Fade" not in text
+    assert re.search(r"\| Organisatie [A-Z]+ \(commercieel\) \| Organisatie [A-Z]+ \(commercieel\) \| naam, type en wijk \|",
+                     text)
+
+
+# --------------------------------------------------------------------------- one comparison per report
+
+def test_the_rounds_are_compared_once_per_report(demo_dir, monkeypatch):
+    from buitenbeeld.publish import report_changes
+    from buitenbeeld.publish.report import load_report_data
+
+    calls = {"compare_rounds": 0, "gemeente_rounds": 0}
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(report_changes, "compare_rounds", counted("compare_rounds", report_changes.compare_rounds))
+    monkeypatch.setattr(report_changes, "gemeente_rounds", counted("gemeente_rounds", report_changes.gemeente_rounds))
+    data = load_report_data("Den Haag", 2013, demo_dir)
+    first = report_changes.changes_markdown(data)
+    report_changes.changes_tables(data)
+    assert report_changes.changes_markdown(data) == first and report_changes.report_changes(data) is not None
+    assert calls == {"compare_rounds": 1, "gemeente_rounds": 1}
+    other = load_report_data("Den Haag", 2013, demo_dir)  # another report: its own comparison
+    assert report_changes.changes_markdown(other) == first and calls["compare_rounds"] == 2
+    frame = other.organisaties.copy()  # a table replaced on the report data: compared again, nothing stale
+    frame["toestemming_publicatie"] = False
+    other.organisaties = frame
+    assert "Stichting Geld op Orde" not in report_changes.changes_markdown(other) and calls["compare_rounds"] == 3
+    assert "Stichting Geld op Orde" in report_changes.changes_markdown(data) and calls["compare_rounds"] == 3

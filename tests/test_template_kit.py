@@ -5,13 +5,14 @@ The pilot workbook itself is tested in ``test_pilot_template.py``.
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 from buitenbeeld.cli import main
 from buitenbeeld.errors import BuitenbeeldError
+from buitenbeeld.ingest.aanpak_template import HINTS
 from buitenbeeld.ingest.interviews import COLUMNS, PERSONAL_COLUMNS, read_interviews
 from buitenbeeld.ingest.pilot_template import pilot_columns
 from buitenbeeld.ingest.template import ANSWERS, MEANING
@@ -207,17 +208,12 @@ def test_an_unknown_kind_or_a_wrong_suffix_is_refused_in_dutch(tmp_path, capsys)
     assert not (tmp_path / "pilot.csv").exists()
 
 
-def _has_aanpak() -> bool:
-    if importlib.util.find_spec("buitenbeeld.ingest.aanpak_template") is None:
-        return False
-    from buitenbeeld.ingest import aanpak_template
-
-    return hasattr(aanpak_template, "write_aanpak_template")
-
-
-@pytest.mark.skipif(not _has_aanpak(), reason="buitenbeeld.ingest.aanpak_template.write_aanpak_template is not there yet")
 def test_aanpak_writes_its_workbook(tmp_path, capsys):
     target = tmp_path / "aanpak.xlsx"
     assert main(["template", "aanpak", str(target)]) == 0
     assert target.is_file() and f"geschreven: {target}" in capsys.readouterr().out
     assert main(["template", "aanpak", str(target)]) == 2
+    sheet = load_workbook(target)["toelichting"]
+    prompts = [dv.prompt for dv in sheet.data_validations.dataValidation if "B3" in str(dv.sqref)]
+    assert prompts == [HINTS["gemeente"]]  # the gemeente's own prompt, not the one of the wijken
+    assert "Leeuwarden" in prompts[0] and "GM0080" in prompts[0] and "CBS-code" in prompts[0]

@@ -59,7 +59,9 @@ class KaartChanges:
     ``coverage_eerder`` and ``coverage_nu`` the role coverage per wijk
     (wijk x role, organisations that fit); ``names`` per ``organisatie_id`` the name a
     report may show (the neutral label without consent, lettered as in the report:
-    the later round first, then the organisations only in the earlier one).
+    the later round first, then the organisations only in the earlier one). A gone
+    organisation follows its consent in the earlier round; both sides of a possible
+    match are named only when both rounds gave consent, else both get a neutral label.
     """
 
     ronde_eerder: str
@@ -229,12 +231,37 @@ def compare_rounds(earlier: pd.DataFrame, current: pd.DataFrame, config: Scoring
     for _, after in current.iterrows():
         if after["organisatie_id"] in old_ids:
             rows += _changes_of(after["organisatie_id"], before.loc[after["organisatie_id"]], after)
-    only_earlier = earlier[~earlier["organisatie_id"].isin(new_ids)]
-    shown = pd.concat([current, only_earlier], ignore_index=True)
-    names = pd.Series(display_names(shown).to_numpy(), index=shown["organisatie_id"].to_numpy(), name="weergavenaam") \
-        if len(shown) else pd.Series(dtype=object, name="weergavenaam")
     return KaartChanges(
         ronde_eerder=_label(earlier), ronde_nu=_label(current), eerder=earlier, nu=current, nieuw=new, weg=gone,
         changes=pd.DataFrame(rows, columns=CHANGE_COLUMNS), matches=matches,
-        coverage_eerder=_coverage(earlier, config), coverage_nu=_coverage(current, config), names=names,
+        coverage_eerder=_coverage(earlier, config), coverage_nu=_coverage(current, config),
+        names=_shown_names(earlier, current, matches),
     )
+
+
+def _consent(value) -> bool:
+    return False if is_missing(value) else bool(value)
+
+
+def _shown_names(earlier: pd.DataFrame, current: pd.DataFrame, matches: pd.DataFrame) -> pd.Series:
+    """Per ``organisatie_id`` the name a report may show (see :class:`KaartChanges`).
+
+    The later round is named and lettered as in the report. An organisation only in
+    the earlier round is named when it consented in that round, its last one. The two
+    sides of a possible match are named only when both rounds consented; otherwise both
+    get a neutral label, so the match (same name) cannot reveal a name that was not
+    given: the earlier side gets its letter among the organisations only in the earlier
+    round, a named later side a fresh letter after all others.
+    """
+    only_earlier = earlier[~earlier["organisatie_id"].isin(set(current["organisatie_id"]))].copy()
+    consent_before = dict(zip(only_earlier["organisatie_id"], only_earlier["toestemming_publicatie"].map(_consent)))
+    consent_now = dict(zip(current["organisatie_id"], current["toestemming_publicatie"].map(_consent)))
+    hidden = [(old, now) for old, now in zip(matches["organisatie_id_eerder"], matches["organisatie_id_nu"])
+              if not (consent_before.get(old, False) and consent_now.get(now, False))]
+    only_earlier.loc[only_earlier["organisatie_id"].isin({old for old, _ in hidden}), "toestemming_publicatie"] = False
+    relabel = current[current["organisatie_id"].isin({now for _, now in hidden if consent_now.get(now, False)})]
+    shown = pd.concat([current, only_earlier, relabel.assign(toestemming_publicatie=False)], ignore_index=True)
+    if shown.empty:
+        return pd.Series(dtype=object, name="weergavenaam")
+    names = pd.Series(display_names(shown).to_numpy(), index=shown["organisatie_id"].to_numpy(), name="weergavenaam")
+    return names[~names.index.duplicated(keep="last")]  # a relabelled later side: its neutral label

@@ -10,14 +10,15 @@ wijk), ``stap4`` (jongerenscouts, jongerenwerkers, partners) and ``stap5``
 
 Every answer row and every table row ends up loaded or rejected, with file,
 sheet, row, column and reason, as for the interview workbooks
-(:mod:`buitenbeeld.ingest.interviews`). The contact person of step 5 is kept
-only as whether it was filled in (``contactpersoon_ingevuld``): its text never
-leaves the reader.
+(:mod:`buitenbeeld.ingest.interviews`); an answer without its question, and
+every row of a table sheet without its header row, is rejected
+(:mod:`buitenbeeld.ingest.aanpak_rows` parses the cells). The contact person of
+step 5 is kept only as whether it was filled in (``contactpersoon_ingevuld``):
+its text never leaves the reader.
 """
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +34,8 @@ from buitenbeeld.common.sheets import notes_by_row, with_notes
 from buitenbeeld.errors import InputError, RowProblem, UnknownGemeenteError
 from buitenbeeld.ingest import aanpak_template as fmt
 from buitenbeeld.ingest import wording
+from buitenbeeld.ingest.aanpak_rows import headerless_rows, is_empty, parse_cell, stray_answer
 from buitenbeeld.ingest.interviews import Column, file_labels
-from buitenbeeld.privacy.identifiers import text_spans
 from buitenbeeld.reference.gemeenten import resolve_gemeente
 
 __all__ = [
@@ -59,12 +60,6 @@ _COLUMNS = {
     "kaders": ["kader", "afgesproken", "toelichting", "contactpersoon_ingevuld", "evaluatiedatum", *_SOURCE],
 }
 _STEP_SHEET = re.compile(r"^stap[\s_-]*([1-5])")
-_ERROR_VALUE = re.compile(r"^(#[A-Z0-9/]+[!?]?|#N/[AB]|Err:\d+)$", re.IGNORECASE)
-_MAX_ORGANISATIONS = 1000  # organisations or people per row: more cannot be meant
-
-
-def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _index(columns: tuple[Column, ...]) -> dict[str, Column]:
@@ -74,96 +69,6 @@ def _index(columns: tuple[Column, ...]) -> dict[str, Column]:
 def _step_of(sheet: str) -> str | None:
     match = _STEP_SHEET.match(values.normalise_header(sheet).replace("_", " "))
     return f"stap{match.group(1)}" if match else None
-
-
-# --------------------------------------------------------------------------- one cell
-
-
-def _choice(raw: Any, options: dict[str, str], expected: str) -> str:
-    """The value of a value list: an exact spelling, else the longest spelling the text contains."""
-    text = fold(str(raw)).strip(" .!")
-    if text in options:
-        return options[text]
-    found = sorted((key for key in options if len(key) > 3 and key in text), key=len, reverse=True)
-    if found:
-        return options[found[0]]
-    raise ValueError(expected)
-
-
-def _afspraak(raw: Any) -> str | None:
-    if isinstance(raw, str) and fold(raw).strip(" .!") in fmt.SPELLINGS["deels"]:
-        return "deels"
-    try:
-        flag = values.parse_bool(raw)
-    except ValueError:
-        raise ValueError("hier hoort ja, nee of deels") from None
-    return None if flag is None else "ja" if flag else "nee"
-
-
-def _count(raw: Any, column: str, maximum: float) -> values.Number:
-    number = values.read_count(raw, column, maximum, limit="de grens")
-    if number.problem:
-        raise ValueError(number.problem)
-    return number
-
-
-def _money(raw: Any) -> float | None:
-    if isinstance(raw, str):
-        raw = re.sub(r"(?i)€|\beur(o)?\b|,-+$|,00$", "", raw.strip()).strip()
-    number = values.parse_number(raw)
-    return number.value
-
-
-def _text(raw: Any) -> str | None:
-    return None if _is_empty(raw) else " ".join(str(raw).split())
-
-
-#: kind -> parser of one cell (raises ValueError with the Dutch reason).
-_PARSERS: dict[str, Callable[[Any], Any]] = {
-    "text": _text,
-    "standpunt": lambda raw: _choice(raw, fmt.SPELLINGS["standpunt"], "hier hoort: " + ", ".join(fmt.STANDPUNTEN)),
-    "date": values.parse_date,
-    "age": lambda raw: values.parse_scale(re.sub(r"(?i)\s*jaar$", "", raw) if isinstance(raw, str) else raw, 10, 35),
-    "list": values.parse_wijken,
-    "wijken": values.parse_wijken,
-    "year": lambda raw: values.parse_scale(raw, 2000, 2100),
-    "money": _money,
-    "wijk": lambda raw: _text(str(int(raw)) if isinstance(raw, float) and raw.is_integer() else raw),
-    "rol": values.parse_roles,
-    "whole": lambda raw: _count(raw, "aantal", _MAX_ORGANISATIONS).value,
-    "soort": lambda raw: _choice(raw, fmt.SPELLINGS["soort"], "hier hoort: " + ", ".join(fmt.INZET_SOORTEN)),
-    "kader": lambda raw: _choice(raw, fmt.SPELLINGS["kader"], "hier hoort een van de vijf kaders: " + ", ".join(fmt.KADERS)),
-    "afspraak": _afspraak,
-    "functie": lambda raw: not _is_empty(raw),
-}
-
-
-def _parse(column: Column, raw: Any, problem: Callable[[str, str, str, Any], None]) -> Any:
-    """One cell's value, or None after reporting why (a required cell that fails is an error)."""
-    severity = "error" if column.required else "warning"
-    if _is_empty(raw):
-        if column.required:
-            problem(column.name, *wording.required_empty(column.name, column.label), "error")
-        return None
-    if isinstance(raw, str) and _ERROR_VALUE.match(raw.strip()):
-        problem(column.name, f"in de cel staat een foutmelding van Excel of LibreOffice ({raw.strip()}), geen antwoord",
-                "Controleer de formule in deze cel, of typ de waarde in", severity)
-        return None
-    try:
-        if column.kind == "count":
-            return _count(raw, column.name, values.MAX_YOUTH_GEMEENTE)
-        value = _PARSERS[column.kind](raw)
-    except ValueError as error:
-        hint = fmt.HINTS[column.kind]
-        problem(column.name, str(error), hint if column.required else wording.unknown_hint(hint.rstrip(".")), severity)
-        return None
-    if column.kind == "functie" and value and isinstance(raw, str) and text_spans(raw, dt.date.today()):
-        problem(column.name, "hier lijkt een naam, e-mailadres of telefoonnummer te staan; die horen hier niet",
-                "Schrijf alleen de functie, zoals 'beleidsmedewerker jeugd'. De tekst komt nooit in een rapport",
-                "warning", None)
-    if column.required and (value is None or value == ()):
-        problem(column.name, *wording.required_empty(column.name, column.label), "error")
-    return value
 
 
 # --------------------------------------------------------------------------- one sheet
@@ -182,7 +87,7 @@ class _Rows:
 def _find_header(rows: list[tuple], headers: dict[str, Column]) -> int | None:
     """The first row (among the first ones of the table part) naming at least two table columns."""
     for index, row in enumerate(rows):
-        if sum(1 for v in row if not _is_empty(v) and values.normalise_header(str(v)) in headers) >= 2:
+        if sum(1 for v in row if not is_empty(v) and values.normalise_header(str(v)) in headers) >= 2:
             return index
     return None
 
@@ -194,8 +99,13 @@ def _form(rows: list[tuple], start: int, end: int, fields: tuple[Column, ...], s
     for number in range(start + 1, end + 1):
         row = rows[number - 1]
         label, raw = (row[0] if row else None), (row[1] if len(row) > 1 else None)
-        if _is_empty(raw) or _is_empty(label):
+        if is_empty(raw):
             continue  # a question left open, a heading or an explanation
+        if is_empty(label):  # an answer without its question: it cannot count, and it is said
+            out.seen.append((sheet, number))
+            out.rejected.add((sheet, number))
+            out.problems.append(stray_answer(out.file, sheet, number))
+            continue
         key = values.normalise_header(str(label))
         if key in ("vraag", fmt.GEMEENTE.name) or values.normalise_header(str(raw)) == "antwoord":
             continue  # the header row; the gemeente is read apart (_gemeente)
@@ -213,7 +123,7 @@ def _form(rows: list[tuple], start: int, end: int, fields: tuple[Column, ...], s
             problem(column.name, f"deze vraag staat er twee keer; het antwoord in rij {seen[column.name]} telt",
                     "Haal een van de twee rijen weg", "error")
         else:
-            value = _parse(dataclasses.replace(column, required=True), raw, problem)
+            value = parse_cell(dataclasses.replace(column, required=True), raw, problem)
             if not any(p.severity == "error" for p in row_problems):
                 seen[column.name] = number
                 if column.kind == "count":
@@ -231,7 +141,7 @@ def _table(rows: list[tuple], notes, at: int, columns: tuple[Column, ...], sheet
     headers = _index(columns)
     mapping: dict[int, Column] = {}
     for position, raw in enumerate(rows[at]):
-        column = None if _is_empty(raw) else headers.get(values.normalise_header(str(raw)))
+        column = None if is_empty(raw) else headers.get(values.normalise_header(str(raw)))
         if column is not None and column in mapping.values():
             out.problems.append(RowProblem(out.file, sheet, at + 1, str(raw), None, *wording.duplicate_column(column.name),
                                            "warning"))
@@ -241,7 +151,7 @@ def _table(rows: list[tuple], notes, at: int, columns: tuple[Column, ...], sheet
     required = [c.name for c in columns if c.required]
     noted = notes_by_row(notes, {p: c.name for p, c in mapping.items()})
     for number, row in enumerate(rows[at + 1:], start=at + 2):
-        if all(_is_empty(v) for v in row) and number not in noted:
+        if all(is_empty(v) for v in row) and number not in noted:
             continue
         out.seen.append((sheet, number))
         if missing:
@@ -256,7 +166,7 @@ def _table(rows: list[tuple], notes, at: int, columns: tuple[Column, ...], sheet
             shown = cells.get(column) if value is None and column != "vaste_contactpersoon" else value  # noqa: B023
             row_problems.append(RowProblem(out.file, sheet, number, column, shown, reason, hint, severity))  # noqa: B023
 
-        record = {c.name: _parse(c, cells.get(c.name), problem) for c in columns}
+        record = {c.name: parse_cell(c, cells.get(c.name), problem) for c in columns}
         row_problems = with_notes(row_problems, noted.get(number), out.file, sheet, required)
         out.problems.extend(row_problems)
         if any(p.severity == "error" for p in row_problems):
@@ -310,9 +220,9 @@ def _gemeente(path: Path, sheets: dict[str, str], engine: str, out: _Rows):
     """The gemeente of the workbook: the answer beside 'Gemeente' on the first sheet (or on a step's form); None if empty."""
     for key in (fmt.INTRO_SHEET, "stap1", "stap2"):
         for number, row in enumerate(read_sheet(path, sheets[key], engine).rows if key in sheets else [], start=1):
-            if len(row) < 2 or _is_empty(row[0]) or values.normalise_header(str(row[0])) != fmt.GEMEENTE.name:
+            if len(row) < 2 or is_empty(row[0]) or values.normalise_header(str(row[0])) != fmt.GEMEENTE.name:
                 continue
-            if _is_empty(row[1]):
+            if is_empty(row[1]):
                 return None
             out.seen.append((sheets[key], number))
             try:
@@ -342,11 +252,11 @@ def _parse_file(path: Path, engine: str, file: str) -> tuple[dict, _Rows]:
             before = len(out.records)
             _table(rows, read.notes, at, fmt.TABLES[step], sheets[step], out)
             tables[step], out.records = out.records[before:], out.records[:before]
-        elif step in fmt.TABLES and step not in fmt.FORMS and any(not all(_is_empty(v) for v in r) for r in rows[1:]):
-            labels = ", ".join(c.label for c in fmt.TABLES[step] if c.required)
-            out.problems.append(RowProblem(file, sheets[step], None, None, None,
-                                           f"in dit blad staan niet de kolomnamen van de tabel ({labels})",
-                                           "Zet de kolomnamen in rij 1, zoals in het invulbestand", "warning"))
+        elif step in fmt.TABLES and step not in fmt.FORMS:  # no header row: every filled-in row is rejected
+            problems = headerless_rows(rows, file, sheets[step], fmt.TABLES[step])
+            out.problems += problems
+            out.seen += [(p.sheet, p.row) for p in problems]
+            out.rejected.update((p.sheet, p.row) for p in problems)
     gemeente = _gemeente(path, sheets, engine, out)
     if gemeente is None:
         untouched = all(set(k for k, v in r.items() if v not in (None, ())) <= {"kader", "bron_blad", "bron_rij"}

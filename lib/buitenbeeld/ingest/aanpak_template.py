@@ -79,7 +79,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
 }
 #: What to write, per kind of answer (Dutch; the template's prompts and the reader's hints).
 HINTS = {
-    "gemeente": "Naam of code van de gemeente, bijvoorbeeld Leeuwarden of GM0080.",
+    "gemeente": "Naam of CBS-code van de gemeente, bijvoorbeeld Leeuwarden of GM0080.",
     "text": "Vrije tekst, in een paar zinnen.",
     "standpunt": "Kies uit: " + ", ".join(STANDPUNTEN) + ".",
     "date": "Datum, zoals 5-3-2025 of 5 maart 2025.",
@@ -150,7 +150,7 @@ def _validation(kind: str) -> DataValidation | None:
     if kind in _LISTS:
         dv = DataValidation(type="list", formula1=_LISTS[kind][0], allow_blank=True, showErrorMessage=kind != "rol")
         dv.errorTitle, dv.error = "Kies uit de lijst", HINTS[kind]
-    elif kind in ("date", "age", "count", "year", "money", "whole", "functie", "wijken", "list", "wijk"):
+    elif kind in ("gemeente", "date", "age", "count", "year", "money", "whole", "functie", "wijken", "list", "wijk"):
         dv = DataValidation(allow_blank=True, showErrorMessage=False)
     else:
         return None
@@ -172,7 +172,7 @@ def _intro_sheet(sheet) -> None:
     sheet.append([GEMEENTE.label, None, HINTS["gemeente"]])
     sheet["A3"].font, sheet["B3"].fill = BOLD, REQUIRED_FILL
     sheet["B3"].comment = Comment("Verplicht: " + HINTS["gemeente"], "buitenbeeld", width=260, height=80)
-    _validate(sheet, "wijken", "B3")
+    _validate(sheet, "gemeente", "B3")
     for text in ("", *_INTRO):
         sheet.append([text])
         sheet.cell(sheet.max_row, 1).font = Font(bold=text.endswith("?") or text == "De vijf stappen")

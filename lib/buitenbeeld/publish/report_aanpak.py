@@ -28,7 +28,7 @@ from buitenbeeld.analysis.aanpak import (
     wijk_overview,
 )
 from buitenbeeld.common.formatting import escape, format_count, format_date, format_share
-from buitenbeeld.privacy.disclosure import show_count
+from buitenbeeld.privacy.disclosure import is_suppressed, share_is_safe, show_count
 from buitenbeeld.publish import report_cbs
 
 __all__ = ["aanpak_markdown"]
@@ -59,7 +59,7 @@ def _steps(aanpak) -> str:
             + _table(["Stap", "Wat", "Status", "Nog open"], rows))
 
 
-def _step1(aanpak, naam: str) -> str | None:
+def _step1(aanpak) -> str | None:
     row = aanpak.stap1.iloc[0].to_dict() if len(aanpak.stap1) else {}
     parts = []
     standpunt, datum = row.get("standpunt_gemeenteraad"), row.get("datum_raadsbesluit")
@@ -71,6 +71,14 @@ def _step1(aanpak, naam: str) -> str | None:
         parts.append("Budget: " + _listing(f"€ {format_count(r.budget)} in {int(r.jaar)}" for r in budget.itertuples())
                      + ".")
     return " ".join(parts) or None
+
+
+def _about(count, estimate: bool, threshold: int) -> str:
+    """A count of young people in a sentence: 'minder dan 10' when it is hidden, else 'ongeveer 250' or '250'."""
+    shown = show_count(count, threshold)
+    if is_suppressed(count, threshold):
+        return "minder dan " + shown.lstrip("<")
+    return ("ongeveer " if estimate else "") + shown
 
 
 def _target(data, aanpak, naam: str) -> str:
@@ -93,11 +101,10 @@ def _target(data, aanpak, naam: str) -> str:
     if group.beoogd is None:
         parts.append("Het beoogde aantal jongeren is nog niet ingevuld.")
     else:
-        parts.append(f"Het beoogde aantal is {'ongeveer ' if group.beoogd_geschat else ''}"
-                     f"{show_count(group.beoogd, data.drempel)} jongeren.")
+        parts.append(f"Het beoogde aantal is {_about(group.beoogd, group.beoogd_geschat, data.drempel)} jongeren.")
     if group.cbs_aantal is not None:
-        about = "ongeveer " if latest.statline else ""
-        text = (f"Volgens het CBS waren in {group.cbs_jaar} in {naam} {about}{show_count(group.cbs_aantal, data.drempel)} "
+        about = _about(group.cbs_aantal, latest.statline, data.drempel)
+        text = (f"Volgens het CBS waren in {group.cbs_jaar} in {naam} {about} "
                 f"jongeren van 15 tot 27 jaar buiten beeld" + (f" ({format_share(share)})" if share is not None else ""))
         ratio = group.deel_van_cbs
         if ratio is not None and group.beoogd >= data.drempel and group.cbs_aantal >= data.drempel:
@@ -109,9 +116,14 @@ def _target(data, aanpak, naam: str) -> str:
     if change is not None and change.wording is not None and change.start != change.end:
         parts.append(f"Sinds {change.start} is het aandeel buiten beeld {change.wording} (zie de CBS-cijfers hierboven).")
     if group.zonder_reden is not None and group.maatwerk_aantal is not None:
-        parts.append(f"In {group.maatwerk_jaar} was voor {show_count(group.zonder_reden, data.drempel)} van de "
-                     f"{show_count(group.maatwerk_aantal, data.drempel)} jongeren buiten beeld geen reden bekend. "
-                     "Ook zij zijn niet allemaal zorgwekkend: iedereen mag onzichtbaar zijn.")
+        if share_is_safe(group.zonder_reden, group.maatwerk_aantal, data.drempel):  # 'X of Y' gives Y - X away
+            parts.append(f"In {group.maatwerk_jaar} was voor {show_count(group.zonder_reden, data.drempel)} van de "
+                         f"{show_count(group.maatwerk_aantal, data.drempel)} jongeren buiten beeld geen reden bekend. "
+                         "Ook zij zijn niet allemaal zorgwekkend: iedereen mag onzichtbaar zijn.")
+        elif group.zonder_reden > 0:
+            parts.append(f"In {group.maatwerk_jaar} was voor een deel van de jongeren buiten beeld geen reden bekend. "
+                         "Hoeveel dat er waren, staat hier niet, om kleine aantallen te beschermen. Ook zij zijn niet "
+                         "allemaal zorgwekkend: iedereen mag onzichtbaar zijn.")
     row = aanpak.stap2.iloc[0].to_dict() if len(aanpak.stap2) else {}
     parts.append("Wie de gemeente zorgwekkend noemt en wie niet, is " +
                  ("beschreven." if isinstance(row.get("zorgwekkend"), str) else "nog niet beschreven."))
@@ -158,7 +170,8 @@ def _roles(data, aanpak, comparison) -> str | None:
     short = gaps[gaps["tekort"]]
     if short.empty:
         return text + "\n\nIn elke gekozen wijk zijn minstens zoveel passende organisaties gevonden als gewenst."
-    lines = [f"- Gewenst: minimaal {g.gewenst} voor {escape(g.rol)} in {escape(g.wijk)}, gevonden {g.gevonden}."
+    lines = [f"- Gewenst: minimaal {format_count(g.gewenst)} voor {escape(g.rol)} in {escape(g.wijk)}, "
+             f"gevonden {format_count(g.gevonden)}."
              for g in short.itertuples()]
     return (text + "\n\nWaar minder is gevonden dan gewenst (een vraag voor de volgende ronde interviews of gesprekken, "
             "geen oordeel):\n\n" + "\n".join(lines))
@@ -218,7 +231,7 @@ def aanpak_markdown(data, today: dt.date, comparison=None) -> str:
     parts = [f"**De aanpak van {naam}.** De gemeente legde haar aanpak vast in vijf stappen. Hier staat wat is "
              "ingevuld en hoe de keuzes zich verhouden tot de cijfers en de sociale kaart. Het is een overzicht, geen "
              "beoordeling: een verschil is een vraag voor het volgende gesprek.", _steps(aanpak)]
-    sections = [("Stap 1. Missie en visie", _step1(aanpak, naam)),
+    sections = [("Stap 1. Missie en visie", _step1(aanpak)),
                 ("Stap 2. De doelgroep en de cijfers", _target(data, aanpak, naam)),
                 ("Stap 2. Jongeren en organisaties per wijk", _wijken(data, aanpak)),
                 ("Stap 3. Gewenste rollen per wijk en wat de sociale kaart laat zien", _roles(data, aanpak, comparison)),

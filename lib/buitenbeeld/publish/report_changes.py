@@ -15,6 +15,8 @@ through :func:`~buitenbeeld.common.formatting.escape`.
 """
 from __future__ import annotations
 
+import weakref
+
 import pandas as pd
 
 from buitenbeeld.analysis.changes import KaartChanges, compare_rounds, gemeente_rounds
@@ -32,16 +34,47 @@ _NEW, _GONE = "nieuw in de kaart", "niet meer in de kaart"
 def report_changes(data, config: ScoringConfig | None = None) -> KaartChanges | None:
     """The changes between the gemeente's previous round and its current kaart; None with fewer than two rounds.
 
-    ``data`` is the report's :class:`~buitenbeeld.publish.report.ReportData`.
+    ``data`` is the report's :class:`~buitenbeeld.publish.report.ReportData`. The
+    comparison is made once per report data object and kept while it lives (replace a
+    table on it, or build a new one, to compare again; a table changed in place is not noticed).
+    """
+    return _memoised(data, config)[0]
+
+
+#: Per ``id(data)``: a weak reference to the report data, the inputs the result was made from, and the result.
+_MEMO: dict[int, tuple] = {}
+
+
+def _memoised(data, config: ScoringConfig | None) -> tuple[KaartChanges | None, int]:
+    """The changes and the number of rounds of ``data``'s gemeente, computed once for a report.
+
+    The result is kept for as long as ``data`` lives and reused only for the very same
+    inputs (the same objects: kaart, its tables, the gemeente and ``config``); replacing
+    any of them on ``data`` computes it again. The entry goes when ``data`` is
+    collected, so a later object with the same ``id`` never sees it. A table changed in
+    place is not noticed: build a new report data object for new data.
     """
     kaart = data.kaart
     earlier = getattr(kaart, "eerdere_rondes", None)
+    inputs = (kaart, kaart.organisaties, earlier, data.organisaties, data.gemeente, config)
+    entry = _MEMO.get(id(data))
+    if entry is not None and entry[0]() is data and all(a is b for a, b in zip(entry[1], inputs)):
+        return entry[2]
+    result = _compute(data, config)
+    if entry is None or entry[0]() is not data:
+        weakref.finalize(data, _MEMO.pop, id(data), None)
+    _MEMO[id(data)] = (weakref.ref(data), inputs, result)
+    return result
+
+
+def _compute(data, config: ScoringConfig | None) -> tuple[KaartChanges | None, int]:
+    earlier = getattr(data.kaart, "eerdere_rondes", None)
     if earlier is None or earlier.empty or data.organisaties.empty:
-        return None
-    rounds = gemeente_rounds(kaart.organisaties, earlier, data.gemeente.code)
+        return None, 1
+    rounds = gemeente_rounds(data.kaart.organisaties, earlier, data.gemeente.code)
     if len(rounds) < 2:
-        return None
-    return compare_rounds(rounds[-2], data.organisaties, config)
+        return None, len(rounds)
+    return compare_rounds(rounds[-2], data.organisaties, config), len(rounds)
 
 
 def _n(count: int, one: str, many: str) -> str:
@@ -137,11 +170,10 @@ def _markdown_table(frame: pd.DataFrame) -> str:
 
 def changes_markdown(data, config: ScoringConfig | None = None) -> str | None:
     """The Dutch section "Wat is er veranderd" (a subsection of section 3); None when the gemeente has one round."""
-    changes = report_changes(data, config)
+    changes, rounds = _memoised(data, config)
     if changes is None:
         return None
     counts = changes.counts()
-    rounds = len(gemeente_rounds(data.kaart.organisaties, data.kaart.eerdere_rondes, data.gemeente.code))
     unclear = {r.organisatie_id for r in changes.changes.itertuples() if not r.duidelijk} - set(changes.veranderd)
     parts = [
         "### Wat is er veranderd",
