@@ -54,3 +54,10 @@ def test_cached_formatting_gives_one_text_per_value_whatever_came_first():
     assert format_share(-0.0) == format_share(0.0) == "0,0%"
     assert format_count(-0.2) == format_count(0.2) == "0"
     assert format_number(1) == format_number(1.0) == "1,0" and format_number(2.25, 2) == "2,25"
+
+
+def test_markdown_table_escapes_every_header_and_cell():
+    from buitenbeeld.common.formatting import markdown_table
+
+    text = markdown_table(["Wijk", "A|B"], [["<b>x</b>", None], ["Laak", 3]])
+    assert text.splitlines() == ["| Wijk | A&#124;B |", "|---|---|", "| &#60;b&#62;x&#60;/b&#62; | . |", "| Laak | 3 |"]

@@ -16,7 +16,8 @@ from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
 
 __all__ = [
-    "LOCALE", "MISSING", "escape", "is_missing", "format_letters", "format_count", "format_share", "format_number", "format_date",
+    "LOCALE", "MISSING", "escape", "markdown_table", "is_missing", "format_letters", "format_count", "format_share",
+    "format_number", "format_date",
 ]
 
 LOCALE = "nl_NL"
@@ -53,6 +54,14 @@ def escape(value, lines: bool = False) -> str:
         text = _BREAKS.sub(" ", text).strip()
     text = _ESCAPE.sub(lambda m: _ESCAPES[m.group()], text)
     return _AUTOLINK.sub(lambda m: m.group()[:-1] + f"&#{ord(m.group()[-1])};", text)
+
+
+def markdown_table(headers, rows) -> str:
+    """A Markdown table; every header and cell goes through :func:`escape` (a missing cell shows as ``.``)."""
+    headers = list(headers)
+    lines = ["| " + " | ".join(escape(h) for h in headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(escape(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def is_missing(value) -> bool:

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from buitenbeeld.common.files import hash_file, private_dir, read_parquet, write_atomic, write_csv
-from buitenbeeld.common.formatting import escape, is_missing
+from buitenbeeld.common.formatting import is_missing, markdown_table
 from buitenbeeld.ingest import wording
 from buitenbeeld.ingest.aanpak import AANPAK_TABLES, AanpakResult, aanpak_tables, load_aanpak, read_aanpak_tables
 from buitenbeeld.ingest.cbs_wijken import WijkResult, load_wijk_tables
@@ -325,15 +325,16 @@ def _rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns=PROBLEM_HEADERS)
 
 
-def _cell(value) -> str:
-    """One cell of a Markdown table: escaped input text, ``ja``/``nee`` for a flag, a whole number without ``.0``."""
+def _cell(value):
+    """One cell of a Markdown table before escaping: empty when missing, ``ja``/``nee`` for a flag, a whole
+    number without ``.0``."""
     if is_missing(value):
         return ""
     if isinstance(value, bool) or type(value).__name__ == "bool_":
-        value = wording.yes_no(value)
-    elif isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return escape(value)  # every cell, also the ones the workbench wrote itself
+        return wording.yes_no(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _markdown_table(frame: pd.DataFrame, headers: dict[str, str] | None = None) -> str:
@@ -342,10 +343,8 @@ def _markdown_table(frame: pd.DataFrame, headers: dict[str, str] | None = None) 
         return "_geen_\n"
     if headers is not None:
         frame = frame[[c for c in headers if c in frame]].rename(columns=headers)
-    text = frame.astype(object).map(_cell)
-    lines = ["| " + " | ".join(map(escape, frame.columns)) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(row) + " |" for row in text.itertuples(index=False)]
-    return "\n".join(lines) + "\n"
+    cells = frame.astype(object).map(_cell)
+    return markdown_table(frame.columns, cells.itertuples(index=False)) + "\n"  # every cell escaped, ours too
 
 
 def _rows(count) -> str:

@@ -27,7 +27,7 @@ from buitenbeeld.analysis.aanpak import (
     target_group,
     wijk_overview,
 )
-from buitenbeeld.common.formatting import escape, format_count, format_date, format_share
+from buitenbeeld.common.formatting import escape, format_count, format_date, format_share, markdown_table
 from buitenbeeld.privacy.disclosure import is_suppressed, share_is_safe, show_count
 from buitenbeeld.publish import report_cbs
 
@@ -35,13 +35,6 @@ __all__ = ["aanpak_markdown"]
 
 #: At most this many wijken in the table of young people and organisations per wijk.
 MAX_WIJKEN = 30
-
-
-def _table(headers: list[str], rows: list[list]) -> str:
-    """A small Markdown table; every cell escaped."""
-    lines = ["| " + " | ".join(escape(h) for h in headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(escape(c) if c != "" else " " for c in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def _listing(items) -> str:
@@ -56,7 +49,7 @@ def _steps(aanpak) -> str:
     counts = status["status"].value_counts()
     said = ", ".join(f"{int(counts[s])} {s}" for s in ("ingevuld", "deels", "ontbreekt") if s in counts)
     return (f"Per stap wat er is ingevuld ({said}). *Deels* en *ontbreekt* zeggen alleen wat nog open staat.\n\n"
-            + _table(["Stap", "Wat", "Status", "Nog open"], rows))
+            + markdown_table(["Stap", "Wat", "Status", "Nog open"], rows))
 
 
 def _step1(aanpak) -> str | None:
@@ -152,7 +145,7 @@ def _wijken(data, aanpak) -> str | None:
              format_count(w.organisaties), "ja" if w.focus else ""] for w in shown.itertuples()]
     more = f"\n\nEn nog {len(table) - MAX_WIJKEN} wijken." if len(table) > MAX_WIJKEN else ""
     return (intro + "Organisaties: hoeveel organisaties uit de sociale kaart in de wijk werken. Een punt (.) is onbekend.\n\n"
-            + _table(["Wijk", "Jongeren (CBS)", "Organisaties", "Focus-wijk"], rows) + more)
+            + markdown_table(["Wijk", "Jongeren (CBS)", "Organisaties", "Focus-wijk"], rows) + more)
 
 
 def _roles(data, aanpak, comparison) -> str | None:
@@ -166,7 +159,7 @@ def _roles(data, aanpak, comparison) -> str | None:
     rows = [[g.wijk, g.rol, format_count(g.gewenst), format_count(g.gevonden)] for g in gaps.itertuples()]
     text = ("De gemeente koos per wijk welke rollen ze wil zien en hoeveel organisaties daar minimaal voor nodig zijn. "
             "*Gevonden* telt de organisaties in de sociale kaart die in die wijk werken en bij de rol passen (zie het "
-            "roladvies).\n\n" + _table(["Wijk", "Rol", "Gewenst (minimaal)", "Gevonden"], rows))
+            "roladvies).\n\n" + markdown_table(["Wijk", "Rol", "Gewenst (minimaal)", "Gevonden"], rows))
     short = gaps[gaps["tekort"]]
     if short.empty:
         return text + "\n\nIn elke gekozen wijk zijn minstens zoveel passende organisaties gevonden als gewenst."
@@ -195,7 +188,7 @@ def _kaders(aanpak, today: dt.date) -> str | None:
              "ingevuld" if k.contactpersoon_ingevuld else "niet ingevuld",
              format_date(pd.Timestamp(k.evaluatiedatum).date()) if k.evaluatiedatum is not None
              and not pd.isna(k.evaluatiedatum) else "."] for k in aanpak.kaders.itertuples()]
-    text = _table(["Kader", "Afgesproken", "Vaste contactpersoon", "Evaluatie"], rows)
+    text = markdown_table(["Kader", "Afgesproken", "Vaste contactpersoon", "Evaluatie"], rows)
     passed = passed_reviews(aanpak.kaders, today)
     if passed.empty:
         return text + f"\n\nGeen evaluatiedatum ligt voor {format_date(today)}."

@@ -21,7 +21,7 @@ import pandas as pd
 
 from buitenbeeld.analysis.changes import KaartChanges, compare_rounds, gemeente_rounds
 from buitenbeeld.analysis.scoring import ScoringConfig
-from buitenbeeld.common.formatting import escape, format_count
+from buitenbeeld.common.formatting import escape, format_count, markdown_table
 from buitenbeeld.common.vocabulary import ROLES
 from buitenbeeld.privacy.disclosure import DEFAULT_THRESHOLD, show_count
 
@@ -162,10 +162,7 @@ def changes_tables(data, config: ScoringConfig | None = None) -> dict[str, pd.Da
 
 
 def _markdown_table(frame: pd.DataFrame) -> str:
-    head = "| " + " | ".join(escape(c) for c in frame.columns) + " |"
-    lines = [head, "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(escape(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join(lines)
+    return markdown_table(frame.columns, frame.itertuples(index=False))
 
 
 def changes_markdown(data, config: ScoringConfig | None = None) -> str | None:
