@@ -14,13 +14,22 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from buitenbeeld.common.vocabulary import ROLES
 from buitenbeeld.ingest.interviews import Column
-from buitenbeeld.ingest.template import BOLD, LAST_ROW, REQUIRED_FILL, check_target, save_workbook, style_header, write_lists
+from buitenbeeld.ingest.template import (
+    BOLD,
+    LAST_ROW,
+    PERSONAL_FILL,
+    REQUIRED_FILL,
+    check_target,
+    save_workbook,
+    style_header,
+    write_lists,
+)
 
 __all__ = [
     "TITLE", "STEPS", "STEP_TITLES", "INTRO_SHEET", "LIST_SHEET", "GEMEENTE", "FORMS", "TABLES", "HINTS",
@@ -114,7 +123,6 @@ SPELLINGS: dict[str, dict[str, str]] = {
     "deels": {w: "deels" for w in ("deels", "gedeeltelijk", "half", "ten dele", "voor een deel", "deels afgesproken")},
 }
 
-_PERSONAL_FILL = PatternFill("solid", fgColor="BDD7EE")  # blue, as the interview template marks contact details
 _LISTS = {"standpunt": ("lijst_standpunt", "standpunt gemeenteraad", STANDPUNTEN),
           "rol": ("lijst_rollen", "rol", ROLES), "soort": ("lijst_soorten", "soort", INZET_SOORTEN),
           "kader": ("lijst_kaders", "kader", KADERS), "afspraak": ("lijst_afspraken", "afgesproken", AFSPRAKEN)}
@@ -209,7 +217,7 @@ def _table(sheet, step: str, start: int = 1, last: int = LAST_ROW) -> None:
         if column.required:
             cell.fill = REQUIRED_FILL
         elif column.kind == "functie":
-            cell.fill = _PERSONAL_FILL
+            cell.fill = PERSONAL_FILL  # blue, as the interview template marks contact details
         cell.comment = Comment(("Verplicht. " if column.required else "") + HINTS[column.kind], "buitenbeeld",
                                width=260, height=90)
         dimension = sheet.column_dimensions[letter]

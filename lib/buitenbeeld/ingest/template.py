@@ -27,7 +27,7 @@ from buitenbeeld.ingest.validation import EARLIEST_INTERVIEW
 
 __all__ = [
     "TITLE", "SHEETS", "LAST_ROW", "JA_NEE_SOMS", "SCALE", "LEEFGEBIED_UITLEG", "MEANING", "KIND_HINT", "ANSWERS",
-    "BOLD", "REQUIRED_FILL", "HEADER_FILL",
+    "BOLD", "REQUIRED_FILL", "PERSONAL_FILL", "HEADER_FILL",
     "column_hint", "style_header", "write_lists", "check_target", "save_workbook", "write_interview_template",
 ]
 
@@ -110,7 +110,7 @@ _TEXT_KINDS = ("number", "leefgebieden", "personal", "postcode", "wijken")
 
 BOLD = Font(bold=True)
 REQUIRED_FILL = PatternFill("solid", fgColor="FFD966")
-_PERSONAL_FILL = PatternFill("solid", fgColor="BDD7EE")
+PERSONAL_FILL = PatternFill("solid", fgColor="BDD7EE")
 HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 
 # The explanation above the column table; lines ending in '?' are headings.
@@ -157,7 +157,7 @@ def _explanation_sheet(sheet) -> None:
     for column in COLUMNS:
         sheet.append([column.label, column.name, "ja" if column.required else "nee", column_hint(column)])
         row = sheet[sheet.max_row]
-        fill = REQUIRED_FILL if column.required else _PERSONAL_FILL if column.kind == "personal" else None
+        fill = REQUIRED_FILL if column.required else PERSONAL_FILL if column.kind == "personal" else None
         if fill:
             row[0].fill = fill
         row[3].alignment = Alignment(wrap_text=True, vertical="top")
@@ -259,7 +259,7 @@ def _interview_sheet(sheet) -> None:
         cell = sheet.cell(1, index, column.label)
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        cell.fill = REQUIRED_FILL if column.required else _PERSONAL_FILL if column.kind == "personal" else HEADER_FILL
+        cell.fill = REQUIRED_FILL if column.required else PERSONAL_FILL if column.kind == "personal" else HEADER_FILL
         if column.required:
             cell.comment = Comment(f"Verplicht: zonder {column.label.lower()} telt de rij niet mee. "
                                    + KIND_HINT[column.kind], "buitenbeeld", width=260, height=110)
